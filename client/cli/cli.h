@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli.h - what idcctl's command files share: exit codes, messages, file reading.
+ * Only client/cli/ may exit the process; the library never does.
+ */
+#ifndef IDC_CLI_H
+#define IDC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "idc/error.h"
+#include "idc/str.h"
+
+/* Exit codes, documented in the README. */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_ERROR = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_NOT_FOUND = 3,
+    CLI_EXIT_DENIED = 4,
+    CLI_EXIT_PARTIAL = 5,
+};
+
+/* "idcctl: <message>" on stderr, then an optional "hint: ..." line. Returns CLI_EXIT_ERROR. */
+int cli_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A usage error: the message and "run 'idcctl <cmd> --help'". Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports a library error (message plus hint). Returns CLI_EXIT_ERROR. */
+int cli_fail_err(const struct idc_error *err, const char *hint);
+
+/* A whole file (or standard input for "-") in a heap buffer; free() it. */
+struct cli_file {
+    char *data;
+    size_t len;
+};
+
+/* Reads `path`; IDC_ERR_IO names the file and the system's reason. */
+idc_err cli_read_file(const char *path, struct cli_file *out, struct idc_error *err);
+
+/* Reads one line (a secret) from standard input, without its line break. */
+idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err);
+
+/* Parses a decimal number in [min, max]; false when `s` is not one. */
+bool cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* Command entry points. */
+int cli_sigv4_main(int argc, char **argv);
+int cli_sigv4_sign(int argc, char **argv);
+int cli_sigv4_verify(int argc, char **argv);
+int cli_sigv4_speed(int argc, char **argv);
+
+/* Writes the signed request text (used by `sign` and by the vector runner). */
+struct idc_sigv4_parsed;
+struct idc_sigv4_result;
+void cli_print_signed_request(FILE *out, const struct idc_sigv4_parsed *parsed,
+                              const struct idc_sigv4_result *res, bool presigned);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_util.c - idcctl's shared helpers: error lines with hints, reading files and
+ * secrets, number parsing.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("idcctl: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (hint != NULL) {
+        fprintf(stderr, "hint: %s\n", hint);
+    }
+    return CLI_EXIT_ERROR;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("idcctl: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fprintf(stderr, "hint: run 'idcctl %s --help'\n", cmd);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail_err(const struct idc_error *err, const char *hint)
+{
+    return cli_fail(hint, "%s", err->msg);
+}
+
+idc_err cli_read_file(const char *path, struct cli_file *out, struct idc_error *err)
+{
+    bool use_stdin = strcmp(path, "-") == 0;
+    FILE *f = use_stdin ? stdin : fopen(path, "rb");
+    out->data = NULL;
+    out->len = 0;
+    if (f == NULL) {
+        return idc_error_set(err, IDC_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    }
+    size_t cap = 0;
+    idc_err rc = IDC_OK;
+    for (;;) {
+        if (out->len == cap) {
+            size_t ncap = cap ? cap * 2 : 4096;
+            char *p = realloc(out->data, ncap + 1);
+            if (p == NULL) {
+                rc = idc_error_set(err, IDC_ERR_NOMEM, "out of memory reading %s", path);
+                break;
+            }
+            out->data = p;
+            cap = ncap;
+        }
+        size_t got = fread(out->data + out->len, 1, cap - out->len, f);
+        out->len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                rc = idc_error_set(err, IDC_ERR_IO, "cannot read %s: %s",
+                                   use_stdin ? "standard input" : path, strerror(errno));
+            }
+            break;
+        }
+    }
+    if (!use_stdin) {
+        fclose(f);
+    }
+    if (rc) {
+        free(out->data);
+        out->data = NULL;
+        out->len = 0;
+        return rc;
+    }
+    out->data[out->len] = '\0';
+    return IDC_OK;
+}
+
+idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err)
+{
+    if (fgets(out, (int)cap, stdin) == NULL) {
+        return idc_error_set(err, IDC_ERR_IO, "no secret on standard input");
+    }
+    size_t n = strlen(out);
+    if (n == cap - 1 && out[n - 1] != '\n') {
+        idc_wipe(out, cap);
+        return idc_error_set(err, IDC_ERR_ARG, "secret on standard input is longer than %zu bytes",
+                             cap - 2);
+    }
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r')) {
+        out[--n] = '\0';
+    }
+    if (n == 0) {
+        return idc_error_set(err, IDC_ERR_ARG, "the secret on standard input is empty");
+    }
+    return IDC_OK;
+}
+
+bool cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (s == NULL || *s < '0' || *s > '9') {
+        return false;
+    }
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * error.h - error codes and the error value every fallible libidc function fills.
+ * A function returns an idc_err and takes `struct idc_error *err` last (NULL allowed).
+ * Messages say what failed, the value at fault (never a secret) and what to do.
+ */
+#ifndef IDC_ERROR_H
+#define IDC_ERROR_H
+
+#include <stddef.h>
+
+typedef enum {
+    IDC_OK = 0,
+    IDC_ERR_ARG,            /* invalid argument or configuration: the caller's mistake */
+    IDC_ERR_SPACE,          /* the caller's buffer is too small; nothing was written */
+    IDC_ERR_LIMIT,          /* a fixed bound was reached (header count, query pairs, ...) */
+    IDC_ERR_PARSE,          /* malformed input text (request, escape, date, JSON) */
+    IDC_ERR_IO,             /* a file or system call failed */
+    IDC_ERR_NOMEM,          /* an allocation failed */
+    IDC_ERR_AUTH_MISSING,   /* verify: no Authorization header and no presigned query */
+    IDC_ERR_AUTH_MALFORMED, /* verify: authorization present but incomplete or malformed */
+    IDC_ERR_SIGNATURE,      /* verify: the signature does not match the request */
+    IDC_ERR_EXPIRED,        /* verify: the request's date is outside the allowed window */
+    IDC_ERR_MISMATCH,       /* a comparison against expected data failed (test vectors) */
+    IDC_ERR__COUNT
+} idc_err;
+
+/* Filled by a failing call. `native` holds a library's own code (OpenSSL, mbedTLS) or 0. */
+struct idc_error {
+    idc_err code;
+    long native;
+    char msg[256];
+};
+
+/*
+ * Sets `err` (when not NULL) to `code` and a printf-style message; returns `code`,
+ * so a failure is one `return idc_error_set(...)`. A message longer than the buffer
+ * is cut and ends with "...", never silently.
+ */
+idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Prefixes the message already in `err` with context ("sync prod: ..."); returns err->code.
+ * A NULL `err` returns IDC_ERR_ARG.
+ */
+idc_err idc_error_prefix(struct idc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The code's name, such as "IDC_ERR_SPACE"; "IDC_ERR_?" for an unknown value. */
+const char *idc_err_name(idc_err code);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * str.h - borrowed string views, caller-owned output buffers, hex, wiping and
+ * constant-time comparison. Nothing here allocates.
+ */
+#ifndef IDC_STR_H
+#define IDC_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idc/error.h"
+
+/* A borrowed view: not NUL-terminated, so strlen() on one is a bug. */
+struct idc_str {
+    const char *p;
+    size_t len;
+};
+
+#define IDC_STR(lit)   ((struct idc_str){(lit), sizeof(lit) - 1}) /* literals only */
+#define IDC_STR_FMT    "%.*s"
+#define IDC_STR_ARG(s) (int)(s).len, (s).p
+
+static inline struct idc_str idc_str_make(const char *p, size_t len)
+{
+    return (struct idc_str){p, len};
+}
+
+/* A view of a C string; NULL gives the empty view. */
+struct idc_str idc_str_c(const char *s);
+
+bool idc_str_eq(struct idc_str a, struct idc_str b);
+bool idc_str_eq_nocase(struct idc_str a, struct idc_str b); /* ASCII case folding */
+bool idc_str_starts_with(struct idc_str s, struct idc_str prefix);
+
+/* The view without leading and trailing spaces and tabs. */
+struct idc_str idc_str_trim(struct idc_str s);
+
+/*
+ * Copies the view into `out` (capacity `cap`) with a terminating NUL.
+ * Returns IDC_ERR_SPACE, naming `what`, when it does not fit.
+ */
+idc_err idc_str_copy(struct idc_str s, char *out, size_t cap, const char *what,
+                     struct idc_error *err);
+
+/* Caller-owned output storage: writers append within `cap` and never reallocate. */
+struct idc_buf {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+
+#define IDC_BUF(array) ((struct idc_buf){(array), 0, sizeof(array)})
+
+/* Appends; on IDC_ERR_SPACE `len` is unchanged. `what` names the buffer in the message. */
+idc_err idc_buf_put(struct idc_buf *b, const void *data, size_t n, const char *what,
+                    struct idc_error *err);
+
+/* Lowercase hex of `n` bytes into `out`, which must hold 2*n bytes (no NUL is written). */
+void idc_hex_lower(const uint8_t *in, size_t n, char *out);
+
+/* The value of one hex digit, or -1. */
+static inline int idc_hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c |= 0x20;
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* Compares `n` bytes in time that does not depend on where they differ. */
+bool idc_ct_eq(const void *a, const void *b, size_t n);
+
+/* Clears memory that held secrets; the compiler may not elide it. */
+void idc_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * error.c - filling and prefixing `struct idc_error`.
+ * Messages that do not fit end with "..." so a cut is always visible.
+ */
+#include "idc/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void mark_cut(char *msg, size_t cap, int wanted)
+{
+    if (wanted >= 0 && (size_t)wanted >= cap && cap > 4) {
+        memcpy(msg + cap - 4, "...", 4);
+    }
+}
+
+idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
+{
+    if (err == NULL) {
+        return code;
+    }
+    err->code = code;
+    err->native = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s", idc_err_name(code));
+    }
+    mark_cut(err->msg, sizeof err->msg, n);
+    return code;
+}
+
+idc_err idc_error_prefix(struct idc_error *err, const char *fmt, ...)
+{
+    if (err == NULL) {
+        return IDC_ERR_ARG;
+    }
+    char prefix[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return err->code;
+    }
+    char joined[sizeof err->msg];
+    int m = snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
+    mark_cut(joined, sizeof joined, m);
+    memcpy(err->msg, joined, sizeof joined);
+    return err->code;
+}
+
+const char *idc_err_name(idc_err code)
+{
+    static const char *const names[IDC_ERR__COUNT] = {
+        [IDC_OK] = "IDC_OK",
+        [IDC_ERR_ARG] = "IDC_ERR_ARG",
+        [IDC_ERR_SPACE] = "IDC_ERR_SPACE",
+        [IDC_ERR_LIMIT] = "IDC_ERR_LIMIT",
+        [IDC_ERR_PARSE] = "IDC_ERR_PARSE",
+        [IDC_ERR_IO] = "IDC_ERR_IO",
+        [IDC_ERR_NOMEM] = "IDC_ERR_NOMEM",
+        [IDC_ERR_AUTH_MISSING] = "IDC_ERR_AUTH_MISSING",
+        [IDC_ERR_AUTH_MALFORMED] = "IDC_ERR_AUTH_MALFORMED",
+        [IDC_ERR_SIGNATURE] = "IDC_ERR_SIGNATURE",
+        [IDC_ERR_EXPIRED] = "IDC_ERR_EXPIRED",
+        [IDC_ERR_MISMATCH] = "IDC_ERR_MISMATCH",
+    };
+    if ((unsigned)code >= IDC_ERR__COUNT || names[code] == NULL) {
+        return "IDC_ERR_?";
+    }
+    return names[code];
+}
