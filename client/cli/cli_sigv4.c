@@ -126,27 +126,56 @@ static int parse_sign_options(int argc, char **argv, struct sign_opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", sign_options, NULL)) != -1) {
         switch (c) {
-        case OPT_ACCESS_KEY: o->access_key = optarg; break;
-        case OPT_SECRET_KEY: o->secret_arg = optarg; break;
-        case OPT_SECRET_STDIN: o->secret_stdin = true; break;
-        case OPT_TOKEN: o->token = optarg; break;
-        case OPT_OMIT_TOKEN: omit = true; break;
-        case OPT_REGION: o->region = optarg; break;
-        case OPT_SERVICE: o->service = optarg; break;
-        case OPT_TIME: o->time_text = optarg; break;
+        case OPT_ACCESS_KEY:
+            o->access_key = optarg;
+            break;
+        case OPT_SECRET_KEY:
+            o->secret_arg = optarg;
+            break;
+        case OPT_SECRET_STDIN:
+            o->secret_stdin = true;
+            break;
+        case OPT_TOKEN:
+            o->token = optarg;
+            break;
+        case OPT_OMIT_TOKEN:
+            omit = true;
+            break;
+        case OPT_REGION:
+            o->region = optarg;
+            break;
+        case OPT_SERVICE:
+            o->service = optarg;
+            break;
+        case OPT_TIME:
+            o->time_text = optarg;
+            break;
         case OPT_PRESIGN:
             if (!cli_parse_ulong(optarg, 1, IDC_SIGV4_MAX_EXPIRES, &o->presign)) {
                 return cli_usage_error("sigv4 sign", "--presign takes 1..%d seconds, not '%s'",
                                        IDC_SIGV4_MAX_EXPIRES, optarg);
             }
             break;
-        case OPT_NO_NORMALIZE: no_normalize = true; break;
-        case OPT_S3: s3 = true; break;
-        case OPT_CONTENT_SHA: content_sha = true; break;
-        case OPT_UNSIGNED: o->unsigned_payload = true; break;
-        case OPT_EXPLAIN: o->explain = true; break;
-        case 'h': fputs(sign_usage, stdout); return CLI_EXIT_OK;
-        default: return cli_usage_error("sigv4 sign", "unknown or incomplete option");
+        case OPT_NO_NORMALIZE:
+            no_normalize = true;
+            break;
+        case OPT_S3:
+            s3 = true;
+            break;
+        case OPT_CONTENT_SHA:
+            content_sha = true;
+            break;
+        case OPT_UNSIGNED:
+            o->unsigned_payload = true;
+            break;
+        case OPT_EXPLAIN:
+            o->explain = true;
+            break;
+        case 'h':
+            fputs(sign_usage, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error("sigv4 sign", "unknown or incomplete option");
         }
     }
     if (argc - optind > 1) {

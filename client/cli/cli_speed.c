@@ -14,13 +14,12 @@
 #include "cli.h"
 #include "idc/sigv4.h"
 
-static const char speed_request[] =
-    "POST / HTTP/1.1\n"
-    "Host:identitystore.us-east-1.amazonaws.com\n"
-    "Content-Type:application/x-amz-json-1.1\n"
-    "X-Amz-Target:AWSIdentityStore.ListUsers\n"
-    "\n"
-    "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100}";
+static const char speed_request[] = "POST / HTTP/1.1\n"
+                                    "Host:identitystore.us-east-1.amazonaws.com\n"
+                                    "Content-Type:application/x-amz-json-1.1\n"
+                                    "X-Amz-Target:AWSIdentityStore.ListUsers\n"
+                                    "\n"
+                                    "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100}";
 
 /* The AWS documentation's example keys: the figures do not depend on the key. */
 #define SPEED_KEY_ID "AKIAIOSFODNN7EXAMPLE"
@@ -97,10 +96,18 @@ static void floor_once(struct speed_case *sc, bool derive)
 static void run_variant(struct speed_case *sc, enum variant v)
 {
     switch (v) {
-    case V_CACHE_ON: sign_once(sc, true); break;
-    case V_CACHE_OFF: sign_once(sc, false); break;
-    case V_FLOOR: floor_once(sc, false); break;
-    default: floor_once(sc, true); break;
+    case V_CACHE_ON:
+        sign_once(sc, true);
+        break;
+    case V_CACHE_OFF:
+        sign_once(sc, false);
+        break;
+    case V_FLOOR:
+        floor_once(sc, false);
+        break;
+    default:
+        floor_once(sc, true);
+        break;
     }
 }
 
@@ -137,8 +144,8 @@ static int setup(struct speed_case *sc)
         .time = 1767268800, /* 2026-01-01T12:00:00Z */
         .flags = IDC_SIGV4_FLAGS_DEFAULT,
     };
-    sc->creds = (struct idc_sigv4_credentials){IDC_STR(SPEED_KEY_ID), IDC_STR(SPEED_SECRET),
-                                               IDC_STR("")};
+    sc->creds =
+        (struct idc_sigv4_credentials){IDC_STR(SPEED_KEY_ID), IDC_STR(SPEED_SECRET), IDC_STR("")};
     idc_sigv4_key_cache_init(&sc->cache);
     char work[IDC_SIGV4_WORK_SIZE];
     struct idc_buf buf = IDC_BUF(work);

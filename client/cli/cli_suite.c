@@ -130,14 +130,16 @@ static bool headers_match(const struct idc_sigv4_request *a, const struct idc_si
         counted_a++;
         bool found = false;
         for (size_t j = 0; j < b->header_count && !found; j++) {
-            found = !used[j] && idc_str_eq_nocase(a->headers[i].name, b->headers[j].name) &&
-                    idc_str_eq(idc_str_trim(a->headers[i].value), idc_str_trim(b->headers[j].value));
+            found =
+                !used[j] && idc_str_eq_nocase(a->headers[i].name, b->headers[j].name) &&
+                idc_str_eq(idc_str_trim(a->headers[i].value), idc_str_trim(b->headers[j].value));
             used[j] = used[j] || found;
         }
         if (!found) {
-            snprintf(why, cap, "signed request: header '" IDC_STR_FMT ":" IDC_STR_FMT
-                               "' expected, not produced",
-                     IDC_STR_ARG(a->headers[i].name), IDC_STR_ARG(idc_str_trim(a->headers[i].value)));
+            snprintf(
+                why, cap,
+                "signed request: header '" IDC_STR_FMT ":" IDC_STR_FMT "' expected, not produced",
+                IDC_STR_ARG(a->headers[i].name), IDC_STR_ARG(idc_str_trim(a->headers[i].value)));
             return false;
         }
     }
@@ -177,7 +179,8 @@ static bool signed_requests_match(struct idc_str exp_text, struct idc_str got_te
     }
     if (!canonical_query_of(exp.req.query, qe, sizeof qe, &ce) ||
         !canonical_query_of(got.req.query, qg, sizeof qg, &cg) || !idc_str_eq(ce, cg)) {
-        snprintf(why, cap, "signed request query: expected '" IDC_STR_FMT "', got '" IDC_STR_FMT "'",
+        snprintf(why, cap,
+                 "signed request query: expected '" IDC_STR_FMT "', got '" IDC_STR_FMT "'",
                  IDC_STR_ARG(exp.req.query), IDC_STR_ARG(got.req.query));
         return false;
     }
@@ -197,8 +200,8 @@ static bool signed_requests_match(struct idc_str exp_text, struct idc_str got_te
 
 enum expectation { TEXT, SIGNED_REQUEST, SIGNED_REQUEST_BUT_AUTHORIZATION };
 
-static bool check_expected(const char *dir, const char *name, const char *what,
-                           struct idc_str got, enum expectation kind, char *why, size_t cap)
+static bool check_expected(const char *dir, const char *name, const char *what, struct idc_str got,
+                           enum expectation kind, char *why, size_t cap)
 {
     struct cli_file f;
     int r = read_case_file(dir, name, &f, why, cap);
@@ -237,7 +240,8 @@ static bool check_placement(const char *dir, struct case_setup *cs,
     struct idc_sigv4_result res;
     struct idc_error err = {0};
     cs->cfg.placement = placement;
-    cs->cfg.expires = placement == IDC_SIGV4_IN_QUERY && cs->cfg.expires == 0 ? 3600 : cs->cfg.expires;
+    cs->cfg.expires =
+        placement == IDC_SIGV4_IN_QUERY && cs->cfg.expires == 0 ? 3600 : cs->cfg.expires;
     if (idc_sigv4_sign(&cs->cfg, &cs->creds, &cs->parsed.req, &buf, &res, &err) != IDC_OK) {
         snprintf(why, cap, "signing failed: %s", err.msg);
         return false;
@@ -252,11 +256,12 @@ static bool check_placement(const char *dir, struct case_setup *cs,
     cli_print_signed_request(mem, &cs->parsed, &res, placement == IDC_SIGV4_IN_QUERY);
     fclose(mem);
     enum expectation sreq_kind = e->authz ? SIGNED_REQUEST_BUT_AUTHORIZATION : SIGNED_REQUEST;
-    bool ok = check_expected(dir, e->creq, "canonical request", res.canonical_request, TEXT, why, cap) &&
-              check_expected(dir, e->sts, "string to sign", res.string_to_sign, TEXT, why, cap) &&
-              check_expected(dir, e->signature, "signature", res.signature, TEXT, why, cap) &&
-              check_expected(dir, e->authz, "authorization", res.authorization, TEXT, why, cap) &&
-              check_expected(dir, e->sreq, NULL, idc_str_make(text, text_len), sreq_kind, why, cap);
+    bool ok =
+        check_expected(dir, e->creq, "canonical request", res.canonical_request, TEXT, why, cap) &&
+        check_expected(dir, e->sts, "string to sign", res.string_to_sign, TEXT, why, cap) &&
+        check_expected(dir, e->signature, "signature", res.signature, TEXT, why, cap) &&
+        check_expected(dir, e->authz, "authorization", res.authorization, TEXT, why, cap) &&
+        check_expected(dir, e->sreq, NULL, idc_str_make(text, text_len), sreq_kind, why, cap);
     free(text);
     return ok;
 }
@@ -290,29 +295,33 @@ static bool load_context(const char *dir, struct case_setup *cs, char *why, size
     free(f.data);
     const cJSON *cred = cJSON_GetObjectItemCaseSensitive(root, "credentials");
     char stamp[64];
-    bool ok = root != NULL && cJSON_IsObject(cred) &&
-              json_string(cred, "access_key_id", cs->akid, sizeof cs->akid, true) &&
-              json_string(cred, "secret_access_key", cs->secret, sizeof cs->secret, true) &&
-              json_string(cred, "token", cs->token, sizeof cs->token, false) &&
-              json_string(root, "region", cs->region, sizeof cs->region, true) &&
-              json_string(root, "service", cs->service, sizeof cs->service, true) &&
-              json_string(root, "timestamp", stamp, sizeof stamp, true) &&
-              json_string(root, "signed_body_value", cs->body_value, sizeof cs->body_value, false) &&
-              idc_time_parse_iso(idc_str_c(stamp), &cs->cfg.time, NULL) == IDC_OK;
+    bool ok =
+        root != NULL && cJSON_IsObject(cred) &&
+        json_string(cred, "access_key_id", cs->akid, sizeof cs->akid, true) &&
+        json_string(cred, "secret_access_key", cs->secret, sizeof cs->secret, true) &&
+        json_string(cred, "token", cs->token, sizeof cs->token, false) &&
+        json_string(root, "region", cs->region, sizeof cs->region, true) &&
+        json_string(root, "service", cs->service, sizeof cs->service, true) &&
+        json_string(root, "timestamp", stamp, sizeof stamp, true) &&
+        json_string(root, "signed_body_value", cs->body_value, sizeof cs->body_value, false) &&
+        idc_time_parse_iso(idc_str_c(stamp), &cs->cfg.time, NULL) == IDC_OK;
     if (ok) {
         bool sign_body = json_bool(root, "sign_body", false);
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expiration_in_seconds");
-        cs->cfg.expires = cJSON_IsNumber(exp) && exp->valuedouble >= 1 ? (uint32_t)exp->valuedouble : 3600;
-        cs->cfg.flags = (json_bool(root, "double_uri_encode", true) ? IDC_SIGV4_DOUBLE_ENCODE : 0) |
-                        (json_bool(root, "normalize", true) ? IDC_SIGV4_NORMALIZE_PATH : 0) |
-                        (json_bool(root, "omit_session_token", false) ? IDC_SIGV4_OMIT_SESSION_TOKEN : 0) |
-                        (json_bool(root, "add_content_sha256", sign_body) ? IDC_SIGV4_CONTENT_SHA256 : 0);
-        cs->cfg.signed_body = cs->body_value[0]  ? idc_str_c(cs->body_value)
-                              : sign_body        ? IDC_STR("")
-                                                 : IDC_STR(IDC_SIGV4_EMPTY_SHA256);
+        cs->cfg.expires =
+            cJSON_IsNumber(exp) && exp->valuedouble >= 1 ? (uint32_t)exp->valuedouble : 3600;
+        cs->cfg.flags =
+            (json_bool(root, "double_uri_encode", true) ? IDC_SIGV4_DOUBLE_ENCODE : 0) |
+            (json_bool(root, "normalize", true) ? IDC_SIGV4_NORMALIZE_PATH : 0) |
+            (json_bool(root, "omit_session_token", false) ? IDC_SIGV4_OMIT_SESSION_TOKEN : 0) |
+            (json_bool(root, "add_content_sha256", sign_body) ? IDC_SIGV4_CONTENT_SHA256 : 0);
+        cs->cfg.signed_body = cs->body_value[0] ? idc_str_c(cs->body_value)
+                              : sign_body       ? IDC_STR("")
+                                                : IDC_STR(IDC_SIGV4_EMPTY_SHA256);
     } else {
-        snprintf(why, cap, "context.json: malformed or missing a required key "
-                           "(credentials, region, service, timestamp)");
+        snprintf(why, cap,
+                 "context.json: malformed or missing a required key "
+                 "(credentials, region, service, timestamp)");
     }
     cJSON_Delete(root);
     return ok;
@@ -331,14 +340,12 @@ static void finish_setup(struct case_setup *cs)
 static int run_crt_case(const char *dir, struct case_setup *cs, const struct verify_run *run,
                         char *why, size_t cap)
 {
-    static const struct expected_files header = {"header-canonical-request.txt",
-                                                 "header-string-to-sign.txt",
-                                                 "header-signature.txt", NULL,
-                                                 "header-signed-request.txt"};
+    static const struct expected_files header = {
+        "header-canonical-request.txt", "header-string-to-sign.txt", "header-signature.txt", NULL,
+        "header-signed-request.txt"};
     static const struct expected_files query = {"query-canonical-request.txt",
-                                                "query-string-to-sign.txt",
-                                                "query-signature.txt", NULL,
-                                                "query-signed-request.txt"};
+                                                "query-string-to-sign.txt", "query-signature.txt",
+                                                NULL, "query-signed-request.txt"};
     if (path_exists(dir, "public-key.json")) {
         snprintf(why, cap, "SigV4a (ECDSA) is out of scope");
         return -1;
@@ -358,11 +365,10 @@ static int run_crt_case(const char *dir, struct case_setup *cs, const struct ver
             continue;
         }
         ran = true;
-        if (!check_placement(dir, cs, (enum idc_sigv4_placement)p, sets[p], why, cap)) {
-            size_t n = strlen(why);
-            memmove(why + 8, why, n + 1 < cap - 8 ? n + 1 : cap - 9);
-            memcpy(why, p ? "[query] " : "[header]", 8);
-            why[cap - 1] = '\0';
+        char detail[960];
+        if (!check_placement(dir, cs, (enum idc_sigv4_placement)p, sets[p], detail,
+                             sizeof detail)) {
+            snprintf(why, cap, "[%s] %s", p ? "query" : "header", detail);
             return 0;
         }
     }
@@ -387,8 +393,10 @@ static int run_botocore_case(const char *dir, const char *base, struct case_setu
     snprintf(cs->region, sizeof cs->region, SUITE_REGION);
     snprintf(cs->service, sizeof cs->service, SUITE_SERVICE);
     cs->cfg.flags = IDC_SIGV4_FLAGS_DEFAULT;
-    const struct idc_sigv4_header *date = idc_sigv4_find_header(&cs->parsed.req, IDC_STR("X-Amz-Date"));
-    if (date == NULL || idc_time_parse_amz(idc_str_trim(date->value), &cs->cfg.time, NULL) != IDC_OK) {
+    const struct idc_sigv4_header *date =
+        idc_sigv4_find_header(&cs->parsed.req, IDC_STR("X-Amz-Date"));
+    if (date == NULL ||
+        idc_time_parse_amz(idc_str_trim(date->value), &cs->cfg.time, NULL) != IDC_OK) {
         snprintf(why, cap, "%s has no valid X-Amz-Date", names[4]);
         return 0;
     }
@@ -462,7 +470,8 @@ static bool run_case_dir(struct verify_run *run, const char *dir)
         result = 0;
     } else {
         struct idc_error err = {0};
-        if (idc_sigv4_request_parse(idc_str_make(request.data, request.len), &cs.parsed, &err) != IDC_OK) {
+        if (idc_sigv4_request_parse(idc_str_make(request.data, request.len), &cs.parsed, &err) !=
+            IDC_OK) {
             snprintf(why, sizeof why, "request: %s", err.msg);
             result = 0;
         } else if (crt) {

@@ -205,8 +205,7 @@ static idc_err check_config(const struct idc_sigv4_config *cfg,
         return idc_error_set(err, IDC_ERR_ARG,
                              "service '%.*s' is empty, too long or has '/', ',', ';', '=', space "
                              "or control bytes; give a signing name such as identitystore",
-                             (int)(cfg->service.len > 64 ? 64 : cfg->service.len),
-                             cfg->service.p);
+                             (int)(cfg->service.len > 64 ? 64 : cfg->service.len), cfg->service.p);
     }
     if (!plain_name(creds->access_key_id)) {
         return idc_error_set(err, IDC_ERR_ARG,
@@ -214,8 +213,7 @@ static idc_err check_config(const struct idc_sigv4_config *cfg,
                              "or control bytes");
     }
     if (creds->secret_access_key.len == 0 || creds->secret_access_key.len > IDC_SIGV4_SECRET_MAX) {
-        return idc_error_set(err, IDC_ERR_ARG,
-                             "secret access key is empty or longer than %d bytes",
+        return idc_error_set(err, IDC_ERR_ARG, "secret access key is empty or longer than %d bytes",
                              IDC_SIGV4_SECRET_MAX);
     }
     if (has_line_break(creds->session_token)) {
@@ -243,8 +241,7 @@ static bool query_has_param(struct idc_str query, struct idc_str name)
             j++;
         }
         struct idc_str part = idc_str_make(query.p + i, j - i);
-        if (idc_str_starts_with(part, name) &&
-            (part.len == name.len || part.p[name.len] == '=')) {
+        if (idc_str_starts_with(part, name) && (part.len == name.len || part.p[name.len] == '=')) {
             return true;
         }
         i = j + 1;
@@ -256,11 +253,13 @@ static idc_err check_request(const struct idc_sigv4_config *cfg,
                              const struct idc_sigv4_request *req, struct idc_error *err)
 {
     static const struct idc_str presign_params[] = {
-        IDC_STR("X-Amz-Signature"),  IDC_STR("X-Amz-Algorithm"),     IDC_STR("X-Amz-Credential"),
-        IDC_STR("X-Amz-Date"),       IDC_STR("X-Amz-SignedHeaders"), IDC_STR("X-Amz-Expires"),
+        IDC_STR("X-Amz-Signature"),      IDC_STR("X-Amz-Algorithm"),
+        IDC_STR("X-Amz-Credential"),     IDC_STR("X-Amz-Date"),
+        IDC_STR("X-Amz-SignedHeaders"),  IDC_STR("X-Amz-Expires"),
         IDC_STR("X-Amz-Security-Token"),
     };
-    if (req->method.len == 0 || has_line_break(req->method) || memchr(req->method.p, ' ', req->method.len)) {
+    if (req->method.len == 0 || has_line_break(req->method) ||
+        memchr(req->method.p, ' ', req->method.len)) {
         return idc_error_set(err, IDC_ERR_ARG, "request method is empty or has spaces");
     }
     if (idc_sigv4_find_header(req, IDC_STR("Host")) == NULL) {
@@ -322,8 +321,8 @@ static idc_err sign_date_and_scope(struct sign_run *r, struct idc_error *err)
     sigv4_writer_put(&r->w, "/aws4_request", 13);
     r->out->scope = sigv4_writer_view(&r->w, start);
     if (h == NULL && r->cfg->placement == IDC_SIGV4_IN_HEADERS) {
-        r->extra[r->extra_count++] = (struct idc_sigv4_header){IDC_STR("X-Amz-Date"),
-                                                               r->out->amz_date};
+        r->extra[r->extra_count++] =
+            (struct idc_sigv4_header){IDC_STR("X-Amz-Date"), r->out->amz_date};
     }
     return sigv4_writer_error(&r->w, err);
 }
@@ -350,8 +349,8 @@ static idc_err sign_payload(struct sign_run *r, struct idc_error *err)
     bool add = (r->cfg->flags & IDC_SIGV4_CONTENT_SHA256) && h == NULL &&
                r->cfg->placement == IDC_SIGV4_IN_HEADERS;
     if (add) {
-        r->extra[r->extra_count++] = (struct idc_sigv4_header){IDC_STR("x-amz-content-sha256"),
-                                                               r->out->payload_hash};
+        r->extra[r->extra_count++] =
+            (struct idc_sigv4_header){IDC_STR("x-amz-content-sha256"), r->out->payload_hash};
     }
     return sigv4_writer_error(&r->w, err);
 }
@@ -467,8 +466,8 @@ static idc_err sign_canonical(struct sign_run *r, struct idc_error *err)
         return rc;
     }
     rc = sigv4_string_and_signature(r->out->canonical_request, r->out->amz_date, r->out->scope,
-                                    r->creds->secret_access_key, r->cfg->region,
-                                    r->cfg->service, r->cfg->cache, &r->w, r->out, err);
+                                    r->creds->secret_access_key, r->cfg->region, r->cfg->service,
+                                    r->cfg->cache, &r->w, r->out, err);
     if (rc) {
         return rc;
     }
@@ -509,7 +508,8 @@ static void list_added_headers(struct sign_run *r)
         (struct idc_sigv4_header){IDC_STR("Authorization"), out->authorization};
 }
 
-idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg, const struct idc_sigv4_credentials *creds,
+idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
+                       const struct idc_sigv4_credentials *creds,
                        const struct idc_sigv4_request *req, struct idc_buf *work,
                        struct idc_sigv4_result *out, struct idc_error *err)
 {

@@ -88,10 +88,10 @@ idc_err sigv4_writer_error(const struct sigv4_writer *w, struct idc_error *err)
 /* ---- percent encoding --------------------------------------------------------------- */
 
 enum encoding {
-    ENC_PLAIN,    /* encode every byte but unreserved ones: '%' becomes %25 */
+    ENC_PLAIN,       /* encode every byte but unreserved ones: '%' becomes %25 */
     ENC_PLAIN_SLASH, /* the same, keeping '/' (double-encoded paths) */
-    ENC_DECODED,  /* decode valid %XX first, then encode (query components) */
-    ENC_S3_PATH,  /* decode then encode, keeping '/' and an escaped slash as %2F */
+    ENC_DECODED,     /* decode valid %XX first, then encode (query components) */
+    ENC_S3_PATH,     /* decode then encode, keeping '/' and an escaped slash as %2F */
 };
 
 /*
@@ -424,8 +424,7 @@ static void put_query(struct sigv4_writer *w, const struct canon_param *v, size_
     }
 }
 
-idc_err idc_sigv4_canonical_query(struct idc_str query, struct idc_buf *out,
-                                  struct idc_error *err)
+idc_err idc_sigv4_canonical_query(struct idc_str query, struct idc_buf *out, struct idc_error *err)
 {
     struct canon_param v[IDC_SIGV4_MAX_QUERY];
     size_t n;

@@ -31,13 +31,13 @@ struct sigv4_param {
 /* Everything the canonical request is built from. */
 struct sigv4_canon {
     const struct idc_sigv4_request *req;
-    unsigned flags;                       /* DOUBLE_ENCODE, NORMALIZE_PATH */
-    struct idc_str only_signed;           /* verify: the SignedHeaders list; empty: signer's choice */
+    unsigned flags;             /* DOUBLE_ENCODE, NORMALIZE_PATH */
+    struct idc_str only_signed; /* verify: the SignedHeaders list; empty: signer's choice */
     const struct idc_sigv4_header *extra; /* headers the signer adds (X-Amz-Date, ...) */
     size_t extra_count;
-    const struct sigv4_param *params;     /* presign parameters added to the query */
+    const struct sigv4_param *params; /* presign parameters added to the query */
     size_t param_count;
-    bool drop_signature_param;            /* verify presigned: leave X-Amz-Signature out */
+    bool drop_signature_param; /* verify presigned: leave X-Amz-Signature out */
     struct idc_str payload_hash;
 };
 

@@ -53,33 +53,34 @@ static idc_err add_header_line(struct idc_str line, size_t lineno, struct idc_si
 {
     const char *colon = memchr(line.p, ':', line.len);
     if (colon == NULL) {
-        return idc_error_set(err, IDC_ERR_PARSE, "line %zu: header without a colon: '%.*s'",
-                             lineno, (int)(line.len > 80 ? 80 : line.len), line.p);
+        return idc_error_set(err, IDC_ERR_PARSE, "line %zu: header without a colon: '%.*s'", lineno,
+                             (int)(line.len > 80 ? 80 : line.len), line.p);
     }
     struct idc_str name = idc_str_make(line.p, (size_t)(colon - line.p));
     for (size_t i = 0; i < name.len; i++) {
         unsigned char c = (unsigned char)name.p[i];
         if (c <= ' ' || c >= 0x7f) {
             return idc_error_set(err, IDC_ERR_PARSE,
-                                 "line %zu: header name '%.*s' has a space or control byte",
-                                 lineno, (int)(name.len > 80 ? 80 : name.len), name.p);
+                                 "line %zu: header name '%.*s' has a space or control byte", lineno,
+                                 (int)(name.len > 80 ? 80 : name.len), name.p);
         }
     }
     if (name.len == 0) {
         return idc_error_set(err, IDC_ERR_PARSE, "line %zu: header with an empty name", lineno);
     }
     if (out->req.header_count == IDC_SIGV4_MAX_HEADERS) {
-        return idc_error_set(err, IDC_ERR_LIMIT, "line %zu: more than %d headers "
-                             "(IDC_SIGV4_MAX_HEADERS)", lineno, IDC_SIGV4_MAX_HEADERS);
+        return idc_error_set(err, IDC_ERR_LIMIT,
+                             "line %zu: more than %d headers "
+                             "(IDC_SIGV4_MAX_HEADERS)",
+                             lineno, IDC_SIGV4_MAX_HEADERS);
     }
-    out->headers[out->req.header_count++] = (struct idc_sigv4_header){
-        name, idc_str_make(colon + 1, line.len - name.len - 1)};
+    out->headers[out->req.header_count++] =
+        (struct idc_sigv4_header){name, idc_str_make(colon + 1, line.len - name.len - 1)};
     return IDC_OK;
 }
 
 /* Content-Length fixes the body; a longer rest is an editor's final newline. */
-static idc_err settle_body(struct idc_str rest, struct idc_sigv4_parsed *out,
-                           struct idc_error *err)
+static idc_err settle_body(struct idc_str rest, struct idc_sigv4_parsed *out, struct idc_error *err)
 {
     const struct idc_sigv4_header *cl = idc_sigv4_find_header(&out->req, IDC_STR("Content-Length"));
     size_t len = rest.len;

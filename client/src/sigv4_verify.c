@@ -15,9 +15,9 @@
 #include "idc/timefmt.h"
 #include "sigv4_int.h"
 
-#define SIGNATURE_MISMATCH_TEXT                                                                   \
-    "The request signature we calculated does not match the signature you provided. Check "      \
-    "your AWS Secret Access Key and signing method. Consult the service documentation for "      \
+#define SIGNATURE_MISMATCH_TEXT                                                                    \
+    "The request signature we calculated does not match the signature you provided. Check "        \
+    "your AWS Secret Access Key and signing method. Consult the service documentation for "        \
     "details."
 
 static int shown(size_t len)
@@ -43,8 +43,7 @@ static idc_err split_credential(struct idc_str cred, struct idc_sigv4_auth *a,
         i = j + 1;
     }
     bool complete = n == 5 && part[4].p + part[4].len == cred.p + cred.len;
-    if (!complete || part[0].len == 0 || part[1].len != 8 || part[2].len == 0 ||
-        part[3].len == 0) {
+    if (!complete || part[0].len == 0 || part[1].len != 8 || part[2].len == 0 || part[3].len == 0) {
         return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
                              "Credential '%.*s' is malformed: expected <access key id>/"
                              "<YYYYMMDD>/<region>/<service>/aws4_request",
@@ -107,13 +106,12 @@ static idc_err parse_header_auth(struct idc_str value, struct idc_sigv4_auth *a,
         }
     }
     if (cred.len == 0 || a->signed_headers.len == 0 || a->signature.len == 0) {
-        return idc_error_set(err, IDC_ERR_AUTH_MALFORMED, "%s%s%s",
-                             cred.len ? "" : "Authorization header requires 'Credential' parameter. ",
-                             a->signature.len ? ""
-                                              : "Authorization header requires 'Signature' parameter. ",
-                             a->signed_headers.len
-                                 ? ""
-                                 : "Authorization header requires 'SignedHeaders' parameter.");
+        return idc_error_set(
+            err, IDC_ERR_AUTH_MALFORMED, "%s%s%s",
+            cred.len ? "" : "Authorization header requires 'Credential' parameter. ",
+            a->signature.len ? "" : "Authorization header requires 'Signature' parameter. ",
+            a->signed_headers.len ? ""
+                                  : "Authorization header requires 'SignedHeaders' parameter.");
     }
     return split_credential(cred, a, err);
 }
@@ -134,9 +132,8 @@ static bool keep_decoded(struct idc_sigv4_auth *a, size_t *used, struct idc_str 
 static idc_err parse_query_auth(struct idc_str query, struct idc_sigv4_auth *a,
                                 struct idc_error *err)
 {
-    static const char *const names[] = {"X-Amz-Algorithm",     "X-Amz-Credential",
-                                        "X-Amz-Date",          "X-Amz-SignedHeaders",
-                                        "X-Amz-Signature",     "X-Amz-Expires",
+    static const char *const names[] = {"X-Amz-Algorithm",     "X-Amz-Credential", "X-Amz-Date",
+                                        "X-Amz-SignedHeaders", "X-Amz-Signature",  "X-Amz-Expires",
                                         "X-Amz-Security-Token"};
     struct idc_str vals[7] = {{0}};
     bool seen[7] = {false};
@@ -269,8 +266,8 @@ static idc_err check_time(const struct idc_sigv4_auth *a, const struct idc_sigv4
     window_text(o->max_skew, window, sizeof window);
     if (a->placement == IDC_SIGV4_IN_QUERY && o->now > a->time + (int64_t)a->expires) {
         return idc_error_set(err, IDC_ERR_EXPIRED,
-                             "Request has expired: signed at %s for %u s, now %s", date,
-                             a->expires, now);
+                             "Request has expired: signed at %s for %u s, now %s", date, a->expires,
+                             now);
     }
     if (o->max_skew <= 0) {
         return IDC_OK;
@@ -284,8 +281,8 @@ static idc_err check_time(const struct idc_sigv4_auth *a, const struct idc_sigv4
     if (a->time > o->now + o->max_skew) {
         idc_time_format_amz(o->now + o->max_skew, edge);
         return idc_error_set(err, IDC_ERR_EXPIRED,
-                             "Signature not yet current: %s is still later than %s (%s + %s)",
-                             date, edge, now, window);
+                             "Signature not yet current: %s is still later than %s (%s + %s)", date,
+                             edge, now, window);
     }
     return IDC_OK;
 }
@@ -346,7 +343,8 @@ static idc_err check_scope(const struct idc_sigv4_auth *a, struct idc_error *err
     if (!idc_str_starts_with(a->amz_date, a->scope_date)) {
         return idc_error_set(err, IDC_ERR_SIGNATURE,
                              "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
-                             "version of date from HTTP: '" IDC_STR_FMT "' != '%.8s', from '" IDC_STR_FMT "'.",
+                             "version of date from HTTP: '" IDC_STR_FMT
+                             "' != '%.8s', from '" IDC_STR_FMT "'.",
                              IDC_STR_ARG(a->scope_date), a->amz_date.p, IDC_STR_ARG(a->amz_date));
     }
     if (!signed_list_has(a->signed_headers, IDC_STR("host"))) {
@@ -359,8 +357,7 @@ static idc_err check_scope(const struct idc_sigv4_auth *a, struct idc_error *err
 
 idc_err idc_sigv4_verify(const struct idc_sigv4_request *req, const struct idc_sigv4_auth *auth,
                          struct idc_str secret, const struct idc_sigv4_verify_opts *opts,
-                         struct idc_buf *work, struct idc_sigv4_result *out,
-                         struct idc_error *err)
+                         struct idc_buf *work, struct idc_sigv4_result *out, struct idc_error *err)
 {
     if (req == NULL || auth == NULL || opts == NULL || work == NULL || out == NULL) {
         return idc_error_set(err, IDC_ERR_ARG, "idc_sigv4_verify: a required argument is NULL");
@@ -393,9 +390,9 @@ idc_err idc_sigv4_verify(const struct idc_sigv4_request *req, const struct idc_s
     out->scope = auth->scope;
     rc = sigv4_canonical_request(&canon, &w, &out->signed_headers, &out->canonical_request, err);
     if (rc == IDC_OK) {
-        rc = sigv4_string_and_signature(out->canonical_request, auth->amz_date, auth->scope,
-                                        secret, auth->scope_region, auth->scope_service,
-                                        opts->cache, &w, out, err);
+        rc = sigv4_string_and_signature(out->canonical_request, auth->amz_date, auth->scope, secret,
+                                        auth->scope_region, auth->scope_service, opts->cache, &w,
+                                        out, err);
     }
     if (rc) {
         return rc;
@@ -467,16 +464,18 @@ bool idc_sigv4_explain_diff(struct idc_str expected, struct idc_str actual, char
             /* Show each line from a little before the first differing byte. */
             size_t from = col > 24 ? col - 24 : 0;
             const char *dots = from ? "..." : "";
-            n = snprintf(out, cap, "%s differs (line %zu, column %zu): expected '%s%.*s', got '%s%.*s'",
-                         part, index + 1, col + 1, dots, shown(le.len - from), le.p + from, dots,
+            n = snprintf(out, cap,
+                         "%s differs (line %zu, column %zu): expected '%s%.*s', got '%s%.*s'", part,
+                         index + 1, col + 1, dots, shown(le.len - from), le.p + from, dots,
                          shown(la.len - from), la.p + from);
             break;
         }
         index++;
     }
     if (n < 0) {
-        n = snprintf(out, cap, "texts differ only in a final line break (expected %zu bytes, "
-                               "got %zu)",
+        n = snprintf(out, cap,
+                     "texts differ only in a final line break (expected %zu bytes, "
+                     "got %zu)",
                      expected.len, actual.len);
     }
     if (n >= 0 && (size_t)n >= cap && cap > 4) {

@@ -69,8 +69,9 @@ idc_err idc_buf_put(struct idc_buf *b, const void *data, size_t n, const char *w
                     struct idc_error *err)
 {
     if (n > b->cap - b->len) {
-        return idc_error_set(err, IDC_ERR_SPACE, "%s needs %zu more bytes, %zu free; use a larger buffer",
-                             what, n, b->cap - b->len);
+        return idc_error_set(err, IDC_ERR_SPACE,
+                             "%s needs %zu more bytes, %zu free; use a larger buffer", what, n,
+                             b->cap - b->len);
     }
     if (n) {
         memcpy(b->p + b->len, data, n);

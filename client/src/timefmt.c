@@ -117,8 +117,8 @@ static int64_t to_time(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned
 idc_err idc_time_parse_amz(struct idc_str s, int64_t *t, struct idc_error *err)
 {
     unsigned y, mo, d, h, mi, sec;
-    if (s.len != IDC_TIME_AMZ_LEN || s.p[8] != 'T' || s.p[15] != 'Z' ||
-        !get_digits(s.p, 4, &y) || !get_digits(s.p + 4, 2, &mo) || !get_digits(s.p + 6, 2, &d) ||
+    if (s.len != IDC_TIME_AMZ_LEN || s.p[8] != 'T' || s.p[15] != 'Z' || !get_digits(s.p, 4, &y) ||
+        !get_digits(s.p + 4, 2, &mo) || !get_digits(s.p + 6, 2, &d) ||
         !get_digits(s.p + 9, 2, &h) || !get_digits(s.p + 11, 2, &mi) ||
         !get_digits(s.p + 13, 2, &sec) || !civil_valid(y, mo, d, h, mi, sec)) {
         return idc_error_set(err, IDC_ERR_PARSE,

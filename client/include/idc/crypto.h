@@ -31,8 +31,8 @@ struct idc_sha256 {
  * so the slots return nothing.
  */
 struct idc_crypto_ops {
-    const char *name;              /* "openssl" or "mbedtls" */
-    const char *(*version)(void);  /* the linked library's version text */
+    const char *name;             /* "openssl" or "mbedtls" */
+    const char *(*version)(void); /* the linked library's version text */
     void (*sha256_init)(struct idc_sha256 *s);
     void (*sha256_update)(struct idc_sha256 *s, const void *data, size_t len);
     void (*sha256_final)(struct idc_sha256 *s, uint8_t out[IDC_SHA256_LEN]);

@@ -15,16 +15,16 @@
 #include "idc/error.h"
 #include "idc/str.h"
 
-#define IDC_SIGV4_MAX_HEADERS  64   /* headers in one request, signed or not */
-#define IDC_SIGV4_MAX_QUERY    128  /* query parameters, the presign ones included */
-#define IDC_SIGV4_SECRET_MAX   128  /* bytes of a secret access key (AWS uses 40) */
-#define IDC_SIGV4_NAME_MAX     64   /* bytes of a region or a service name */
-#define IDC_SIGV4_MAX_EXPIRES  604800 /* seconds: the longest presigned URL AWS accepts */
-#define IDC_SIGV4_WORK_SIZE    8192 /* a work buffer this large fits any ordinary request */
-#define IDC_SIGV4_SIG_HEX_LEN  64
-#define IDC_SIGV4_ALGORITHM    "AWS4-HMAC-SHA256"
+#define IDC_SIGV4_MAX_HEADERS      64     /* headers in one request, signed or not */
+#define IDC_SIGV4_MAX_QUERY        128    /* query parameters, the presign ones included */
+#define IDC_SIGV4_SECRET_MAX       128    /* bytes of a secret access key (AWS uses 40) */
+#define IDC_SIGV4_NAME_MAX         64     /* bytes of a region or a service name */
+#define IDC_SIGV4_MAX_EXPIRES      604800 /* seconds: the longest presigned URL AWS accepts */
+#define IDC_SIGV4_WORK_SIZE        8192   /* a work buffer this large fits any ordinary request */
+#define IDC_SIGV4_SIG_HEX_LEN      64
+#define IDC_SIGV4_ALGORITHM        "AWS4-HMAC-SHA256"
 #define IDC_SIGV4_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
-#define IDC_SIGV4_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define IDC_SIGV4_EMPTY_SHA256     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* One header as sent: the name in any case, the value as on the wire (untrimmed). */
 struct idc_sigv4_header {
@@ -59,8 +59,8 @@ enum idc_sigv4_placement {
 };
 
 enum idc_sigv4_flags {
-    IDC_SIGV4_DOUBLE_ENCODE = 1u << 0,  /* encode the path again: every service but S3 */
-    IDC_SIGV4_NORMALIZE_PATH = 1u << 1, /* drop empty and dot segments: every service but S3 */
+    IDC_SIGV4_DOUBLE_ENCODE = 1u << 0,      /* encode the path again: every service but S3 */
+    IDC_SIGV4_NORMALIZE_PATH = 1u << 1,     /* drop empty and dot segments: every service but S3 */
     IDC_SIGV4_OMIT_SESSION_TOKEN = 1u << 2, /* add the token after signing, unsigned */
     IDC_SIGV4_CONTENT_SHA256 = 1u << 3, /* add and sign x-amz-content-sha256 (header placement) */
 };
@@ -72,14 +72,14 @@ struct idc_sigv4_key_cache;
 
 /* How to sign. Zero-initialise, then set what you need. */
 struct idc_sigv4_config {
-    struct idc_str region;       /* e.g. "us-east-1"; no '/', ',', space or control bytes */
-    struct idc_str service;      /* signing name, e.g. "identitystore" */
-    int64_t time;                /* signing time, seconds since the epoch (UTC) */
-    unsigned flags;              /* enum idc_sigv4_flags; 0 means S3 rules without the header */
+    struct idc_str region;  /* e.g. "us-east-1"; no '/', ',', space or control bytes */
+    struct idc_str service; /* signing name, e.g. "identitystore" */
+    int64_t time;           /* signing time, seconds since the epoch (UTC) */
+    unsigned flags;         /* enum idc_sigv4_flags; 0 means S3 rules without the header */
     enum idc_sigv4_placement placement;
-    uint32_t expires;            /* query placement: X-Amz-Expires, 1..IDC_SIGV4_MAX_EXPIRES */
-    struct idc_str signed_body;  /* empty: hex SHA-256 of the body; else used verbatim
-                                    (UNSIGNED-PAYLOAD or a precomputed hex hash) */
+    uint32_t expires;           /* query placement: X-Amz-Expires, 1..IDC_SIGV4_MAX_EXPIRES */
+    struct idc_str signed_body; /* empty: hex SHA-256 of the body; else used verbatim
+                                   (UNSIGNED-PAYLOAD or a precomputed hex hash) */
     struct idc_sigv4_key_cache *cache; /* optional signing-key cache; NULL derives each time */
 };
 
@@ -93,10 +93,10 @@ struct idc_sigv4_result {
     struct idc_str scope;          /* YYYYMMDD/region/service/aws4_request */
     struct idc_str signed_headers; /* "host;x-amz-date" */
     struct idc_str payload_hash;
-    struct idc_str amz_date;       /* YYYYMMDDTHHMMSSZ */
-    struct idc_str signature;      /* 64 lowercase hex digits */
-    struct idc_str authorization;  /* header placement: the Authorization value */
-    struct idc_str query;          /* query placement: the whole query string to send */
+    struct idc_str amz_date;        /* YYYYMMDDTHHMMSSZ */
+    struct idc_str signature;       /* 64 lowercase hex digits */
+    struct idc_str authorization;   /* header placement: the Authorization value */
+    struct idc_str query;           /* query placement: the whole query string to send */
     struct idc_sigv4_header add[4]; /* headers the caller adds to the request, in order */
     size_t add_count;
 };
@@ -114,7 +114,8 @@ struct idc_sigv4_result {
  * headers or IDC_SIGV4_MAX_QUERY query pairs), IDC_ERR_PARSE (bad percent escape in the
  * query), IDC_ERR_ARG (invalid config or credentials, no Host, already signed).
  */
-idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg, const struct idc_sigv4_credentials *creds,
+idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
+                       const struct idc_sigv4_credentials *creds,
                        const struct idc_sigv4_request *req, struct idc_buf *work,
                        struct idc_sigv4_result *out, struct idc_error *err);
 
@@ -126,8 +127,7 @@ idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg, const struct idc_sigv
  * Returns IDC_ERR_SPACE, IDC_ERR_LIMIT (more than IDC_SIGV4_MAX_QUERY pairs) or
  * IDC_ERR_PARSE (a '%' not followed by two hex digits).
  */
-idc_err idc_sigv4_canonical_query(struct idc_str query, struct idc_buf *out,
-                                  struct idc_error *err);
+idc_err idc_sigv4_canonical_query(struct idc_str query, struct idc_buf *out, struct idc_error *err);
 
 /* ---- signing-key cache -------------------------------------------------------------- */
 
@@ -150,7 +150,7 @@ struct idc_sigv4_key_cache {
         size_t service_len;
         bool used;
     } slot[IDC_SIGV4_CACHE_SLOTS];
-    unsigned next;   /* slot replaced on the next miss */
+    unsigned next; /* slot replaced on the next miss */
     uint64_t hits;
     uint64_t misses;
 };
@@ -168,18 +168,18 @@ struct idc_sigv4_auth {
     enum idc_sigv4_placement placement;
     struct idc_str algorithm;
     struct idc_str access_key_id;
-    struct idc_str scope;          /* date/region/service/terminator */
+    struct idc_str scope; /* date/region/service/terminator */
     struct idc_str scope_date;
     struct idc_str scope_region;
     struct idc_str scope_service;
     struct idc_str scope_terminator; /* "aws4_request" when well formed */
     struct idc_str signed_headers;
     struct idc_str signature;
-    struct idc_str amz_date;       /* X-Amz-Date header or query parameter */
-    struct idc_str session_token;  /* X-Amz-Security-Token, empty when absent */
-    int64_t time;                  /* amz_date parsed */
-    uint32_t expires;              /* query placement: X-Amz-Expires */
-    char decoded[1024];            /* storage for percent-decoded query values */
+    struct idc_str amz_date;      /* X-Amz-Date header or query parameter */
+    struct idc_str session_token; /* X-Amz-Security-Token, empty when absent */
+    int64_t time;                 /* amz_date parsed */
+    uint32_t expires;             /* query placement: X-Amz-Expires */
+    char decoded[1024];           /* storage for percent-decoded query values */
 };
 
 /*
@@ -193,9 +193,9 @@ idc_err idc_sigv4_auth_parse(const struct idc_sigv4_request *req, struct idc_sig
 
 /* How to verify. */
 struct idc_sigv4_verify_opts {
-    unsigned flags;     /* IDC_SIGV4_DOUBLE_ENCODE and/or IDC_SIGV4_NORMALIZE_PATH */
-    int64_t now;        /* the verifier's clock, seconds since the epoch */
-    int64_t max_skew;   /* seconds X-Amz-Date may differ from `now`; 0 skips the check */
+    unsigned flags;   /* IDC_SIGV4_DOUBLE_ENCODE and/or IDC_SIGV4_NORMALIZE_PATH */
+    int64_t now;      /* the verifier's clock, seconds since the epoch */
+    int64_t max_skew; /* seconds X-Amz-Date may differ from `now`; 0 skips the check */
     struct idc_sigv4_key_cache *cache; /* optional */
 };
 
@@ -211,8 +211,7 @@ struct idc_sigv4_verify_opts {
  */
 idc_err idc_sigv4_verify(const struct idc_sigv4_request *req, const struct idc_sigv4_auth *auth,
                          struct idc_str secret, const struct idc_sigv4_verify_opts *opts,
-                         struct idc_buf *work, struct idc_sigv4_result *out,
-                         struct idc_error *err);
+                         struct idc_buf *work, struct idc_sigv4_result *out, struct idc_error *err);
 
 /*
  * Explains how two canonical requests differ: names the first differing part (method,
@@ -220,16 +219,15 @@ idc_err idc_sigv4_verify(const struct idc_sigv4_request *req, const struct idc_s
  * both lines, into `out` (NUL-terminated, cut with "..." when long). Returns false
  * when they are equal.
  */
-bool idc_sigv4_explain_diff(struct idc_str expected, struct idc_str actual, char *out,
-                            size_t cap);
+bool idc_sigv4_explain_diff(struct idc_str expected, struct idc_str actual, char *out, size_t cap);
 
 /* ---- raw HTTP request text --------------------------------------------------------- */
 
 /* A request parsed from text; every view points into that text. */
 struct idc_sigv4_parsed {
     struct idc_sigv4_request req;
-    struct idc_str target;   /* path and query as in the request line */
-    struct idc_str version;  /* "HTTP/1.1" */
+    struct idc_str target;  /* path and query as in the request line */
+    struct idc_str version; /* "HTTP/1.1" */
     struct idc_sigv4_header headers[IDC_SIGV4_MAX_HEADERS];
 };
 
