@@ -61,6 +61,7 @@ static const char sign_usage[] =
     "  --presign SECONDS    sign in the query (a presigned URL valid that long)\n"
     "  --no-normalize       do not remove dot segments and empty segments from the path\n"
     "  --s3                 S3 rules: path encoded once, not normalised, x-amz-content-sha256\n"
+    "                       (with --presign: UNSIGNED-PAYLOAD, as S3 presigned URLs are)\n"
     "  --content-sha256     add and sign x-amz-content-sha256\n"
     "  --unsigned-payload   sign UNSIGNED-PAYLOAD instead of the body's hash\n"
     "  --explain            print the canonical request, string to sign and signature first\n"
@@ -360,7 +361,9 @@ int cli_sigv4_sign(int argc, char **argv)
     }
     cfg.placement = o.presign ? IDC_SIGV4_IN_QUERY : IDC_SIGV4_IN_HEADERS;
     cfg.expires = (uint32_t)o.presign;
-    cfg.signed_body = o.unsigned_payload ? IDC_STR(IDC_SIGV4_UNSIGNED_PAYLOAD) : IDC_STR("");
+    bool s3_presign = o.presign && !(o.flags & IDC_SIGV4_DOUBLE_ENCODE);
+    cfg.signed_body =
+        o.unsigned_payload || s3_presign ? IDC_STR(IDC_SIGV4_UNSIGNED_PAYLOAD) : IDC_STR("");
     if (idc_sigv4_sign(&cfg, &creds, &parsed.req, &buf, &res, &err) != IDC_OK) {
         rc = cli_fail_err(&err, NULL);
         goto out;

@@ -14,7 +14,7 @@
 
 void idc_sigv4_request_set_target(struct idc_sigv4_request *req, struct idc_str target)
 {
-    const char *q = memchr(target.p, '?', target.len);
+    const char *q = idc_str_chr(target, '?');
     if (q == NULL) {
         req->path = target;
         req->query = idc_str_make(target.p + target.len, 0);
@@ -158,6 +158,44 @@ struct idc_str sigv4_body_hash(const struct idc_sigv4_request *req, struct sigv4
     return sigv4_writer_view(w, start);
 }
 
+/* The headers signing treats specially, found in one pass over the request. */
+struct special_headers {
+    const struct idc_sigv4_header *host;
+    const struct idc_sigv4_header *authorization;
+    const struct idc_sigv4_header *date;
+    const struct idc_sigv4_header *token;
+    const struct idc_sigv4_header *content_sha256;
+};
+
+static void find_special(const struct idc_sigv4_request *req, struct special_headers *sp)
+{
+    *sp = (struct special_headers){0};
+    for (size_t i = req->header_count; i-- > 0;) { /* backwards: the first one wins */
+        const struct idc_sigv4_header *h = &req->headers[i];
+        switch (h->name.len) {
+        case 4:
+            sp->host = idc_str_eq_nocase(h->name, IDC_STR("host")) ? h : sp->host;
+            break;
+        case 10:
+            sp->date = idc_str_eq_nocase(h->name, IDC_STR("x-amz-date")) ? h : sp->date;
+            break;
+        case 13:
+            sp->authorization =
+                idc_str_eq_nocase(h->name, IDC_STR("authorization")) ? h : sp->authorization;
+            break;
+        case 20:
+            if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-security-token"))) {
+                sp->token = h;
+            } else if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-content-sha256"))) {
+                sp->content_sha256 = h;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 /* ---- validation --------------------------------------------------------------------- */
 
 /*
@@ -189,7 +227,7 @@ static bool plain_name(struct idc_str s)
 
 static bool has_line_break(struct idc_str s)
 {
-    return memchr(s.p, '\n', s.len) != NULL || memchr(s.p, '\r', s.len) != NULL;
+    return idc_str_chr(s, '\n') != NULL || idc_str_chr(s, '\r') != NULL;
 }
 
 static idc_err check_config(const struct idc_sigv4_config *cfg,
@@ -250,7 +288,8 @@ static bool query_has_param(struct idc_str query, struct idc_str name)
 }
 
 static idc_err check_request(const struct idc_sigv4_config *cfg,
-                             const struct idc_sigv4_request *req, struct idc_error *err)
+                             const struct idc_sigv4_request *req, const struct special_headers *sp,
+                             struct idc_error *err)
 {
     static const struct idc_str presign_params[] = {
         IDC_STR("X-Amz-Signature"),      IDC_STR("X-Amz-Algorithm"),
@@ -258,16 +297,15 @@ static idc_err check_request(const struct idc_sigv4_config *cfg,
         IDC_STR("X-Amz-SignedHeaders"),  IDC_STR("X-Amz-Expires"),
         IDC_STR("X-Amz-Security-Token"),
     };
-    if (req->method.len == 0 || has_line_break(req->method) ||
-        memchr(req->method.p, ' ', req->method.len)) {
+    if (req->method.len == 0 || has_line_break(req->method) || idc_str_chr(req->method, ' ')) {
         return idc_error_set(err, IDC_ERR_ARG, "request method is empty or has spaces");
     }
-    if (idc_sigv4_find_header(req, IDC_STR("Host")) == NULL) {
+    if (sp->host == NULL) {
         return idc_error_set(err, IDC_ERR_ARG,
                              "request has no Host header; add the one that will be sent "
                              "(with the port when it is not the scheme's default)");
     }
-    if (idc_sigv4_find_header(req, IDC_STR("Authorization")) != NULL) {
+    if (sp->authorization != NULL) {
         return idc_error_set(err, IDC_ERR_ARG,
                              "request already carries an Authorization header; remove it to "
                              "sign again");
@@ -295,6 +333,7 @@ struct sign_run {
     struct idc_sigv4_header extra[3];
     size_t extra_count;
     bool token_in_request;
+    struct special_headers special;
 };
 
 /* X-Amz-Date: a request that carries one keeps it, and it must be the signing time. */
@@ -302,7 +341,7 @@ static idc_err sign_date_and_scope(struct sign_run *r, struct idc_error *err)
 {
     char date[IDC_TIME_AMZ_LEN + 1];
     idc_time_format_amz(r->cfg->time, date);
-    const struct idc_sigv4_header *h = idc_sigv4_find_header(r->req, IDC_STR("X-Amz-Date"));
+    const struct idc_sigv4_header *h = r->special.date;
     if (h != NULL && !idc_str_eq(idc_str_trim(h->value), idc_str_make(date, IDC_TIME_AMZ_LEN))) {
         return idc_error_set(err, IDC_ERR_ARG,
                              "request carries X-Amz-Date %.*s but the signing time is %s; drop "
@@ -330,8 +369,7 @@ static idc_err sign_date_and_scope(struct sign_run *r, struct idc_error *err)
 /* The payload hash: the config's value, a declared x-amz-content-sha256, or the body's. */
 static idc_err sign_payload(struct sign_run *r, struct idc_error *err)
 {
-    const struct idc_sigv4_header *h =
-        idc_sigv4_find_header(r->req, IDC_STR("x-amz-content-sha256"));
+    const struct idc_sigv4_header *h = r->special.content_sha256;
     struct idc_str declared = h ? idc_str_trim(h->value) : IDC_STR("");
     if (r->cfg->signed_body.len > 0) {
         if (h != NULL && !idc_str_eq(declared, r->cfg->signed_body)) {
@@ -359,8 +397,7 @@ static idc_err sign_payload(struct sign_run *r, struct idc_error *err)
 static idc_err sign_token(struct sign_run *r, struct idc_error *err)
 {
     struct idc_str token = r->creds->session_token;
-    const struct idc_sigv4_header *h =
-        idc_sigv4_find_header(r->req, IDC_STR("X-Amz-Security-Token"));
+    const struct idc_sigv4_header *h = r->special.token;
     r->token_in_request = h != NULL;
     if (token.len == 0 || h != NULL) {
         if (h != NULL && token.len > 0 && !idc_str_eq(idc_str_trim(h->value), token)) {
@@ -516,14 +553,10 @@ idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
     if (cfg == NULL || creds == NULL || req == NULL || work == NULL || out == NULL) {
         return idc_error_set(err, IDC_ERR_ARG, "idc_sigv4_sign: a required argument is NULL");
     }
-    memset(out, 0, sizeof *out);
-    idc_err rc = check_config(cfg, creds, err);
-    if (rc == IDC_OK) {
-        rc = check_request(cfg, req, err);
-    }
-    if (rc) {
-        return rc;
-    }
+    /* Every view is set below on success; these two and the count depend on the mode. */
+    out->authorization = IDC_STR("");
+    out->query = IDC_STR("");
+    out->add_count = 0;
     struct sign_run r = {
         .cfg = cfg,
         .creds = creds,
@@ -531,6 +564,14 @@ idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
         .w = {.p = work->p + work->len, .cap = work->cap - work->len},
         .out = out,
     };
+    find_special(req, &r.special);
+    idc_err rc = check_config(cfg, creds, err);
+    if (rc == IDC_OK) {
+        rc = check_request(cfg, req, &r.special, err);
+    }
+    if (rc) {
+        return rc;
+    }
     rc = sign_date_and_scope(&r, err);
     if (rc == IDC_OK) {
         rc = sign_token(&r, err);

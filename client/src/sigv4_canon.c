@@ -389,7 +389,7 @@ static idc_err collect_params(const struct sigv4_canon *in, struct sigv4_writer 
         if (part.len == 0) {
             continue;
         }
-        const char *eq = memchr(part.p, '=', part.len);
+        const char *eq = idc_str_chr(part, '=');
         struct idc_str key = eq ? idc_str_make(part.p, (size_t)(eq - part.p)) : part;
         struct idc_str val = eq ? idc_str_make(eq + 1, part.len - key.len - 1) : IDC_STR("");
         idc_err rc = add_param(w, v, n, key, val, ENC_DECODED, err);
@@ -530,10 +530,13 @@ static void sort_headers(struct canon_header *v, size_t n)
     }
 }
 
+/* Room for the request's headers plus the ones the signer adds (X-Amz-Date, token, sha). */
+#define CANON_MAX_HEADERS (IDC_SIGV4_MAX_HEADERS + 3)
+
 static idc_err push_header(struct canon_header *v, size_t *n, const struct idc_sigv4_header *h,
                            size_t order, struct idc_error *err)
 {
-    if (*n == IDC_SIGV4_MAX_HEADERS) {
+    if (*n == CANON_MAX_HEADERS) {
         return idc_error_set(err, IDC_ERR_LIMIT,
                              "request has more than %d headers to sign (IDC_SIGV4_MAX_HEADERS)",
                              IDC_SIGV4_MAX_HEADERS);
@@ -689,14 +692,14 @@ static idc_err check_listed_present(const struct sigv4_canon *in, const struct c
 idc_err sigv4_signed_headers(const struct sigv4_canon *in, struct sigv4_writer *w,
                              struct idc_str *signed_headers, struct idc_error *err)
 {
-    struct canon_header v[IDC_SIGV4_MAX_HEADERS];
+    struct canon_header v[CANON_MAX_HEADERS];
     size_t n;
     idc_err rc = collect_headers(in, v, &n, err);
     if (rc) {
         return rc;
     }
     size_t start = w->len;
-    size_t name_at[IDC_SIGV4_MAX_HEADERS];
+    size_t name_at[CANON_MAX_HEADERS];
     put_signed_list(w, v, n, name_at);
     *signed_headers = sigv4_writer_view(w, start);
     return sigv4_writer_error(w, err);
@@ -706,7 +709,7 @@ idc_err sigv4_canonical_request(const struct sigv4_canon *in, struct sigv4_write
                                 struct idc_str *signed_headers, struct idc_str *creq,
                                 struct idc_error *err)
 {
-    struct canon_header hv[IDC_SIGV4_MAX_HEADERS];
+    struct canon_header hv[CANON_MAX_HEADERS];
     struct canon_param qv[IDC_SIGV4_MAX_QUERY];
     size_t hn, qn;
     idc_err rc = collect_headers(in, hv, &hn, err);
@@ -720,7 +723,7 @@ idc_err sigv4_canonical_request(const struct sigv4_canon *in, struct sigv4_write
         return rc;
     }
     size_t list_start = w->len;
-    size_t name_at[IDC_SIGV4_MAX_HEADERS];
+    size_t name_at[CANON_MAX_HEADERS];
     put_signed_list(w, hv, hn, name_at);
     *signed_headers = sigv4_writer_view(w, list_start);
 

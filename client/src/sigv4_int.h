@@ -64,6 +64,9 @@ idc_err sigv4_string_and_signature(struct idc_str creq, struct idc_str amz_date,
 /* Appends `n` bytes, or marks the writer full (nothing written) when they do not fit. */
 static inline void sigv4_writer_put(struct sigv4_writer *w, const void *data, size_t n)
 {
+    if (n == 0) {
+        return; /* data may be NULL for an empty view */
+    }
     if (w->full || n > w->cap - w->len) {
         if (!w->full) {
             w->wanted = w->len + n;

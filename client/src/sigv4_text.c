@@ -12,7 +12,7 @@
 static struct idc_str next_line(struct idc_str text, size_t *pos, bool *terminated)
 {
     size_t i = *pos;
-    const char *nl = memchr(text.p + i, '\n', text.len - i);
+    const char *nl = i < text.len ? memchr(text.p + i, '\n', text.len - i) : NULL;
     size_t end = nl ? (size_t)(nl - text.p) : text.len;
     *pos = nl ? end + 1 : text.len;
     *terminated = nl != NULL;
@@ -26,7 +26,7 @@ static struct idc_str next_line(struct idc_str text, size_t *pos, bool *terminat
 static idc_err parse_request_line(struct idc_str line, struct idc_sigv4_parsed *out,
                                   struct idc_error *err)
 {
-    const char *first = memchr(line.p, ' ', line.len);
+    const char *first = idc_str_chr(line, ' ');
     const char *last = line.p + line.len;
     while (last > line.p && last[-1] != ' ') {
         last--;
@@ -51,7 +51,7 @@ static idc_err parse_request_line(struct idc_str line, struct idc_sigv4_parsed *
 static idc_err add_header_line(struct idc_str line, size_t lineno, struct idc_sigv4_parsed *out,
                                struct idc_error *err)
 {
-    const char *colon = memchr(line.p, ':', line.len);
+    const char *colon = idc_str_chr(line, ':');
     if (colon == NULL) {
         return idc_error_set(err, IDC_ERR_PARSE, "line %zu: header without a colon: '%.*s'", lineno,
                              (int)(line.len > 80 ? 80 : line.len), line.p);

@@ -69,13 +69,14 @@ static idc_err parse_header_auth(struct idc_str value, struct idc_sigv4_auth *a,
                                  struct idc_error *err)
 {
     value = idc_str_trim(value);
-    const char *sp = memchr(value.p, ' ', value.len);
+    const char *sp = idc_str_chr(value, ' ');
     a->algorithm = sp ? idc_str_make(value.p, (size_t)(sp - value.p)) : value;
     if (!idc_str_eq(a->algorithm, IDC_STR(IDC_SIGV4_ALGORITHM))) {
         return idc_error_set(err, IDC_ERR_AUTH_MALFORMED, "Unsupported AWS 'algorithm': '%.*s'",
                              shown(a->algorithm.len), a->algorithm.p);
     }
-    struct idc_str rest = idc_str_make(sp + 1, value.len - a->algorithm.len - 1);
+    struct idc_str rest = sp ? idc_str_make(sp + 1, value.len - a->algorithm.len - 1)
+                             : idc_str_make(value.p + value.len, 0);
     struct idc_str cred = {0};
     size_t i = 0;
     while (i < rest.len) {
@@ -88,7 +89,7 @@ static idc_err parse_header_auth(struct idc_str value, struct idc_sigv4_auth *a,
         if (pair.len == 0) {
             continue;
         }
-        const char *eq = memchr(pair.p, '=', pair.len);
+        const char *eq = idc_str_chr(pair, '=');
         if (eq == NULL) {
             return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
                                  "'%.*s' not a valid key=value pair (missing equal-sign) in "
@@ -145,7 +146,7 @@ static idc_err parse_query_auth(struct idc_str query, struct idc_sigv4_auth *a,
         }
         struct idc_str part = idc_str_make(query.p + i, j - i);
         i = j + 1;
-        const char *eq = memchr(part.p, '=', part.len);
+        const char *eq = idc_str_chr(part, '=');
         struct idc_str key = eq ? idc_str_make(part.p, (size_t)(eq - part.p)) : part;
         struct idc_str raw = eq ? idc_str_make(eq + 1, part.len - key.len - 1) : IDC_STR("");
         for (size_t k = 0; k < 7; k++) {
@@ -425,7 +426,7 @@ static void part_name(size_t index, size_t blank, struct idc_str line, char *out
     if (index < 3) {
         snprintf(out, cap, "%s", fixed[index]);
     } else if (blank == 0 || index < blank) {
-        const char *colon = memchr(line.p, ':', line.len);
+        const char *colon = idc_str_chr(line, ':');
         int n = colon ? (int)(colon - line.p) : shown(line.len);
         snprintf(out, cap, "canonical header '%.*s'", n, line.p);
     } else if (index == blank) {

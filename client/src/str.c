@@ -36,7 +36,7 @@ bool idc_str_eq_nocase(struct idc_str a, struct idc_str b)
 
 bool idc_str_starts_with(struct idc_str s, struct idc_str prefix)
 {
-    return s.len >= prefix.len && memcmp(s.p, prefix.p, prefix.len) == 0;
+    return s.len >= prefix.len && (prefix.len == 0 || memcmp(s.p, prefix.p, prefix.len) == 0);
 }
 
 struct idc_str idc_str_trim(struct idc_str s)

@@ -179,7 +179,7 @@ struct idc_sigv4_auth {
     struct idc_str session_token; /* X-Amz-Security-Token, empty when absent */
     int64_t time;                 /* amz_date parsed */
     uint32_t expires;             /* query placement: X-Amz-Expires */
-    char decoded[1024];           /* storage for percent-decoded query values */
+    char decoded[4096];           /* storage for percent-decoded query values (tokens run long) */
 };
 
 /*
@@ -205,8 +205,9 @@ struct idc_sigv4_verify_opts {
  *   out   out the canonical request and string to sign the verifier computed, for
  *             explaining a mismatch; views into `work`
  * Returns IDC_ERR_EXPIRED (date outside the window, or a presigned URL past its expiry),
- * IDC_ERR_SIGNATURE (mismatch, scope date not the X-Amz-Date day, Host not signed, a
- * signed header missing, x-amz-content-sha256 not the body's hash), IDC_ERR_SPACE,
+ * IDC_ERR_AUTH_MALFORMED (Host not among the signed headers: AWS calls that an incomplete
+ * signature), IDC_ERR_SIGNATURE (mismatch, scope date not the X-Amz-Date day, a signed
+ * header missing, x-amz-content-sha256 not the body's hash), IDC_ERR_SPACE,
  * IDC_ERR_LIMIT, IDC_ERR_PARSE.
  */
 idc_err idc_sigv4_verify(const struct idc_sigv4_request *req, const struct idc_sigv4_auth *auth,

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "idc/error.h"
 
@@ -25,6 +26,12 @@ struct idc_str {
 static inline struct idc_str idc_str_make(const char *p, size_t len)
 {
     return (struct idc_str){p, len};
+}
+
+/* The first `c` in the view, or NULL; safe on an empty view whose pointer is NULL. */
+static inline const char *idc_str_chr(struct idc_str s, char c)
+{
+    return s.len ? (const char *)memchr(s.p, c, s.len) : NULL;
 }
 
 /* A view of a C string; NULL gives the empty view. */
