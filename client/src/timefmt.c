@@ -6,6 +6,7 @@
 #include "idc/timefmt.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Days since 1970-01-01 for a civil date; valid for any year in int64 range we accept. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -147,5 +148,49 @@ idc_err idc_time_parse_iso(struct idc_str s, int64_t *t, struct idc_error *err)
                              (int)(s.len > 40 ? 40 : s.len), s.p);
     }
     *t = to_time(y, mo, d, h, mi, sec);
+    return IDC_OK;
+}
+
+static const char weekdays[7][4] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void idc_time_format_http(int64_t t, char out[IDC_TIME_HTTP_LEN + 1])
+{
+    struct civil c = civil_from_time(t);
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    memcpy(out, weekdays[((days % 7) + 7) % 7], 3); /* 1970-01-01 was a Thursday */
+    memcpy(out + 3, ", ", 2);
+    put_digits(out + 5, c.day, 2);
+    out[7] = ' ';
+    memcpy(out + 8, months[c.month - 1], 3);
+    out[11] = ' ';
+    put_digits(out + 12, (unsigned)(c.year % 10000), 4);
+    out[16] = ' ';
+    put_digits(out + 17, c.hour, 2);
+    out[19] = ':';
+    put_digits(out + 20, c.minute, 2);
+    out[22] = ':';
+    put_digits(out + 23, c.second, 2);
+    memcpy(out + 25, " GMT", 5);
+}
+
+idc_err idc_time_parse_http(struct idc_str s, int64_t *t, struct idc_error *err)
+{
+    unsigned d, y, h, mi, sec, mo = 0;
+    bool ok = s.len == IDC_TIME_HTTP_LEN && s.p[3] == ',' && s.p[4] == ' ' && s.p[7] == ' ' &&
+              s.p[11] == ' ' && s.p[16] == ' ' && s.p[19] == ':' && s.p[22] == ':' &&
+              memcmp(s.p + 25, " GMT", 4) == 0 && get_digits(s.p + 5, 2, &d) &&
+              get_digits(s.p + 12, 4, &y) && get_digits(s.p + 17, 2, &h) &&
+              get_digits(s.p + 20, 2, &mi) && get_digits(s.p + 23, 2, &sec);
+    while (ok && mo < 12 && memcmp(s.p + 8, months[mo], 3) != 0) {
+        mo++;
+    }
+    if (!ok || mo == 12 || !civil_valid(y, mo + 1, d, h, mi, sec)) {
+        return idc_error_set(err, IDC_ERR_PARSE,
+                             "'%.*s' is not an HTTP date like 'Sun, 30 Aug 2015 12:36:00 GMT'",
+                             (int)(s.len > 40 ? 40 : s.len), s.p);
+    }
+    *t = to_time(y, mo + 1, d, h, mi, sec);
     return IDC_OK;
 }

@@ -13,7 +13,8 @@
 #include "idc/str.h"
 
 #define IDC_TIME_AMZ_LEN 16 /* "20150830T123600Z" */
-#define IDC_TIME_ISO_LEN 20 /* "2015-08-30T12:36:00Z" */
+#define IDC_TIME_ISO_LEN  20 /* "2015-08-30T12:36:00Z" */
+#define IDC_TIME_HTTP_LEN 29 /* "Sun, 30 Aug 2015 12:36:00 GMT" */
 
 /* Writes `t` (seconds since the epoch, UTC) as YYYYMMDDTHHMMSSZ plus a NUL (17 bytes). */
 void idc_time_format_amz(int64_t t, char out[IDC_TIME_AMZ_LEN + 1]);
@@ -29,5 +30,11 @@ idc_err idc_time_parse_amz(struct idc_str s, int64_t *t, struct idc_error *err);
  * final Z (fractions are dropped). Returns IDC_ERR_PARSE otherwise.
  */
 idc_err idc_time_parse_iso(struct idc_str s, int64_t *t, struct idc_error *err);
+
+/* Writes `t` as an HTTP date (RFC 9110 IMF-fixdate) plus a NUL (30 bytes). */
+void idc_time_format_http(int64_t t, char out[IDC_TIME_HTTP_LEN + 1]);
+
+/* Parses an IMF-fixdate ("Sun, 30 Aug 2015 12:36:00 GMT"). Returns IDC_ERR_PARSE otherwise. */
+idc_err idc_time_parse_http(struct idc_str s, int64_t *t, struct idc_error *err);
 
 #endif

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * auth.c - authentication and admission as AWS does them (spec/mockaws/operations.md,
+ * "Authentication errors"): libidc's verifier checks the signature; this file maps each
+ * failure to the service's own error, evaluates the caller's policy and applies the
+ * pre-operation faults. Secrets never reach a message or the log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mock_int.h"
+
+/* One signing-key cache per CivetWeb thread: the cache is not thread-safe by design. */
+static _Thread_local struct idc_sigv4_key_cache thread_cache;
+
+void mock_auth_thread_cleanup(void)
+{
+    idc_sigv4_key_cache_cleanup(&thread_cache);
+}
+
+enum auth_failure {
+    AUTH_MISSING,
+    AUTH_INCOMPLETE,
+    AUTH_UNRECOGNIZED,
+    AUTH_SIGNATURE,
+    AUTH_EXPIRED_URL,
+};
+
+/* Status and code per service: Identity Store (JSON) first, IAM (query) second. */
+static const struct {
+    int ids_status;
+    const char *ids_code;
+    int iam_status;
+    const char *iam_code;
+} failures[] = {
+    [AUTH_MISSING] = {400, "MissingAuthenticationTokenException", 403, "MissingAuthenticationToken"},
+    [AUTH_INCOMPLETE] = {400, "IncompleteSignatureException", 400, "IncompleteSignature"},
+    [AUTH_UNRECOGNIZED] = {400, "UnrecognizedClientException", 403, "InvalidClientTokenId"},
+    [AUTH_SIGNATURE] = {400, "InvalidSignatureException", 403, "SignatureDoesNotMatch"},
+    [AUTH_EXPIRED_URL] = {400, "InvalidSignatureException", 400, "RequestExpired"},
+};
+
+static int fail(struct mock_request *req, enum auth_failure f, const char *message)
+{
+    bool ids = req->service == MOCK_IDENTITYSTORE;
+    return mock_reply_error(req, ids ? failures[f].ids_status : failures[f].iam_status,
+                            ids ? failures[f].ids_code : failures[f].iam_code, NULL, "%s", message);
+}
+
+/* "us-east-1", "us-gov-west-1", "ap-southeast-3": letters, dash-separated words, a number. */
+static bool region_well_formed(struct idc_str r)
+{
+    size_t i = 0, dashes = 0;
+    while (i < r.len && r.p[i] >= 'a' && r.p[i] <= 'z') {
+        i++;
+    }
+    if (i != 2) {
+        return false;
+    }
+    while (i < r.len && r.p[i] == '-') {
+        size_t start = ++i;
+        while (i < r.len && ((r.p[i] >= 'a' && r.p[i] <= 'z') || (r.p[i] >= '0' && r.p[i] <= '9'))) {
+            i++;
+        }
+        if (i == start) {
+            return false;
+        }
+        dashes++;
+    }
+    return i == r.len && dashes >= 2 && r.p[r.len - 1] >= '0' && r.p[r.len - 1] <= '9';
+}
+
+static int check_scope(struct mock_request *req, const struct idc_sigv4_auth *a)
+{
+    bool ids = req->service == MOCK_IDENTITYSTORE;
+    struct idc_str want = ids ? IDC_STR("identitystore") : IDC_STR("iam");
+    char msg[160];
+    if (!idc_str_eq(a->scope_service, want)) {
+        snprintf(msg, sizeof msg, "Credential should be scoped to correct service: '%s'. ",
+                 ids ? "identitystore" : "iam");
+        return fail(req, AUTH_SIGNATURE, msg);
+    }
+    bool region_ok = region_well_formed(a->scope_region) &&
+                     (ids || !req->server->opt.strict_iam_region ||
+                      idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
+    if (!region_ok) {
+        return fail(req, AUTH_SIGNATURE, "Credential should be scoped to a valid region. ");
+    }
+    snprintf(req->region, sizeof req->region, IDC_STR_FMT, IDC_STR_ARG(a->scope_region));
+    return 0;
+}
+
+static bool token_matches(const struct mock_credential *c, struct idc_str sent)
+{
+    if (c->session_token == NULL) {
+        return sent.len == 0;
+    }
+    struct idc_str want = idc_str_c(c->session_token);
+    return sent.len == want.len && idc_ct_eq(sent.p, want.p, want.len);
+}
+
+/* AWS's query services show the expected canonical request and string to sign. */
+static int signature_mismatch(struct mock_request *req, const struct idc_error *err,
+                              const struct idc_sigv4_result *res)
+{
+    if (req->service == MOCK_IDENTITYSTORE || res->canonical_request.len == 0) {
+        return fail(req, AUTH_SIGNATURE, err->msg);
+    }
+    struct mock_buf m = {0};
+    mock_buf_printf(&m,
+                    "%s\n\nThe Canonical String for this request should have been\n'" IDC_STR_FMT
+                    "'\n\nThe String-to-Sign should have been\n'" IDC_STR_FMT "'\n",
+                    err->msg, IDC_STR_ARG(res->canonical_request),
+                    IDC_STR_ARG(res->string_to_sign));
+    int status = fail(req, AUTH_SIGNATURE, m.failed ? err->msg : m.p);
+    mock_buf_free(&m);
+    return status;
+}
+
+static int verify(struct mock_request *req, const struct idc_sigv4_auth *a)
+{
+    const struct mock_options *o = &req->server->opt;
+    struct idc_sigv4_verify_opts opts = {
+        .flags = IDC_SIGV4_FLAGS_DEFAULT,
+        .now = mock_now(req->server),
+        .max_skew = o->max_skew ? o->max_skew : (req->service == MOCK_IDENTITYSTORE ? 300 : 900),
+        .cache = &thread_cache,
+    };
+    char work[4 * IDC_SIGV4_WORK_SIZE];
+    struct idc_buf buf = IDC_BUF(work);
+    struct idc_sigv4_result res;
+    struct idc_error err = {0};
+    idc_err rc = idc_sigv4_verify(&req->sig, a, idc_str_c(req->caller->secret), &opts, &buf, &res,
+                                  &err);
+    switch (rc) {
+    case IDC_OK: return 0;
+    case IDC_ERR_SIGNATURE: return signature_mismatch(req, &err, &res);
+    case IDC_ERR_EXPIRED:
+        return fail(req, a->placement == IDC_SIGV4_IN_QUERY && strstr(err.msg, "Request has expired")
+                             ? AUTH_EXPIRED_URL
+                             : AUTH_SIGNATURE,
+                    err.msg);
+    case IDC_ERR_AUTH_MALFORMED: return fail(req, AUTH_INCOMPLETE, err.msg);
+    default: return fail(req, AUTH_INCOMPLETE, err.msg);
+    }
+}
+
+int mock_authenticate(struct mock_request *req)
+{
+    struct idc_sigv4_auth *a = malloc(sizeof *a); /* 4 KiB of decoded query: not on the stack */
+    struct idc_error err = {0};
+    if (a == NULL) {
+        return mock_reply_error(req, 500, "InternalFailure", NULL, "out of memory");
+    }
+    idc_err rc = idc_sigv4_auth_parse(&req->sig, a, &err);
+    int status = 0;
+    if (rc == IDC_ERR_AUTH_MISSING) {
+        status = fail(req, AUTH_MISSING, req->service == MOCK_IDENTITYSTORE
+                                             ? "Missing Authentication Token"
+                                             : "Request is missing Authentication Token");
+    } else if (rc != IDC_OK) {
+        status = fail(req, AUTH_INCOMPLETE, err.msg);
+    }
+    if (status == 0) {
+        snprintf(req->access_key_id, sizeof req->access_key_id, IDC_STR_FMT,
+                 IDC_STR_ARG(a->access_key_id));
+        req->caller = mock_world_credential(&req->server->world, a->access_key_id);
+        if (req->caller == NULL || !token_matches(req->caller, a->session_token)) {
+            status = fail(req, AUTH_UNRECOGNIZED,
+                          "The security token included in the request is invalid.");
+        }
+    }
+    status = status ? status : check_scope(req, a);
+    status = status ? status : verify(req, a);
+    free(a);
+    return status;
+}
+
+/* ---- admission: policy, then pre-operation faults ------------------------------------ */
+
+static int deny(struct mock_request *req, const char *action, const char *resource, bool explicit)
+{
+    char msg[1024];
+    if (explicit) {
+        snprintf(msg, sizeof msg,
+                 "User: %s is not authorized to perform: %s on resource: %s with an explicit "
+                 "deny in an identity-based policy",
+                 req->caller->arn, action, resource);
+    } else {
+        snprintf(msg, sizeof msg,
+                 "User: %s is not authorized to perform: %s on resource: %s because no "
+                 "identity-based policy allows the %s action",
+                 req->caller->arn, action, resource, action);
+    }
+    bool ids = req->service == MOCK_IDENTITYSTORE;
+    return mock_reply_error(req, ids ? 400 : 403, ids ? "AccessDeniedException" : "AccessDenied",
+                            NULL, "%s", msg);
+}
+
+/* The fault's identity: service, operation and parameters, never the date or signature. */
+static enum mock_fault draw_fault(struct mock_request *req)
+{
+    struct mock_server *s = req->server;
+    struct mock_buf identity = {0};
+    bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
+    mock_buf_printf(&identity, "%d\n%s\n", (int)req->service, req->operation);
+    mock_buf_put(&identity, post ? req->body : req->sig.query.p,
+                 post ? req->body_len : req->sig.query.len);
+    enum mock_fault f = mock_faults_draw(s->faults, &s->opt.faults, s->opt.seed,
+                                         identity.p ? identity.p : "", identity.len);
+    mock_buf_free(&identity);
+    return f;
+}
+
+/* Throttle and error faults answer before the operation runs; the rest wait for the reply. */
+static int pre_operation_fault(struct mock_request *req)
+{
+    enum mock_fault f = draw_fault(req);
+    if (f != MOCK_FAULT_THROTTLE && f != MOCK_FAULT_ERROR) {
+        req->fault = f;
+        return 0;
+    }
+    unsigned retry = req->server->opt.retry_after;
+    bool ids = req->service == MOCK_IDENTITYSTORE;
+    char members[64], headers[64] = "";
+    snprintf(members, sizeof members, "\"RetryAfterSeconds\":%u", retry);
+    if (retry > 0) {
+        snprintf(headers, sizeof headers, "Retry-After: %u\r\n", retry);
+    }
+    int status = f == MOCK_FAULT_THROTTLE
+                     ? mock_reply_error_headers(req, 400, ids ? "ThrottlingException" : "Throttling",
+                                                ids ? members : NULL, headers, "Rate exceeded")
+                     : mock_reply_error_headers(req, 500,
+                                                ids ? "InternalServerException" : "ServiceFailure",
+                                                ids ? members : NULL, headers,
+                                                "An internal error occurred (injected).");
+    req->fault = f; /* for the log; the error itself went out whole */
+    return status;
+}
+
+int mock_admit(struct mock_request *req, const char *action, const char *const *resources,
+               size_t n)
+{
+    const struct mock_policy *p = req->caller->policy;
+    for (size_t i = 0; i < n; i++) {
+        if (mock_policy_decide(p, action, &resources[i], 1) == MOCK_DENIED_EXPLICITLY) {
+            return deny(req, action, resources[i], true);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (mock_policy_decide(p, action, &resources[i], 1) != MOCK_ALLOWED) {
+            return deny(req, action, resources[i], false);
+        }
+    }
+    return pre_operation_fault(req);
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main.c - mockaws's command line: options, loading the fixtures, starting the server,
+ * and a clean stop on SIGINT or SIGTERM (the signals are waited for in this thread only).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "idc/timefmt.h"
+#include "mock_int.h"
+
+static const char usage[] =
+    "usage: mockaws --fixtures PATH [options]\n"
+    "\n"
+    "A mock of the AWS Identity Store (awsJson1_1) and IAM (awsQuery) APIs over plain HTTP.\n"
+    "Every request is authenticated with SigV4 and authorized against the caller's policy,\n"
+    "as AWS does; the fixtures are the initial state (spec/mockaws/fixtures.md).\n"
+    "\n"
+    "Options:\n"
+    "  --fixtures PATH       a fixture file, or a folder of *.json files (repeatable)\n"
+    "  --port N              port to listen on; 0 picks any free port (default 0)\n"
+    "  --bind ADDR           address to listen on (default 127.0.0.1)\n"
+    "  --ready-file PATH     once listening, write \"PORT\\n\" there (temp file, then rename)\n"
+    "  --log PATH            one JSON line per request: time, service, operation, access key\n"
+    "                        id, status, error code, fault, latency\n"
+    "  --fixed-time YYYYMMDDTHHMMSSZ\n"
+    "                        check request dates against this clock and send it as Date\n"
+    "                        (replays recorded requests)\n"
+    "  --max-skew SECONDS    allowed difference between X-Amz-Date and the clock; default\n"
+    "                        300 for Identity Store and 900 for IAM (our reading of AWS)\n"
+    "  --synthetic-users N   add N deterministic users to store d-1234567890\n"
+    "  --latency-ms N        delay every response by N ms\n"
+    "  --faults SPEC         e.g. throttle=0.1,error=0.05,reset=0.02,truncate=0.01,slow=0.01\n"
+    "  --seed N              seed for the faults (default 1)\n"
+    "  --retry-after SECONDS RetryAfterSeconds sent with fault responses (default 0)\n"
+    "  --slow-ms N           how long a slow fault waits (default 1000)\n"
+    "  --threads N           worker threads (default 8)\n"
+    "  --strict-iam-region   IAM requests must be signed for us-east-1, as AWS requires\n"
+    "  -h, --help            show this help\n";
+
+enum {
+    OPT_FIXTURES = 256,
+    OPT_PORT,
+    OPT_BIND,
+    OPT_READY,
+    OPT_LOG,
+    OPT_FIXED_TIME,
+    OPT_MAX_SKEW,
+    OPT_SYNTHETIC,
+    OPT_LATENCY,
+    OPT_FAULTS,
+    OPT_SEED,
+    OPT_RETRY_AFTER,
+    OPT_SLOW_MS,
+    OPT_THREADS,
+    OPT_STRICT_IAM,
+};
+
+static const struct option options[] = {
+    {"fixtures", required_argument, NULL, OPT_FIXTURES},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"ready-file", required_argument, NULL, OPT_READY},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"fixed-time", required_argument, NULL, OPT_FIXED_TIME},
+    {"max-skew", required_argument, NULL, OPT_MAX_SKEW},
+    {"synthetic-users", required_argument, NULL, OPT_SYNTHETIC},
+    {"latency-ms", required_argument, NULL, OPT_LATENCY},
+    {"faults", required_argument, NULL, OPT_FAULTS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"retry-after", required_argument, NULL, OPT_RETRY_AFTER},
+    {"slow-ms", required_argument, NULL, OPT_SLOW_MS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"strict-iam-region", no_argument, NULL, OPT_STRICT_IAM},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "mockaws: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nhint: run 'mockaws --help'\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool number(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    if (s[0] < '0' || s[0] > '9') {
+        return false;
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || v > max) {
+        return false;
+    }
+    *out = (unsigned long)v;
+    return true;
+}
+
+/* Returns -1 on success, else the exit status. */
+static int apply_option(struct mock_options *o, int c, const char *arg)
+{
+    unsigned long v = 0;
+    struct idc_error err = {0};
+    switch (c) {
+    case OPT_FIXTURES:
+        if (o->fixture_count == MOCK_MAX_FIXTURES) {
+            return usage_error("at most 32 --fixtures (%s)", arg);
+        }
+        o->fixtures[o->fixture_count++] = arg;
+        return -1;
+    case OPT_BIND: o->bind = arg; return -1;
+    case OPT_READY: o->ready_file = arg; return -1;
+    case OPT_LOG: o->log_path = arg; return -1;
+    case OPT_STRICT_IAM: o->strict_iam_region = true; return -1;
+    case OPT_FIXED_TIME:
+        if (idc_time_parse_amz(idc_str_c(arg), &o->fixed_time, &err) != IDC_OK) {
+            return usage_error("--fixed-time: %s", err.msg);
+        }
+        o->has_fixed_time = true;
+        return -1;
+    case OPT_FAULTS:
+        if (mock_fault_spec_parse(arg, &o->faults, &err) != IDC_OK) {
+            return usage_error("%s", err.msg);
+        }
+        return -1;
+    default: break;
+    }
+    static const struct {
+        int opt;
+        unsigned long max;
+        const char *name;
+    } numeric[] = {
+        {OPT_PORT, 65535, "--port"},          {OPT_MAX_SKEW, 604800, "--max-skew"},
+        {OPT_SYNTHETIC, 10000000, "--synthetic-users"}, {OPT_LATENCY, 600000, "--latency-ms"},
+        {OPT_SEED, ~0UL, "--seed"},           {OPT_RETRY_AFTER, 3600, "--retry-after"},
+        {OPT_SLOW_MS, 600000, "--slow-ms"},   {OPT_THREADS, 256, "--threads"},
+    };
+    for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++) {
+        if (numeric[i].opt != c) {
+            continue;
+        }
+        if (!number(arg, numeric[i].max, &v) || (c == OPT_THREADS && v == 0)) {
+            fprintf(stderr, "mockaws: %s takes a number up to %lu, not '%s'\n", numeric[i].name,
+                    numeric[i].max, arg);
+            return 2;
+        }
+        switch (c) {
+        case OPT_PORT: o->port = (int)v; break;
+        case OPT_MAX_SKEW: o->max_skew = (int64_t)v; break;
+        case OPT_SYNTHETIC: o->synthetic_users = v; break;
+        case OPT_LATENCY: o->latency_ms = (unsigned)v; break;
+        case OPT_SEED: o->seed = v; break;
+        case OPT_RETRY_AFTER: o->retry_after = (unsigned)v; break;
+        case OPT_SLOW_MS: o->slow_ms = (unsigned)v; break;
+        default: o->threads = (unsigned)v; break;
+        }
+        return -1;
+    }
+    return usage_error("unknown or incomplete option");
+}
+
+static int parse_options(int argc, char **argv, struct mock_options *o)
+{
+    *o = (struct mock_options){.bind = "127.0.0.1", .seed = 1, .slow_ms = 1000,
+                               .threads = MOCK_DEFAULT_THREADS};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        }
+        int rc = apply_option(o, c, optarg);
+        if (rc >= 0) {
+            return rc;
+        }
+    }
+    if (optind < argc) {
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    }
+    if (o->fixture_count == 0) {
+        return usage_error("give at least one --fixtures PATH (for example %s)",
+                           "fixtures/default.json");
+    }
+    return -1;
+}
+
+static int run(struct mock_server *s)
+{
+    struct idc_error err = {0};
+    if (mock_world_load(&s->world, &s->opt, &err) != IDC_OK) {
+        fprintf(stderr, "mockaws: %s\n", err.msg);
+        return 1;
+    }
+    if (s->opt.log_path != NULL && (s->log = fopen(s->opt.log_path, "a")) == NULL) {
+        fprintf(stderr, "mockaws: cannot open the log %s\n", s->opt.log_path);
+        return 1;
+    }
+    /* Workers inherit this mask, so only sigwait() below sees the stop signals. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int port = 0;
+    if (mock_server_start(s, &port, &err) != IDC_OK) {
+        fprintf(stderr, "mockaws: %s\n", err.msg);
+        return 1;
+    }
+    fprintf(stderr, "mockaws: listening on http://%s:%d\n", s->opt.bind, port);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "mockaws: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    mock_server_stop(s);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct mock_server server;
+    int rc = parse_options(argc, argv, &server.opt);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (getrandom(&server.id_base, sizeof server.id_base, 0) != sizeof server.id_base) {
+        server.id_base = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+    }
+    pthread_mutex_init(&server.log_lock, NULL);
+    server.faults = mock_faults_new();
+    mg_init_library(0);
+    rc = server.faults ? run(&server) : 1;
+    mg_exit_library();
+    mock_world_free(&server.world);
+    mock_faults_free(server.faults);
+    if (server.log != NULL) {
+        fclose(server.log);
+    }
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * map.h - a string-keyed hash map for mockaws's indexes (user id, user name, ...). Keys are
+ * borrowed: they must live as long as their entry (they point into the indexed object).
+ */
+#ifndef MOCK_MAP_H
+#define MOCK_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mock_map {
+    struct mock_map_slot {
+        const char *key; /* NULL: empty */
+        size_t hash;
+        void *value;
+    } *slots;
+    size_t cap; /* a power of two, or 0 */
+    size_t count;
+};
+
+/* Adds or replaces; false when memory runs out (the map is unchanged). */
+bool mock_map_put(struct mock_map *m, const char *key, void *value);
+void *mock_map_get(const struct mock_map *m, const char *key);
+void mock_map_remove(struct mock_map *m, const char *key);
+void mock_map_free(struct mock_map *m);
+
+#endif

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mock.h - what mockaws's files share: options, the request being served, replies in one
+ * write, admission (authorization plus faults), growing buffers, fixture helpers.
+ * mockaws uses libidc's lowest layer only (sigv4, crypto, str, form, timefmt) and cJSON.
+ */
+#ifndef MOCK_H
+#define MOCK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <civetweb.h>
+#include <cjson/cJSON.h>
+
+#include "idc/error.h"
+#include "idc/sigv4.h"
+#include "idc/str.h"
+
+#define MOCK_MAX_FIXTURES   32
+#define MOCK_MAX_BODY       (1024 * 1024) /* larger request bodies get 413 */
+#define MOCK_DEFAULT_THREADS 8
+#define MOCK_IAM_XMLNS      "https://iam.amazonaws.com/doc/2010-05-08/"
+#define MOCK_JSON_TYPE      "application/x-amz-json-1.1"
+
+enum mock_service {
+    MOCK_IDENTITYSTORE, /* awsJson1_1, X-Amz-Target: AWSIdentityStore.<Op>, skew 300 s */
+    MOCK_IAM,           /* awsQuery, Action=...&Version=2010-05-08, XML, skew 900 s */
+};
+
+/* ---- faults (faults.c) ------------------------------------------------------------- */
+
+enum mock_fault {
+    MOCK_FAULT_NONE,
+    MOCK_FAULT_THROTTLE, /* before the operation: ThrottlingException / Throttling */
+    MOCK_FAULT_ERROR,    /* before the operation: InternalServerException / ServiceFailure */
+    MOCK_FAULT_RESET,    /* after the operation: the connection drops with no response */
+    MOCK_FAULT_TRUNCATE, /* after the operation: half the body, then the connection drops */
+    MOCK_FAULT_SLOW,     /* the response waits --slow-ms first */
+    MOCK_FAULT__COUNT
+};
+
+struct mock_fault_spec {
+    double p[MOCK_FAULT__COUNT]; /* probability of each kind; p[NONE] unused */
+};
+
+/* Parses "throttle=0.1,error=0.05,..."; the sum must not exceed 1. */
+idc_err mock_fault_spec_parse(const char *text, struct mock_fault_spec *out, struct idc_error *err);
+
+struct mock_faults; /* the per-request counters */
+struct mock_faults *mock_faults_new(void);
+void mock_faults_free(struct mock_faults *f);
+
+/*
+ * Decides the fault for a request from the seed, the request's identity (service,
+ * operation, parameters: not its date or signature) and how many times this identity has
+ * been seen, so a run is reproducible whatever the thread timing and a retry draws again.
+ */
+enum mock_fault mock_faults_draw(struct mock_faults *f, const struct mock_fault_spec *spec,
+                                 uint64_t seed, const void *identity, size_t len);
+
+const char *mock_fault_name(enum mock_fault f);
+
+/* ---- options ---------------------------------------------------------------------- */
+
+struct mock_options {
+    const char *fixtures[MOCK_MAX_FIXTURES];
+    size_t fixture_count;
+    int port;               /* 0: any free port */
+    const char *bind;       /* default 127.0.0.1 */
+    const char *ready_file; /* written atomically with "PORT\n" once listening */
+    const char *log_path;   /* one JSON line per request */
+    bool has_fixed_time;
+    int64_t fixed_time;     /* --fixed-time: the clock dates are checked against */
+    int64_t max_skew;       /* 0: 300 s for Identity Store, 900 s for IAM */
+    unsigned long synthetic_users;
+    unsigned latency_ms;
+    struct mock_fault_spec faults;
+    uint64_t seed;
+    unsigned retry_after;   /* RetryAfterSeconds sent with fault responses */
+    unsigned slow_ms;       /* default 1000 */
+    unsigned threads;       /* default 8 */
+    bool strict_iam_region; /* IAM requests must be signed for us-east-1 */
+};
+
+/* ---- growing buffers (the server side may allocate) --------------------------------- */
+
+struct mock_buf {
+    char *p;
+    size_t len;
+    size_t cap;
+    bool failed; /* an allocation failed; the content is incomplete */
+};
+
+void mock_buf_put(struct mock_buf *b, const void *data, size_t n);
+void mock_buf_str(struct mock_buf *b, const char *s);
+void mock_buf_printf(struct mock_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mock_buf_json_string(struct mock_buf *b, const char *s, size_t n); /* quoted, escaped */
+void mock_buf_xml_text(struct mock_buf *b, const char *s, size_t n);    /* &, <, >, ", ' escaped */
+void mock_buf_free(struct mock_buf *b);
+
+/* ---- policies (policy.c) ----------------------------------------------------------- */
+
+struct mock_policy;
+
+enum mock_decision {
+    MOCK_ALLOWED,
+    MOCK_DENIED_IMPLICITLY, /* no statement allows it */
+    MOCK_DENIED_EXPLICITLY, /* a Deny statement matches */
+};
+
+/*
+ * Parses an IAM policy document: Version, Statement (object or array) with Sid, Effect,
+ * Action or NotAction, Resource. Condition, NotResource and Principal are refused.
+ * Errors read "FILE: PATH.Key: problem".
+ */
+idc_err mock_policy_parse(const cJSON *doc, const char *file, const char *path,
+                          struct mock_policy **out, struct idc_error *err);
+void mock_policy_free(struct mock_policy *p);
+
+/* Every resource must be allowed and none explicitly denied. */
+enum mock_decision mock_policy_decide(const struct mock_policy *p, const char *action,
+                                      const char *const *resources, size_t n);
+
+/* ---- credentials and the world (fixtures.c) --------------------------------------- */
+
+struct mock_credential {
+    char *access_key_id;
+    char *secret;
+    char *session_token; /* NULL: long-term keys */
+    char *arn;           /* "arn:aws:iam::123456789012:user/name" */
+    struct mock_policy *policy;
+};
+
+struct mock_ids;   /* Identity Store state (identitystore.c) */
+struct mock_iam;   /* IAM state (iam.c) */
+
+struct mock_world {
+    char account_id[13];
+    struct mock_credential *creds;
+    size_t cred_count;
+    struct mock_ids *ids;
+    struct mock_iam *iam;
+};
+
+/* Loads every fixture (files, or folders of *.json in name order) into `w`. */
+idc_err mock_world_load(struct mock_world *w, const struct mock_options *opt,
+                        struct idc_error *err);
+void mock_world_free(struct mock_world *w);
+const struct mock_credential *mock_world_credential(const struct mock_world *w,
+                                                    struct idc_str access_key_id);
+
+/* Fixture helpers: each failure reads "FILE: PATH: problem" and returns IDC_ERR_PARSE. */
+struct mock_fx {
+    const char *file;
+    struct idc_error *err;
+};
+
+idc_err mock_fx_fail(const struct mock_fx *fx, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A member that must be a string (or, when !required, may be absent: *out = NULL). */
+idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *path,
+                       const char *key, bool required, const char **out);
+/* Refuses members not in the NULL-terminated `known` list (catches misspelt keys). */
+idc_err mock_fx_known_keys(const struct mock_fx *fx, const cJSON *obj, const char *path,
+                           const char *const *known);
+/* An ISO 8601 time member as seconds since the epoch (absent and !required: *out = 0). */
+idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path,
+                     const char *key, bool required, int64_t *out);
+
+/* ---- the server and the request being served (server.c) ---------------------------- */
+
+struct mock_server {
+    struct mock_options opt;
+    struct mock_world world;
+    struct mg_context *ctx;
+    FILE *log;
+    pthread_mutex_t log_lock;
+    struct mock_faults *faults;
+    uint64_t id_base; /* request ids: a random base plus a counter */
+    uint64_t id_counter;
+};
+
+struct mock_param {
+    char *name;
+    char *value;
+};
+
+struct mock_request {
+    struct mock_server *server;
+    struct mg_connection *conn;
+    enum mock_service service;
+    char request_id[37];
+    int64_t started_ns;
+    /* as received */
+    struct idc_sigv4_request sig;
+    struct idc_sigv4_header headers[IDC_SIGV4_MAX_HEADERS];
+    char *body;
+    size_t body_len;
+    /* after authentication */
+    const struct mock_credential *caller;
+    char access_key_id[129];
+    char region[IDC_SIGV4_NAME_MAX + 1];
+    char operation[64];
+    /* parameters */
+    cJSON *json;                /* Identity Store: the parsed body */
+    struct mock_param *params;  /* IAM: the decoded form (or query) */
+    size_t param_count;
+    /* outcome */
+    enum mock_fault fault;
+    int status;
+    char error_code[64];
+};
+
+/* The time requests are checked against: --fixed-time, or now. */
+int64_t mock_now(const struct mock_server *s);
+
+/* An IAM parameter's decoded value, or NULL. */
+const char *mock_param(const struct mock_request *req, const char *name);
+
+/*
+ * Authorizes `action` on every resource for the caller, then applies a pre-operation
+ * fault. Returns 0 to go on, or the status of the response it already sent (AccessDenied
+ * naming the caller's ARN and the action, or a throttle/error fault).
+ */
+int mock_admit(struct mock_request *req, const char *action, const char *const *resources,
+               size_t n);
+
+/*
+ * Sends a successful response: status line, Date, Content-Type, Content-Length,
+ * x-amzn-RequestId and body in one write, after --latency-ms and any slow fault; a
+ * reset or truncate fault drops the connection instead. Returns the status for CivetWeb.
+ */
+int mock_reply(struct mock_request *req, int status, const char *content_type, const char *body,
+               size_t len);
+
+/*
+ * Sends an error in the service's own shape. Identity Store: JSON with __type, Message and
+ * message, plus `members` (extra JSON members such as "\"ResourceType\":\"USER\"", or NULL),
+ * and the X-Amzn-ErrorType header. IAM: ErrorResponse XML (Type Sender, or Receiver for
+ * 5xx). Returns the status.
+ */
+int mock_reply_error(struct mock_request *req, int status, const char *code, const char *members,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- the two services --------------------------------------------------------------- */
+
+/* Identity Store (identitystore.c) */
+struct mock_ids *mock_ids_new(void);
+void mock_ids_free(struct mock_ids *ids);
+idc_err mock_ids_add_fixture(struct mock_ids *ids, const struct mock_fx *fx, const cJSON *stores);
+idc_err mock_ids_add_synthetic(struct mock_ids *ids, const char *store_id, unsigned long count,
+                               struct idc_error *err);
+int mock_ids_dispatch(struct mock_request *req);
+
+/* IAM (iam.c) */
+struct mock_iam *mock_iam_new(const char *account_id);
+void mock_iam_free(struct mock_iam *iam);
+idc_err mock_iam_add_fixture(struct mock_iam *iam, const struct mock_fx *fx, const cJSON *node);
+int mock_iam_dispatch(struct mock_request *req);
+
+#endif

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * server.c - the CivetWeb side of mockaws: one handler for every path, reading each request
+ * once, classifying it (Identity Store or IAM), then authentication (auth.c), parameters and
+ * dispatch. Every response leaves in one mg_write; with tcp_nodelay=1 that keeps kept-alive
+ * connections free of the Nagle/delayed-ACK stall. One JSON log line per request.
+ */
+#include "mock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "idc/form.h"
+#include "idc/timefmt.h"
+#include "mock_int.h"
+
+int64_t mock_now(const struct mock_server *s)
+{
+    return s->opt.has_fixed_time ? s->opt.fixed_time : (int64_t)time(NULL);
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* A request id in UUID form: a random base mixed with a counter, unique per run. */
+static void make_request_id(struct mock_server *s, char out[37])
+{
+    uint64_t n = __atomic_add_fetch(&s->id_counter, 1, __ATOMIC_RELAXED);
+    uint64_t a = s->id_base ^ (n * 0x9e3779b97f4a7c15ULL);
+    uint64_t b = (a ^ (a >> 29)) * 0xbf58476d1ce4e5b9ULL + n;
+    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
+             (unsigned)a & 0xfff, 0x8000 | ((unsigned)(b >> 48) & 0x3fff),
+             (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+/* ---- dropping a connection (reset and truncate faults) ------------------------------- */
+
+static int port_of(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
+    }
+    if (ss->ss_family == AF_INET6) {
+        return ntohs(((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+    }
+    return -1;
+}
+
+/*
+ * CivetWeb does not hand out its sockets, so the one serving this request is found by its
+ * two ports. `reset` sets a zero linger so the close CivetWeb does next sends an RST.
+ */
+static void drop_connection(struct mock_request *req, bool reset)
+{
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    for (int fd = 3; fd < 65536; fd++) {
+        struct sockaddr_storage peer, local;
+        socklen_t pl = sizeof peer, ll = sizeof local;
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0) {
+            if (errno == EBADF && fd > 4096) {
+                break;
+            }
+            continue;
+        }
+        if (port_of(&peer) != ri->remote_port ||
+            getsockname(fd, (struct sockaddr *)&local, &ll) != 0 ||
+            port_of(&local) != ri->server_port) {
+            continue;
+        }
+        if (reset) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        }
+        shutdown(fd, SHUT_RDWR);
+        return;
+    }
+}
+
+/* ---- replies ------------------------------------------------------------------------ */
+
+static const char *status_text(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+    }
+}
+
+/* Status line, headers and body built into one buffer and written once. */
+static int send_response(struct mock_request *req, int status, const char *content_type,
+                         const char *extra_headers, const char *body, size_t len)
+{
+    struct mock_server *s = req->server;
+    char date[IDC_TIME_HTTP_LEN + 1];
+    idc_time_format_http(mock_now(s), date);
+    struct mock_buf out = {0};
+    mock_buf_printf(&out,
+                    "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                    "x-amzn-RequestId: %s\r\n%s\r\n",
+                    status, status_text(status), date, content_type, len, req->request_id,
+                    extra_headers ? extra_headers : "");
+    size_t head = out.len;
+    mock_buf_put(&out, body, len);
+    req->status = status;
+    if (s->opt.latency_ms > 0) {
+        sleep_ms(s->opt.latency_ms);
+    }
+    if (req->fault == MOCK_FAULT_SLOW) {
+        sleep_ms(s->opt.slow_ms);
+    }
+    if (out.failed) {
+        mock_buf_free(&out);
+        drop_connection(req, true);
+        return 500;
+    }
+    if (req->fault == MOCK_FAULT_RESET) {
+        drop_connection(req, true);
+    } else if (req->fault == MOCK_FAULT_TRUNCATE) {
+        mg_write(req->conn, out.p, head + len / 2);
+        drop_connection(req, false);
+    } else {
+        mg_write(req->conn, out.p, out.len);
+    }
+    mock_buf_free(&out);
+    return status;
+}
+
+int mock_reply(struct mock_request *req, int status, const char *content_type, const char *body,
+               size_t len)
+{
+    return send_response(req, status, content_type, NULL, body, len);
+}
+
+static int send_error(struct mock_request *req, int status, const char *code,
+                      const char *members, const char *extra_headers, const char *message)
+{
+    struct mock_buf body = {0};
+    struct mock_buf headers = {0};
+    snprintf(req->error_code, sizeof req->error_code, "%s", code);
+    if (req->service == MOCK_IDENTITYSTORE) {
+        mock_buf_printf(&body, "{\"__type\":\"%s\",\"Message\":", code);
+        mock_buf_json_string(&body, message, strlen(message));
+        mock_buf_str(&body, ",\"message\":");
+        mock_buf_json_string(&body, message, strlen(message));
+        if (members != NULL && members[0] != '\0') {
+            mock_buf_printf(&body, ",%s", members);
+        }
+        mock_buf_str(&body, "}");
+        mock_buf_printf(&headers, "X-Amzn-ErrorType: %s\r\n%s", code,
+                        extra_headers ? extra_headers : "");
+    } else {
+        mock_buf_printf(&body, "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
+                               "<Message>",
+                        MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
+        mock_buf_xml_text(&body, message, strlen(message));
+        mock_buf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
+                        req->request_id);
+        mock_buf_str(&headers, extra_headers ? extra_headers : "");
+    }
+    const char *type = req->service == MOCK_IDENTITYSTORE ? MOCK_JSON_TYPE : "text/xml";
+    int rc = send_response(req, status, type, headers.p, body.p ? body.p : "", body.len);
+    mock_buf_free(&body);
+    mock_buf_free(&headers);
+    return rc;
+}
+
+int mock_reply_error(struct mock_request *req, int status, const char *code, const char *members,
+                     const char *fmt, ...)
+{
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return send_error(req, status, code, members, NULL, message);
+}
+
+int mock_reply_error_headers(struct mock_request *req, int status, const char *code,
+                             const char *members, const char *headers, const char *message)
+{
+    return send_error(req, status, code, members, headers, message);
+}
+
+/* ---- the log ------------------------------------------------------------------------ */
+
+static void log_request(struct mock_request *req)
+{
+    struct mock_server *s = req->server;
+    if (s->log == NULL) {
+        return;
+    }
+    char when[IDC_TIME_ISO_LEN + 1];
+    idc_time_format_iso((int64_t)time(NULL), when);
+    double ms = (double)(monotonic_ns() - req->started_ns) / 1e6;
+    struct mock_buf line = {0};
+    mock_buf_printf(&line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":",
+                    when, req->request_id,
+                    req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
+    mock_buf_json_string(&line, req->operation, strlen(req->operation));
+    mock_buf_str(&line, ",\"access_key_id\":");
+    mock_buf_json_string(&line, req->access_key_id, strlen(req->access_key_id));
+    mock_buf_printf(&line, ",\"status\":%d,\"error_code\":", req->status);
+    if (req->error_code[0]) {
+        mock_buf_json_string(&line, req->error_code, strlen(req->error_code));
+    } else {
+        mock_buf_str(&line, "null");
+    }
+    mock_buf_printf(&line, ",\"fault\":\"%s\",\"latency_ms\":%.3f}\n", mock_fault_name(req->fault),
+                    ms);
+    pthread_mutex_lock(&s->log_lock);
+    fwrite(line.p, 1, line.len, s->log);
+    fflush(s->log);
+    pthread_mutex_unlock(&s->log_lock);
+    mock_buf_free(&line);
+}
+
+/* ---- reading and classifying -------------------------------------------------------- */
+
+static int read_body(struct mock_request *req, const struct mg_request_info *ri)
+{
+    struct mock_buf body = {0};
+    char chunk[16384];
+    int got;
+    if (ri->content_length > MOCK_MAX_BODY) {
+        return mock_reply_error(req, 413, "RequestEntityTooLarge", NULL,
+                                "Request body of %lld bytes is over the %d-byte limit",
+                                ri->content_length, MOCK_MAX_BODY);
+    }
+    while ((got = mg_read(req->conn, chunk, sizeof chunk)) > 0) {
+        mock_buf_put(&body, chunk, (size_t)got);
+        if (body.len > MOCK_MAX_BODY || body.failed) {
+            mock_buf_free(&body);
+            return mock_reply_error(req, 413, "RequestEntityTooLarge", NULL,
+                                    "Request body is over the %d-byte limit", MOCK_MAX_BODY);
+        }
+    }
+    mock_buf_put(&body, "", 1); /* a NUL after the body, for parsers that want one */
+    req->body = body.p;
+    req->body_len = body.len ? body.len - 1 : 0;
+    return 0;
+}
+
+/* Identity Store when X-Amz-Target names it; IAM (the query protocol) otherwise. */
+static void classify(struct mock_request *req)
+{
+    const struct idc_sigv4_header *t = idc_sigv4_find_header(&req->sig, IDC_STR("X-Amz-Target"));
+    req->service = t ? MOCK_IDENTITYSTORE : MOCK_IAM;
+    if (t != NULL) {
+        struct idc_str v = idc_str_trim(t->value);
+        struct idc_str prefix = IDC_STR("AWSIdentityStore.");
+        struct idc_str op = idc_str_starts_with(v, prefix)
+                                ? idc_str_make(v.p + prefix.len, v.len - prefix.len)
+                                : v;
+        snprintf(req->operation, sizeof req->operation, IDC_STR_FMT, IDC_STR_ARG(op));
+    }
+}
+
+static int read_request(struct mock_request *req)
+{
+    const struct mg_request_info *ri = mg_get_request_info(req->conn);
+    if (ri->num_headers > IDC_SIGV4_MAX_HEADERS) {
+        return mock_reply_error(req, 400, "InvalidRequest", NULL,
+                                "Request has %d headers, more than %d", ri->num_headers,
+                                IDC_SIGV4_MAX_HEADERS);
+    }
+    for (int i = 0; i < ri->num_headers; i++) {
+        req->headers[i].name = idc_str_c(ri->http_headers[i].name);
+        req->headers[i].value = idc_str_c(ri->http_headers[i].value);
+    }
+    /* decode_url=no: request_uri is the path exactly as sent, which is what was signed. */
+    req->sig = (struct idc_sigv4_request){
+        .method = idc_str_c(ri->request_method),
+        .path = idc_str_c(ri->request_uri),
+        .query = idc_str_c(ri->query_string),
+        .headers = req->headers,
+        .header_count = (size_t)ri->num_headers,
+    };
+    classify(req);
+    int status = read_body(req, ri);
+    req->sig.body = (const uint8_t *)req->body;
+    req->sig.body_len = req->body_len;
+    return status;
+}
+
+/* ---- parameters --------------------------------------------------------------------- */
+
+const char *mock_param(const struct mock_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->param_count; i++) {
+        if (strcmp(req->params[i].name, name) == 0) {
+            return req->params[i].value;
+        }
+    }
+    return NULL;
+}
+
+static char *decode_component(struct idc_str raw, struct idc_error *err)
+{
+    char *out = malloc(raw.len + 1);
+    struct idc_buf b = {out, 0, raw.len};
+    if (out == NULL || idc_form_decode(raw, &b, err) != IDC_OK) {
+        free(out);
+        return NULL;
+    }
+    out[b.len] = '\0';
+    return out;
+}
+
+/* The form body of a POST, or the query of a GET; '+' is a space here (form.h). */
+static int parse_form(struct mock_request *req)
+{
+    bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
+    struct idc_str form = post ? idc_str_make(req->body, req->body_len) : req->sig.query;
+    struct idc_str name, value;
+    size_t pos = 0, n = 0;
+    while (idc_form_next(form, &pos, &name, &value)) {
+        n++;
+    }
+    req->params = calloc(n ? n : 1, sizeof *req->params);
+    if (req->params == NULL) {
+        return mock_reply_error(req, 500, "ServiceFailure", NULL, "out of memory");
+    }
+    pos = 0;
+    while (idc_form_next(form, &pos, &name, &value)) {
+        struct idc_error err = {0};
+        struct mock_param *p = &req->params[req->param_count];
+        p->name = decode_component(name, &err);
+        p->value = p->name ? decode_component(value, &err) : NULL;
+        if (p->value == NULL) {
+            free(p->name);
+            return mock_reply_error(req, 400, "MalformedQueryString", NULL, "%s", err.msg);
+        }
+        req->param_count++;
+    }
+    const char *action = mock_param(req, "Action");
+    snprintf(req->operation, sizeof req->operation, "%s", action ? action : "");
+    return 0;
+}
+
+static int parse_json(struct mock_request *req)
+{
+    const char *text = req->body_len ? req->body : "{}";
+    req->json = cJSON_ParseWithLength(text, req->body_len ? req->body_len : 2);
+    if (!cJSON_IsObject(req->json)) {
+        return mock_reply_error(req, 400, "SerializationException", NULL,
+                                "Start of structure or map found where not expected.");
+    }
+    return 0;
+}
+
+/* ---- the handler -------------------------------------------------------------------- */
+
+static void request_cleanup(struct mock_request *req)
+{
+    for (size_t i = 0; i < req->param_count; i++) {
+        free(req->params[i].name);
+        free(req->params[i].value);
+    }
+    free(req->params);
+    cJSON_Delete(req->json);
+    free(req->body);
+}
+
+static int serve(struct mock_request *req)
+{
+    int status = read_request(req);
+    status = status ? status : mock_authenticate(req);
+    if (status == 0 && !idc_str_eq(req->sig.path, IDC_STR("/"))) {
+        return req->service == MOCK_IDENTITYSTORE
+                   ? mock_reply_error(req, 404, "UnknownOperationException", NULL,
+                                      "No operation at path " IDC_STR_FMT,
+                                      IDC_STR_ARG(req->sig.path))
+                   : mock_reply_error(req, 404, "InvalidAction", NULL,
+                                      "Could not find an operation at path " IDC_STR_FMT,
+                                      IDC_STR_ARG(req->sig.path));
+    }
+    if (status == 0) {
+        status = req->service == MOCK_IDENTITYSTORE ? parse_json(req) : parse_form(req);
+    }
+    if (status == 0) {
+        status = req->service == MOCK_IDENTITYSTORE ? mock_ids_dispatch(req)
+                                                    : mock_iam_dispatch(req);
+    }
+    return status;
+}
+
+static int handle_root(struct mg_connection *conn, void *cbdata)
+{
+    struct mock_request *req = calloc(1, sizeof *req);
+    if (req == NULL) {
+        return 500;
+    }
+    req->server = cbdata;
+    req->conn = conn;
+    req->started_ns = monotonic_ns();
+    make_request_id(req->server, req->request_id);
+    int status = serve(req);
+    log_request(req);
+    request_cleanup(req);
+    free(req);
+    return status > 0 ? status : 500;
+}
+
+/* ---- start and stop ----------------------------------------------------------------- */
+
+static void exit_thread(const struct mg_context *ctx, int thread_type, void *thread_pointer)
+{
+    (void)ctx;
+    (void)thread_type;
+    (void)thread_pointer;
+    mock_auth_thread_cleanup();
+}
+
+static idc_err write_ready_file(const char *path, int port, struct idc_error *err)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL || fprintf(f, "%d\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return idc_error_set(err, IDC_ERR_IO, "ready file %s: %s", path, strerror(e));
+    }
+    return IDC_OK;
+}
+
+idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *err)
+{
+    char listen[128], threads[16];
+    bool v6 = strchr(s->opt.bind, ':') != NULL;
+    snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", s->opt.bind, s->opt.port);
+    snprintf(threads, sizeof threads, "%u", s->opt.threads);
+    const char *options[] = {
+        "listening_ports", listen,       "num_threads",       threads,
+        "enable_keep_alive", "yes",      "tcp_nodelay",       "1",
+        "decode_url",      "no",         "request_timeout_ms", "60000",
+        "keep_alive_timeout_ms", "60000", NULL,
+    };
+    struct mg_callbacks callbacks;
+    memset(&callbacks, 0, sizeof callbacks);
+    callbacks.exit_thread = exit_thread;
+    s->ctx = mg_start(&callbacks, s, options);
+    if (s->ctx == NULL) {
+        return idc_error_set(err, IDC_ERR_IO, "cannot listen on %s (port in use, or a bad --bind "
+                                              "address?)",
+                             listen);
+    }
+    mg_set_request_handler(s->ctx, "/", handle_root, s);
+    struct mg_server_port ports[4];
+    int n = mg_get_server_ports(s->ctx, 4, ports);
+    *port = n > 0 ? ports[0].port : s->opt.port;
+    if (s->opt.ready_file != NULL) {
+        return write_ready_file(s->opt.ready_file, *port, err);
+    }
+    return IDC_OK;
+}
+
+void mock_server_stop(struct mock_server *s)
+{
+    if (s->ctx != NULL) {
+        mg_stop(s->ctx);
+        s->ctx = NULL;
+    }
+}
