@@ -34,7 +34,8 @@ static const struct {
     int iam_status;
     const char *iam_code;
 } failures[] = {
-    [AUTH_MISSING] = {400, "MissingAuthenticationTokenException", 403, "MissingAuthenticationToken"},
+    [AUTH_MISSING] = {400, "MissingAuthenticationTokenException", 403,
+                      "MissingAuthenticationToken"},
     [AUTH_INCOMPLETE] = {400, "IncompleteSignatureException", 400, "IncompleteSignature"},
     [AUTH_UNRECOGNIZED] = {400, "UnrecognizedClientException", 403, "InvalidClientTokenId"},
     [AUTH_SIGNATURE] = {400, "InvalidSignatureException", 403, "SignatureDoesNotMatch"},
@@ -60,7 +61,8 @@ static bool region_well_formed(struct idc_str r)
     }
     while (i < r.len && r.p[i] == '-') {
         size_t start = ++i;
-        while (i < r.len && ((r.p[i] >= 'a' && r.p[i] <= 'z') || (r.p[i] >= '0' && r.p[i] <= '9'))) {
+        while (i < r.len &&
+               ((r.p[i] >= 'a' && r.p[i] <= 'z') || (r.p[i] >= '0' && r.p[i] <= '9'))) {
             i++;
         }
         if (i == start) {
@@ -81,9 +83,9 @@ static int check_scope(struct mock_request *req, const struct idc_sigv4_auth *a)
                  ids ? "identitystore" : "iam");
         return fail(req, AUTH_SIGNATURE, msg);
     }
-    bool region_ok = region_well_formed(a->scope_region) &&
-                     (ids || !req->server->opt.strict_iam_region ||
-                      idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
+    bool region_ok =
+        region_well_formed(a->scope_region) && (ids || !req->server->opt.strict_iam_region ||
+                                                idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
     if (!region_ok) {
         return fail(req, AUTH_SIGNATURE, "Credential should be scoped to a valid region. ");
     }
@@ -131,18 +133,23 @@ static int verify(struct mock_request *req, const struct idc_sigv4_auth *a)
     struct idc_buf buf = IDC_BUF(work);
     struct idc_sigv4_result res;
     struct idc_error err = {0};
-    idc_err rc = idc_sigv4_verify(&req->sig, a, idc_str_c(req->caller->secret), &opts, &buf, &res,
-                                  &err);
+    idc_err rc =
+        idc_sigv4_verify(&req->sig, a, idc_str_c(req->caller->secret), &opts, &buf, &res, &err);
     switch (rc) {
-    case IDC_OK: return 0;
-    case IDC_ERR_SIGNATURE: return signature_mismatch(req, &err, &res);
+    case IDC_OK:
+        return 0;
+    case IDC_ERR_SIGNATURE:
+        return signature_mismatch(req, &err, &res);
     case IDC_ERR_EXPIRED:
-        return fail(req, a->placement == IDC_SIGV4_IN_QUERY && strstr(err.msg, "Request has expired")
-                             ? AUTH_EXPIRED_URL
-                             : AUTH_SIGNATURE,
+        return fail(req,
+                    a->placement == IDC_SIGV4_IN_QUERY && strstr(err.msg, "Request has expired")
+                        ? AUTH_EXPIRED_URL
+                        : AUTH_SIGNATURE,
                     err.msg);
-    case IDC_ERR_AUTH_MALFORMED: return fail(req, AUTH_INCOMPLETE, err.msg);
-    default: return fail(req, AUTH_INCOMPLETE, err.msg);
+    case IDC_ERR_AUTH_MALFORMED:
+        return fail(req, AUTH_INCOMPLETE, err.msg);
+    default:
+        return fail(req, AUTH_INCOMPLETE, err.msg);
     }
 }
 
@@ -156,9 +163,10 @@ int mock_authenticate(struct mock_request *req)
     idc_err rc = idc_sigv4_auth_parse(&req->sig, a, &err);
     int status = 0;
     if (rc == IDC_ERR_AUTH_MISSING) {
-        status = fail(req, AUTH_MISSING, req->service == MOCK_IDENTITYSTORE
-                                             ? "Missing Authentication Token"
-                                             : "Request is missing Authentication Token");
+        status =
+            fail(req, AUTH_MISSING,
+                 req->service == MOCK_IDENTITYSTORE ? "Missing Authentication Token"
+                                                    : "Request is missing Authentication Token");
     } else if (rc != IDC_OK) {
         status = fail(req, AUTH_INCOMPLETE, err.msg);
     }
@@ -228,19 +236,18 @@ static int pre_operation_fault(struct mock_request *req)
     if (retry > 0) {
         snprintf(headers, sizeof headers, "Retry-After: %u\r\n", retry);
     }
-    int status = f == MOCK_FAULT_THROTTLE
-                     ? mock_reply_error_headers(req, 400, ids ? "ThrottlingException" : "Throttling",
-                                                ids ? members : NULL, headers, "Rate exceeded")
-                     : mock_reply_error_headers(req, 500,
-                                                ids ? "InternalServerException" : "ServiceFailure",
-                                                ids ? members : NULL, headers,
-                                                "An internal error occurred (injected).");
+    int status =
+        f == MOCK_FAULT_THROTTLE
+            ? mock_reply_error_headers(req, 400, ids ? "ThrottlingException" : "Throttling",
+                                       ids ? members : NULL, headers, "Rate exceeded")
+            : mock_reply_error_headers(req, 500, ids ? "InternalServerException" : "ServiceFailure",
+                                       ids ? members : NULL, headers,
+                                       "An internal error occurred (injected).");
     req->fault = f; /* for the log; the error itself went out whole */
     return status;
 }
 
-int mock_admit(struct mock_request *req, const char *action, const char *const *resources,
-               size_t n)
+int mock_admit(struct mock_request *req, const char *action, const char *const *resources, size_t n)
 {
     const struct mock_policy *p = req->caller->policy;
     for (size_t i = 0; i < n; i++) {

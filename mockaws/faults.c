@@ -11,9 +11,8 @@
 #include <string.h>
 
 static const char *const fault_names[MOCK_FAULT__COUNT] = {
-    [MOCK_FAULT_NONE] = "none",         [MOCK_FAULT_THROTTLE] = "throttle",
-    [MOCK_FAULT_ERROR] = "error",       [MOCK_FAULT_RESET] = "reset",
-    [MOCK_FAULT_TRUNCATE] = "truncate", [MOCK_FAULT_SLOW] = "slow",
+    [MOCK_FAULT_NONE] = "none",   [MOCK_FAULT_THROTTLE] = "throttle", [MOCK_FAULT_ERROR] = "error",
+    [MOCK_FAULT_RESET] = "reset", [MOCK_FAULT_TRUNCATE] = "truncate", [MOCK_FAULT_SLOW] = "slow",
 };
 
 const char *mock_fault_name(enum mock_fault f)
@@ -70,8 +69,9 @@ idc_err mock_fault_spec_parse(const char *text, struct mock_fault_spec *out, str
         sum += out->p[k];
     }
     if (sum > 1.0 + 1e-9) {
-        return idc_error_set(err, IDC_ERR_ARG, "--faults: the probabilities add up to %.3f, more "
-                                               "than 1",
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "--faults: the probabilities add up to %.3f, more "
+                             "than 1",
                              sum);
     }
     return IDC_OK;

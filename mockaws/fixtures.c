@@ -53,16 +53,17 @@ idc_err mock_fx_known_keys(const struct mock_fx *fx, const cJSON *obj, const cha
             i++;
         }
         if (known[i] == NULL) {
-            return mock_fx_fail(fx, path, "unknown member \"%s\" (check its spelling against "
-                                          "spec/mockaws/fixtures.md)",
+            return mock_fx_fail(fx, path,
+                                "unknown member \"%s\" (check its spelling against "
+                                "spec/mockaws/fixtures.md)",
                                 m->string);
         }
     }
     return IDC_OK;
 }
 
-idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path,
-                     const char *key, bool required, int64_t *out)
+idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path, const char *key,
+                     bool required, int64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = 0;
@@ -76,8 +77,9 @@ idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *pat
     if (cJSON_IsString(v) && idc_time_parse_iso(idc_str_c(v->valuestring), out, NULL) == IDC_OK) {
         return IDC_OK;
     }
-    return mock_fx_fail(fx, path, "%s: expected an ISO 8601 UTC time such as "
-                                  "\"2025-11-20T09:30:00Z\", or epoch seconds",
+    return mock_fx_fail(fx, path,
+                        "%s: expected an ISO 8601 UTC time such as "
+                        "\"2025-11-20T09:30:00Z\", or epoch seconds",
                         key);
 }
 
@@ -99,8 +101,8 @@ static bool all_digits(const char *s, size_t n)
 static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, const cJSON *node,
                               const char *path)
 {
-    static const char *const known[] = {"AccessKeyId", "SecretAccessKey", "SessionToken", "Arn",
-                                        "Policy",      "Description",     NULL};
+    static const char *const known[] = {
+        "AccessKeyId", "SecretAccessKey", "SessionToken", "Arn", "Policy", "Description", NULL};
     const char *akid, *secret, *token, *arn;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, path, known)
                                       : mock_fx_fail(fx, path, "expected a credential object");
@@ -113,8 +115,9 @@ static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, co
     }
     if (akid[0] == '\0' || strlen(akid) > 128 || secret[0] == '\0' ||
         strlen(secret) > IDC_SIGV4_SECRET_MAX || strncmp(arn, "arn:", 4) != 0) {
-        return mock_fx_fail(fx, path, "AccessKeyId and SecretAccessKey must be non-empty (at most "
-                                      "128 bytes) and Arn an ARN");
+        return mock_fx_fail(fx, path,
+                            "AccessKeyId and SecretAccessKey must be non-empty (at most "
+                            "128 bytes) and Arn an ARN");
     }
     if (mock_world_credential(w, idc_str_c(akid)) != NULL) {
         return mock_fx_fail(fx, path, "AccessKeyId %s is defined twice", akid);
@@ -282,8 +285,8 @@ static idc_err parse_path(struct parsed_set *set, const char *path, struct idc_e
     if (n < 0) {
         return idc_error_set(err, IDC_ERR_IO, "fixtures %s: %s", path, strerror(errno));
     }
-    idc_err rc = n == 0 ? idc_error_set(err, IDC_ERR_IO, "fixtures %s: no *.json file", path)
-                        : IDC_OK;
+    idc_err rc =
+        n == 0 ? idc_error_set(err, IDC_ERR_IO, "fixtures %s: no *.json file", path) : IDC_OK;
     for (int i = 0; i < n; i++) {
         char file[4096];
         snprintf(file, sizeof file, "%s/%s", path, list[i]->d_name);
@@ -296,8 +299,8 @@ static idc_err parse_path(struct parsed_set *set, const char *path, struct idc_e
 
 static idc_err check_top_level(struct mock_world *w, const struct mock_fx *fx, const cJSON *root)
 {
-    static const char *const known[] = {"AccountId", "Description", "Credentials",
-                                        "IdentityStores", "Iam", NULL};
+    static const char *const known[] = {"AccountId",      "Description", "Credentials",
+                                        "IdentityStores", "Iam",         NULL};
     if (!cJSON_IsObject(root)) {
         return mock_fx_fail(fx, "$", "expected a JSON object");
     }
@@ -313,8 +316,9 @@ static idc_err load_set(struct mock_world *w, const struct parsed_set *set, stru
         rc = check_top_level(w, &fx, set->v[i].root);
     }
     if (rc == IDC_OK && w->account_id[0] == '\0') {
-        return idc_error_set(err, IDC_ERR_PARSE, "no fixture sets AccountId; add \"AccountId\": "
-                                                 "\"123456789012\" to one of them");
+        return idc_error_set(err, IDC_ERR_PARSE,
+                             "no fixture sets AccountId; add \"AccountId\": "
+                             "\"123456789012\" to one of them");
     }
     w->ids = rc ? NULL : mock_ids_new();
     w->iam = rc ? NULL : mock_iam_new(w->account_id);
@@ -328,8 +332,7 @@ static idc_err load_set(struct mock_world *w, const struct parsed_set *set, stru
     return rc;
 }
 
-idc_err mock_world_load(struct mock_world *w, const struct mock_options *opt,
-                        struct idc_error *err)
+idc_err mock_world_load(struct mock_world *w, const struct mock_options *opt, struct idc_error *err)
 {
     *w = (struct mock_world){0};
     struct parsed_set set = {0};

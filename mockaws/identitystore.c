@@ -83,7 +83,8 @@ static int invalid(struct ids_call *c, const char *member, const char *value, co
 static int not_found(struct ids_call *c, const char *type, const char *id)
 {
     char members[256];
-    snprintf(members, sizeof members, "\"ResourceType\":\"%s\",\"ResourceId\":\"%.160s\"", type, id);
+    snprintf(members, sizeof members, "\"ResourceType\":\"%s\",\"ResourceId\":\"%.160s\"", type,
+             id);
     if (strcmp(type, "IDENTITY_STORE") == 0) {
         return fail(c, "ResourceNotFoundException", members,
                     "IdentityStore not present for IdentityStoreId: %s", id);
@@ -122,8 +123,9 @@ static int get_string(struct ids_call *c, const cJSON *obj, const char *key, boo
 static bool valid_token(const char *s)
 {
     size_t n = strlen(s);
-    return n >= 1 && n <= 65535 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789-+=/:_") == n;
+    return n >= 1 && n <= 65535 &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-+=/:_") == n;
 }
 
 /* Resources are "<prefix><id>": the store's ARN, or a user, group or membership ARN. */
@@ -179,12 +181,15 @@ static int parse_filter(struct ids_call *c, const char *allowed_path)
     if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > 1 ||
         get_string(c, one, "AttributePath", true, NULL, NULL, &c->filter_path) ||
         get_string(c, one, "AttributeValue", true, NULL, NULL, &c->filter_value)) {
-        return c->code ? -1 : invalid(c, "Filters", "(malformed)", "Member must have length less "
-                                                                   "than or equal to 1");
+        return c->code ? -1
+                       : invalid(c, "Filters", "(malformed)",
+                                 "Member must have length less "
+                                 "than or equal to 1");
     }
     if (strcasecmp(c->filter_path, allowed_path) != 0) {
-        return invalid(c, "Filters.AttributePath", c->filter_path, "only the deprecated filter on "
-                                                                   "the name is supported");
+        return invalid(c, "Filters.AttributePath", c->filter_path,
+                       "only the deprecated filter on "
+                       "the name is supported");
     }
     return 0;
 }
@@ -222,8 +227,9 @@ static int token_position(struct ids_call *c, const char *scope, uint64_t *seq)
     }
     if (sscanf(c->next_token, "v1:%16llx:%16llx%c", &s, &check, &tail) != 2 ||
         check != token_check(c, scope, s)) {
-        return fail(c, "ValidationException", NULL, "The NextToken is not valid for this request; "
-                                                    "start over without one.");
+        return fail(c, "ValidationException", NULL,
+                    "The NextToken is not valid for this request; "
+                    "start over without one.");
     }
     *seq = s;
     return 0;
@@ -369,15 +375,15 @@ static int parse_member(struct ids_call *c)
 
 static int run_memberships_for_member(struct ids_call *c)
 {
-    return find_user(c) ? list_items(c, &c->store->memberships, "GroupMemberships", of_member,
-                                     c->user_id)
-                        : -1;
+    return find_user(c)
+               ? list_items(c, &c->store->memberships, "GroupMemberships", of_member, c->user_id)
+               : -1;
 }
 
 static int parse_group(struct ids_call *c)
 {
-    if (parse_store(c) ||
-        get_string(c, c->req->json, "GroupId", true, ids_valid_resource_id, id_rule, &c->group_id)) {
+    if (parse_store(c) || get_string(c, c->req->json, "GroupId", true, ids_valid_resource_id,
+                                     id_rule, &c->group_id)) {
         return -1;
     }
     add_resource(c, "arn:aws:identitystore:::group/", c->group_id);
@@ -410,9 +416,9 @@ static int run_describe_group(struct ids_call *c)
 
 static int run_group_memberships(struct ids_call *c)
 {
-    return find_group(c) ? list_items(c, &c->store->memberships, "GroupMemberships", in_group,
-                                      c->group_id)
-                         : -1;
+    return find_group(c)
+               ? list_items(c, &c->store->memberships, "GroupMemberships", in_group, c->group_id)
+               : -1;
 }
 
 static int parse_membership(struct ids_call *c)
@@ -546,10 +552,11 @@ static int run_create_user(struct ids_call *c)
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
         return fail(c, "InternalServerException", NULL, "no randomness for a new user id");
     }
-    snprintf(user_id, sizeof user_id,
-             "%02x%02x%02x%02x%02x-%02x%02x%02x%02x-%02x%02x-4%x%02x-%x%x%02x-%02x%02x%02x%02x%02x%02x",
-             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] & 15, r[12],
-             8 | (r[13] & 3), r[13] >> 4 & 15, r[14], r[15], r[16], r[17], r[18], r[19], r[20]);
+    snprintf(
+        user_id, sizeof user_id,
+        "%02x%02x%02x%02x%02x-%02x%02x%02x%02x-%02x%02x-4%x%02x-%x%x%02x-%02x%02x%02x%02x%02x%02x",
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] & 15, r[12],
+        8 | (r[13] & 3), r[13] >> 4 & 15, r[14], r[15], r[16], r[17], r[18], r[19], r[20]);
     if (mock_map_get(&c->store->user_by_name, c->filter_value) != NULL) {
         return fail(c, "ConflictException", "\"Reason\":\"UNIQUENESS_CONSTRAINT_VIOLATION\"",
                     "Duplicate UserName");
@@ -607,8 +614,8 @@ int mock_ids_dispatch(struct mock_request *req)
         op = strcmp(ops[i].name, req->operation) == 0 ? &ops[i] : NULL;
     }
     if (op == NULL) {
-        return mock_reply_error(req, 400, "UnknownOperationException", NULL,
-                                "Unknown operation %s", req->operation);
+        return mock_reply_error(req, 400, "UnknownOperationException", NULL, "Unknown operation %s",
+                                req->operation);
     }
     struct ids_call *c = calloc(1, sizeof *c);
     if (c == NULL) {

@@ -21,7 +21,7 @@ struct ids_item {
 struct ids_user {
     struct ids_item item;
     char *name;
-    char *email;    /* Emails[0].Value, or NULL */
+    char *email;     /* Emails[0].Value, or NULL */
     char **external; /* "Issuer\nId" for each ExternalIds entry */
     size_t external_count;
 };

@@ -45,7 +45,7 @@ bool ids_valid_resource_id(const char *s)
 enum field_kind { F_STRING, F_ID, F_STATUS, F_TIME, F_OBJECT, F_LIST };
 
 struct sub_shape {
-    const char *keys[9];   /* strings, except those in `bools` */
+    const char *keys[9]; /* strings, except those in `bools` */
     const char *bools[2];
     const char *required[3];
 };
@@ -57,15 +57,15 @@ struct field {
     int min, max; /* list sizes */
 };
 
-static const struct sub_shape name_shape = {
-    .keys = {"Formatted", "FamilyName", "GivenName", "MiddleName", "HonorificPrefix",
-             "HonorificSuffix"}};
+static const struct sub_shape name_shape = {.keys = {"Formatted", "FamilyName", "GivenName",
+                                                     "MiddleName", "HonorificPrefix",
+                                                     "HonorificSuffix"}};
 static const struct sub_shape email_shape = {.keys = {"Value", "Type", "Primary"},
                                              .bools = {"Primary"}};
-static const struct sub_shape address_shape = {
-    .keys = {"StreetAddress", "Locality", "Region", "PostalCode", "Country", "Formatted", "Type",
-             "Primary"},
-    .bools = {"Primary"}};
+static const struct sub_shape address_shape = {.keys = {"StreetAddress", "Locality", "Region",
+                                                        "PostalCode", "Country", "Formatted",
+                                                        "Type", "Primary"},
+                                               .bools = {"Primary"}};
 static const struct sub_shape photo_shape = {
     .keys = {"Value", "Type", "Display", "Primary"}, .bools = {"Primary"}, .required = {"Value"}};
 static const struct sub_shape external_shape = {.keys = {"Issuer", "Id"},
@@ -121,8 +121,8 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 }
 
 /* One object of a sub-shape (Name, an e-mail, an external id ...). */
-static bool check_sub(const cJSON *obj, const struct sub_shape *shape, const char *where,
-                      char *why, size_t cap)
+static bool check_sub(const cJSON *obj, const struct sub_shape *shape, const char *where, char *why,
+                      size_t cap)
 {
     const cJSON *m;
     if (!cJSON_IsObject(obj)) {
@@ -189,12 +189,15 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
         break;
     case F_TIME:
         ok = (cJSON_IsNumber(v) && v->valuedouble >= 0) ||
-             (cJSON_IsString(v) && idc_time_parse_iso(idc_str_c(v->valuestring), &t, NULL) == IDC_OK);
+             (cJSON_IsString(v) &&
+              idc_time_parse_iso(idc_str_c(v->valuestring), &t, NULL) == IDC_OK);
         break;
-    case F_OBJECT: return check_sub(v, f->shape, f->name, why, cap) &&
-                          cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
-    case F_LIST: return check_list(v, f, why, cap) &&
-                        cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
+    case F_OBJECT:
+        return check_sub(v, f->shape, f->name, why, cap) &&
+               cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
+    case F_LIST:
+        return check_list(v, f, why, cap) &&
+               cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
     }
     if (!ok) {
         static const char *const expected[] = {
@@ -207,7 +210,8 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
         return false;
     }
     if (f->kind == F_TIME) {
-        return cJSON_AddNumberToObject(out, f->name, cJSON_IsNumber(v) ? v->valuedouble : (double)t);
+        return cJSON_AddNumberToObject(out, f->name,
+                                       cJSON_IsNumber(v) ? v->valuedouble : (double)t);
     }
     return cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
 }
@@ -476,9 +480,9 @@ static idc_err add_group(struct ids_store *s, const struct mock_fx *fx, const cJ
 static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, const cJSON *node,
                               const char *where)
 {
-    static const char *const known[] = {"MembershipId", "GroupId", "MemberId", "CreatedAt",
-                                        "UpdatedAt", "CreatedBy", "UpdatedBy", "IdentityStoreId",
-                                        NULL};
+    static const char *const known[] = {"MembershipId", "GroupId",         "MemberId",
+                                        "CreatedAt",    "UpdatedAt",       "CreatedBy",
+                                        "UpdatedBy",    "IdentityStoreId", NULL};
     const char *id, *group;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, where, known)
                                       : mock_fx_fail(fx, where, "expected an object");
@@ -505,8 +509,9 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
         return rc;
     }
     struct mock_buf j = {0};
-    mock_buf_printf(&j, "{\"IdentityStoreId\":\"%s\",\"MembershipId\":\"%s\",\"GroupId\":\"%s\","
-                        "\"MemberId\":{\"UserId\":\"%s\"}",
+    mock_buf_printf(&j,
+                    "{\"IdentityStoreId\":\"%s\",\"MembershipId\":\"%s\",\"GroupId\":\"%s\","
+                    "\"MemberId\":{\"UserId\":\"%s\"}",
                     s->id, id, group, user);
     if (created) {
         mock_buf_printf(&j, ",\"CreatedAt\":%lld", (long long)created);
@@ -521,8 +526,8 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
         mock_buf_free(&j);
         return idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
     }
-    *m = (struct ids_membership){{++s->next_seq, strdup(id), j.p, j.len - 1}, strdup(group),
-                                 strdup(user)};
+    *m = (struct ids_membership){
+        {++s->next_seq, strdup(id), j.p, j.len - 1}, strdup(group), strdup(user)};
     bool ok = m->item.id && m->group_id && m->user_id && list_push(&s->memberships, &m->item) &&
               mock_map_put(&s->membership_by_id, m->item.id, m);
     return ok ? IDC_OK : idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
@@ -584,8 +589,8 @@ static void store_free(struct ids_store *s)
 static idc_err new_store(struct mock_ids *ids, const struct mock_fx *fx, const cJSON *node,
                          const char *where, struct ids_store **out)
 {
-    static const char *const known[] = {"IdentityStoreId", "Region", "Users", "Groups",
-                                        "GroupMemberships", NULL};
+    static const char *const known[] = {"IdentityStoreId", "Region",           "Users",
+                                        "Groups",          "GroupMemberships", NULL};
     const char *id, *region;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, where, known)
                                       : mock_fx_fail(fx, where, "expected an object");
@@ -595,8 +600,9 @@ static idc_err new_store(struct mock_ids *ids, const struct mock_fx *fx, const c
         return rc;
     }
     if (!ids_valid_store_id(id) || ids_find_store(ids, id) != NULL) {
-        return mock_fx_fail(fx, where, "IdentityStoreId %s is malformed (d- and 10 hex digits) "
-                                       "or defined twice",
+        return mock_fx_fail(fx, where,
+                            "IdentityStoreId %s is malformed (d- and 10 hex digits) "
+                            "or defined twice",
                             id);
     }
     struct ids_store **grown = realloc(ids->stores, (ids->count + 1) * sizeof *grown);
@@ -624,17 +630,18 @@ idc_err mock_ids_add_fixture(struct mock_ids *ids, const struct mock_fx *fx, con
     cJSON_ArrayForEach(node, stores)
     {
         char where[64], sub[96];
-        struct ids_store *s;
+        struct ids_store *s = NULL;
         snprintf(where, sizeof where, "$.IdentityStores[%d]", i++);
         idc_err rc = new_store(ids, fx, node, where, &s);
         snprintf(sub, sizeof sub, "%s.Users", where);
         rc = rc ? rc : add_users(s, fx, cJSON_GetObjectItemCaseSensitive(node, "Users"), sub);
         snprintf(sub, sizeof sub, "%s.Groups", where);
-        rc = rc ? rc : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "Groups"), sub,
-                                add_group);
+        rc = rc ? rc
+                : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "Groups"), sub, add_group);
         snprintf(sub, sizeof sub, "%s.GroupMemberships", where);
-        rc = rc ? rc : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "GroupMemberships"),
-                                sub, add_membership);
+        rc = rc ? rc
+                : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "GroupMemberships"), sub,
+                           add_membership);
         if (rc) {
             return rc;
         }

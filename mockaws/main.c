@@ -120,10 +120,18 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
         }
         o->fixtures[o->fixture_count++] = arg;
         return -1;
-    case OPT_BIND: o->bind = arg; return -1;
-    case OPT_READY: o->ready_file = arg; return -1;
-    case OPT_LOG: o->log_path = arg; return -1;
-    case OPT_STRICT_IAM: o->strict_iam_region = true; return -1;
+    case OPT_BIND:
+        o->bind = arg;
+        return -1;
+    case OPT_READY:
+        o->ready_file = arg;
+        return -1;
+    case OPT_LOG:
+        o->log_path = arg;
+        return -1;
+    case OPT_STRICT_IAM:
+        o->strict_iam_region = true;
+        return -1;
     case OPT_FIXED_TIME:
         if (idc_time_parse_amz(idc_str_c(arg), &o->fixed_time, &err) != IDC_OK) {
             return usage_error("--fixed-time: %s", err.msg);
@@ -135,17 +143,22 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
             return usage_error("%s", err.msg);
         }
         return -1;
-    default: break;
+    default:
+        break;
     }
     static const struct {
         int opt;
         unsigned long max;
         const char *name;
     } numeric[] = {
-        {OPT_PORT, 65535, "--port"},          {OPT_MAX_SKEW, 604800, "--max-skew"},
-        {OPT_SYNTHETIC, 10000000, "--synthetic-users"}, {OPT_LATENCY, 600000, "--latency-ms"},
-        {OPT_SEED, ~0UL, "--seed"},           {OPT_RETRY_AFTER, 3600, "--retry-after"},
-        {OPT_SLOW_MS, 600000, "--slow-ms"},   {OPT_THREADS, 256, "--threads"},
+        {OPT_PORT, 65535, "--port"},
+        {OPT_MAX_SKEW, 604800, "--max-skew"},
+        {OPT_SYNTHETIC, 10000000, "--synthetic-users"},
+        {OPT_LATENCY, 600000, "--latency-ms"},
+        {OPT_SEED, ~0UL, "--seed"},
+        {OPT_RETRY_AFTER, 3600, "--retry-after"},
+        {OPT_SLOW_MS, 600000, "--slow-ms"},
+        {OPT_THREADS, 256, "--threads"},
     };
     for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++) {
         if (numeric[i].opt != c) {
@@ -157,14 +170,30 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
             return 2;
         }
         switch (c) {
-        case OPT_PORT: o->port = (int)v; break;
-        case OPT_MAX_SKEW: o->max_skew = (int64_t)v; break;
-        case OPT_SYNTHETIC: o->synthetic_users = v; break;
-        case OPT_LATENCY: o->latency_ms = (unsigned)v; break;
-        case OPT_SEED: o->seed = v; break;
-        case OPT_RETRY_AFTER: o->retry_after = (unsigned)v; break;
-        case OPT_SLOW_MS: o->slow_ms = (unsigned)v; break;
-        default: o->threads = (unsigned)v; break;
+        case OPT_PORT:
+            o->port = (int)v;
+            break;
+        case OPT_MAX_SKEW:
+            o->max_skew = (int64_t)v;
+            break;
+        case OPT_SYNTHETIC:
+            o->synthetic_users = v;
+            break;
+        case OPT_LATENCY:
+            o->latency_ms = (unsigned)v;
+            break;
+        case OPT_SEED:
+            o->seed = v;
+            break;
+        case OPT_RETRY_AFTER:
+            o->retry_after = (unsigned)v;
+            break;
+        case OPT_SLOW_MS:
+            o->slow_ms = (unsigned)v;
+            break;
+        default:
+            o->threads = (unsigned)v;
+            break;
         }
         return -1;
     }
@@ -173,8 +202,8 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
 
 static int parse_options(int argc, char **argv, struct mock_options *o)
 {
-    *o = (struct mock_options){.bind = "127.0.0.1", .seed = 1, .slow_ms = 1000,
-                               .threads = MOCK_DEFAULT_THREADS};
+    *o = (struct mock_options){
+        .bind = "127.0.0.1", .seed = 1, .slow_ms = 1000, .threads = MOCK_DEFAULT_THREADS};
     int c;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 'h') {

@@ -14,7 +14,7 @@ struct mock_map {
         const char *key; /* NULL: empty */
         size_t hash;
         void *value;
-    } *slots;
+    } * slots;
     size_t cap; /* a power of two, or 0 */
     size_t count;
 };

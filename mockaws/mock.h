@@ -19,11 +19,11 @@
 #include "idc/sigv4.h"
 #include "idc/str.h"
 
-#define MOCK_MAX_FIXTURES   32
-#define MOCK_MAX_BODY       (1024 * 1024) /* larger request bodies get 413 */
+#define MOCK_MAX_FIXTURES    32
+#define MOCK_MAX_BODY        (1024 * 1024) /* larger request bodies get 413 */
 #define MOCK_DEFAULT_THREADS 8
-#define MOCK_IAM_XMLNS      "https://iam.amazonaws.com/doc/2010-05-08/"
-#define MOCK_JSON_TYPE      "application/x-amz-json-1.1"
+#define MOCK_IAM_XMLNS       "https://iam.amazonaws.com/doc/2010-05-08/"
+#define MOCK_JSON_TYPE       "application/x-amz-json-1.1"
 
 enum mock_service {
     MOCK_IDENTITYSTORE, /* awsJson1_1, X-Amz-Target: AWSIdentityStore.<Op>, skew 300 s */
@@ -73,8 +73,8 @@ struct mock_options {
     const char *ready_file; /* written atomically with "PORT\n" once listening */
     const char *log_path;   /* one JSON line per request */
     bool has_fixed_time;
-    int64_t fixed_time;     /* --fixed-time: the clock dates are checked against */
-    int64_t max_skew;       /* 0: 300 s for Identity Store, 900 s for IAM */
+    int64_t fixed_time; /* --fixed-time: the clock dates are checked against */
+    int64_t max_skew;   /* 0: 300 s for Identity Store, 900 s for IAM */
     unsigned long synthetic_users;
     unsigned latency_ms;
     struct mock_fault_spec faults;
@@ -96,7 +96,8 @@ struct mock_buf {
 
 void mock_buf_put(struct mock_buf *b, const void *data, size_t n);
 void mock_buf_str(struct mock_buf *b, const char *s);
-void mock_buf_printf(struct mock_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mock_buf_printf(struct mock_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void mock_buf_json_string(struct mock_buf *b, const char *s, size_t n); /* quoted, escaped */
 void mock_buf_xml_text(struct mock_buf *b, const char *s, size_t n);    /* &, <, >, ", ' escaped */
 void mock_buf_free(struct mock_buf *b);
@@ -134,8 +135,8 @@ struct mock_credential {
     struct mock_policy *policy;
 };
 
-struct mock_ids;   /* Identity Store state (identitystore.c) */
-struct mock_iam;   /* IAM state (iam.c) */
+struct mock_ids; /* Identity Store state (identitystore.c) */
+struct mock_iam; /* IAM state (iam.c) */
 
 struct mock_world {
     char account_id[13];
@@ -167,8 +168,8 @@ idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *p
 idc_err mock_fx_known_keys(const struct mock_fx *fx, const cJSON *obj, const char *path,
                            const char *const *known);
 /* An ISO 8601 time member as seconds since the epoch (absent and !required: *out = 0). */
-idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path,
-                     const char *key, bool required, int64_t *out);
+idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path, const char *key,
+                     bool required, int64_t *out);
 
 /* ---- the server and the request being served (server.c) ---------------------------- */
 
@@ -205,8 +206,8 @@ struct mock_request {
     char region[IDC_SIGV4_NAME_MAX + 1];
     char operation[64];
     /* parameters */
-    cJSON *json;                /* Identity Store: the parsed body */
-    struct mock_param *params;  /* IAM: the decoded form (or query) */
+    cJSON *json;               /* Identity Store: the parsed body */
+    struct mock_param *params; /* IAM: the decoded form (or query) */
     size_t param_count;
     /* outcome */
     enum mock_fault fault;

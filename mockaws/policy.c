@@ -154,8 +154,8 @@ static idc_err refuse_unsupported(const struct mock_fx *fx, const cJSON *st, con
 static idc_err parse_statement(const struct mock_fx *fx, const cJSON *node, const char *path,
                                struct statement *st)
 {
-    static const char *const known[] = {"Sid",       "Effect",   "Action",       "NotAction",
-                                        "Resource",  "Condition", "NotResource", "Principal",
+    static const char *const known[] = {"Sid",          "Effect",    "Action",      "NotAction",
+                                        "Resource",     "Condition", "NotResource", "Principal",
                                         "NotPrincipal", NULL};
     char sub[320];
     const char *effect;

@@ -46,9 +46,9 @@ static void make_request_id(struct mock_server *s, char out[37])
     uint64_t n = __atomic_add_fetch(&s->id_counter, 1, __ATOMIC_RELAXED);
     uint64_t a = s->id_base ^ (n * 0x9e3779b97f4a7c15ULL);
     uint64_t b = (a ^ (a >> 29)) * 0xbf58476d1ce4e5b9ULL + n;
-    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
-             (unsigned)a & 0xfff, 0x8000 | ((unsigned)(b >> 48) & 0x3fff),
-             (unsigned long long)(b & 0xffffffffffffULL));
+    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
+             (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
+             0x8000 | ((unsigned)(b >> 48) & 0x3fff), (unsigned long long)(b & 0xffffffffffffULL));
 }
 
 /* ---- dropping a connection (reset and truncate faults) ------------------------------- */
@@ -99,15 +99,24 @@ static void drop_connection(struct mock_request *req, bool reset)
 static const char *status_text(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
     }
 }
 
@@ -156,8 +165,8 @@ int mock_reply(struct mock_request *req, int status, const char *content_type, c
     return send_response(req, status, content_type, NULL, body, len);
 }
 
-static int send_error(struct mock_request *req, int status, const char *code,
-                      const char *members, const char *extra_headers, const char *message)
+static int send_error(struct mock_request *req, int status, const char *code, const char *members,
+                      const char *extra_headers, const char *message)
 {
     struct mock_buf body = {0};
     struct mock_buf headers = {0};
@@ -174,8 +183,9 @@ static int send_error(struct mock_request *req, int status, const char *code,
         mock_buf_printf(&headers, "X-Amzn-ErrorType: %s\r\n%s", code,
                         extra_headers ? extra_headers : "");
     } else {
-        mock_buf_printf(&body, "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
-                               "<Message>",
+        mock_buf_printf(&body,
+                        "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
+                        "<Message>",
                         MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
         mock_buf_xml_text(&body, message, strlen(message));
         mock_buf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
@@ -218,9 +228,9 @@ static void log_request(struct mock_request *req)
     idc_time_format_iso((int64_t)time(NULL), when);
     double ms = (double)(monotonic_ns() - req->started_ns) / 1e6;
     struct mock_buf line = {0};
-    mock_buf_printf(&line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":",
-                    when, req->request_id,
-                    req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
+    mock_buf_printf(
+        &line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":", when,
+        req->request_id, req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
     mock_buf_json_string(&line, req->operation, strlen(req->operation));
     mock_buf_str(&line, ",\"access_key_id\":");
     mock_buf_json_string(&line, req->access_key_id, strlen(req->access_key_id));
@@ -273,9 +283,8 @@ static void classify(struct mock_request *req)
     if (t != NULL) {
         struct idc_str v = idc_str_trim(t->value);
         struct idc_str prefix = IDC_STR("AWSIdentityStore.");
-        struct idc_str op = idc_str_starts_with(v, prefix)
-                                ? idc_str_make(v.p + prefix.len, v.len - prefix.len)
-                                : v;
+        struct idc_str op =
+            idc_str_starts_with(v, prefix) ? idc_str_make(v.p + prefix.len, v.len - prefix.len) : v;
         snprintf(req->operation, sizeof req->operation, IDC_STR_FMT, IDC_STR_ARG(op));
     }
 }
@@ -403,8 +412,8 @@ static int serve(struct mock_request *req)
         status = req->service == MOCK_IDENTITYSTORE ? parse_json(req) : parse_form(req);
     }
     if (status == 0) {
-        status = req->service == MOCK_IDENTITYSTORE ? mock_ids_dispatch(req)
-                                                    : mock_iam_dispatch(req);
+        status =
+            req->service == MOCK_IDENTITYSTORE ? mock_ids_dispatch(req) : mock_iam_dispatch(req);
     }
     return status;
 }
@@ -456,9 +465,8 @@ idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *er
     snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", s->opt.bind, s->opt.port);
     snprintf(threads, sizeof threads, "%u", s->opt.threads);
     const char *options[] = {
-        "listening_ports", listen,       "num_threads",       threads,
-        "enable_keep_alive", "yes",      "tcp_nodelay",       "1",
-        "decode_url",      "no",         "request_timeout_ms", "60000",
+        "listening_ports",       listen,  "num_threads", threads, "enable_keep_alive",  "yes",
+        "tcp_nodelay",           "1",     "decode_url",  "no",    "request_timeout_ms", "60000",
         "keep_alive_timeout_ms", "60000", NULL,
     };
     struct mg_callbacks callbacks;
@@ -466,8 +474,9 @@ idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *er
     callbacks.exit_thread = exit_thread;
     s->ctx = mg_start(&callbacks, s, options);
     if (s->ctx == NULL) {
-        return idc_error_set(err, IDC_ERR_IO, "cannot listen on %s (port in use, or a bad --bind "
-                                              "address?)",
+        return idc_error_set(err, IDC_ERR_IO,
+                             "cannot listen on %s (port in use, or a bad --bind "
+                             "address?)",
                              listen);
     }
     mg_set_request_handler(s->ctx, "/", handle_root, s);
