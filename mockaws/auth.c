@@ -109,14 +109,14 @@ static int signature_mismatch(struct mock_request *req, const struct idc_error *
     if (req->service == MOCK_IDENTITYSTORE || res->canonical_request.len == 0) {
         return fail(req, AUTH_SIGNATURE, err->msg);
     }
-    struct mock_buf m = {0};
-    mock_buf_printf(&m,
+    struct idc_dynbuf m = {0};
+    idc_dynbuf_printf(&m,
                     "%s\n\nThe Canonical String for this request should have been\n'" IDC_STR_FMT
                     "'\n\nThe String-to-Sign should have been\n'" IDC_STR_FMT "'\n",
                     err->msg, IDC_STR_ARG(res->canonical_request),
                     IDC_STR_ARG(res->string_to_sign));
     int status = fail(req, AUTH_SIGNATURE, m.failed ? err->msg : m.p);
-    mock_buf_free(&m);
+    idc_dynbuf_free(&m);
     return status;
 }
 
@@ -210,14 +210,14 @@ static int deny(struct mock_request *req, const char *action, const char *resour
 static enum mock_fault draw_fault(struct mock_request *req)
 {
     struct mock_server *s = req->server;
-    struct mock_buf identity = {0};
+    struct idc_dynbuf identity = {0};
     bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
-    mock_buf_printf(&identity, "%d\n%s\n", (int)req->service, req->operation);
-    mock_buf_put(&identity, post ? req->body : req->sig.query.p,
+    idc_dynbuf_printf(&identity, "%d\n%s\n", (int)req->service, req->operation);
+    idc_dynbuf_put(&identity, post ? req->body : req->sig.query.p,
                  post ? req->body_len : req->sig.query.len);
     enum mock_fault f = mock_faults_draw(s->faults, &s->opt.faults, s->opt.seed,
                                          identity.p ? identity.p : "", identity.len);
-    mock_buf_free(&identity);
+    idc_dynbuf_free(&identity);
     return f;
 }
 

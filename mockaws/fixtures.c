@@ -232,22 +232,22 @@ static idc_err parse_file(struct parsed_set *set, const char *path, struct idc_e
     if (f == NULL) {
         return idc_error_set(err, IDC_ERR_IO, "%s: %s", path, strerror(errno));
     }
-    struct mock_buf text = {0};
+    struct idc_dynbuf text = {0};
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        mock_buf_put(&text, chunk, got);
+        idc_dynbuf_put(&text, chunk, got);
     }
     bool bad_read = ferror(f) != 0;
     fclose(f);
     if (bad_read || text.failed) {
-        mock_buf_free(&text);
+        idc_dynbuf_free(&text);
         return idc_error_set(err, IDC_ERR_IO, "%s: cannot read the file", path);
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text.p ? text.p : "", text.len, &end, false);
     size_t at = end && text.p ? (size_t)(end - text.p) : 0;
-    mock_buf_free(&text);
+    idc_dynbuf_free(&text);
     if (root == NULL) {
         return idc_error_set(err, IDC_ERR_PARSE, "%s: not valid JSON near byte %zu", path, at);
     }

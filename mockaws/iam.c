@@ -197,7 +197,7 @@ struct iam_user {
     bool login_reset;
     int64_t login_created;
     struct iam_items items[K__COUNT];
-    struct mock_buf xml; /* the User members ListUsers sends, rendered once */
+    struct idc_dynbuf xml; /* the User members ListUsers sends, rendered once */
 };
 
 struct iam_group {
@@ -347,7 +347,7 @@ static void user_free(struct iam_user *u)
     for (size_t k = 0; k < K__COUNT; k++) {
         items_free(&u->items[k]);
     }
-    mock_buf_free(&u->xml);
+    idc_dynbuf_free(&u->xml);
     free(u->name);
     free(u->id);
     free(u->path);
@@ -496,28 +496,28 @@ static void make_user_id(struct mock_iam *iam, const char *name, char out[22])
 
 /* ---- XML ---------------------------------------------------------------------------- */
 
-static void put_text(struct mock_buf *b, const char *s)
+static void put_text(struct idc_dynbuf *b, const char *s)
 {
-    mock_buf_xml_text(b, s, strlen(s));
+    idc_xml_escape(b, s, strlen(s));
 }
 
-static void put_elem(struct mock_buf *b, const char *name, const char *text)
+static void put_elem(struct idc_dynbuf *b, const char *name, const char *text)
 {
-    mock_buf_printf(b, "<%s>", name);
+    idc_dynbuf_printf(b, "<%s>", name);
     put_text(b, text);
-    mock_buf_printf(b, "</%s>", name);
+    idc_dynbuf_printf(b, "</%s>", name);
 }
 
-static void put_date(struct mock_buf *b, const char *name, int64_t t)
+static void put_date(struct idc_dynbuf *b, const char *name, int64_t t)
 {
     char iso[IDC_TIME_ISO_LEN + 1];
     idc_time_format_iso(t, iso);
-    mock_buf_printf(b, "<%s>%s</%s>", name, iso, name);
+    idc_dynbuf_printf(b, "<%s>%s</%s>", name, iso, name);
 }
 
-static void put_bool(struct mock_buf *b, const char *name, bool v)
+static void put_bool(struct idc_dynbuf *b, const char *name, bool v)
 {
-    mock_buf_printf(b, "<%s>%s</%s>", name, v ? "true" : "false", name);
+    idc_dynbuf_printf(b, "<%s>%s</%s>", name, v ? "true" : "false", name);
 }
 
 static bool user_render(struct iam_user *u)
@@ -533,10 +533,10 @@ static bool user_render(struct iam_user *u)
     return !u->xml.failed;
 }
 
-static void item_render(struct mock_buf *b, const struct iam_kind *k, const struct iam_user *u,
+static void item_render(struct idc_dynbuf *b, const struct iam_kind *k, const struct iam_user *u,
                         const struct iam_item *it)
 {
-    mock_buf_str(b, "<member>");
+    idc_dynbuf_str(b, "<member>");
     if (k->bare) {
         put_text(b, it->f[0]);
     }
@@ -550,32 +550,32 @@ static void item_render(struct mock_buf *b, const struct iam_kind *k, const stru
             put_elem(b, c->xml, v);
         }
     }
-    mock_buf_str(b, "</member>");
+    idc_dynbuf_str(b, "</member>");
 }
 
 /* The User shape: ListUsers' members plus the tags GetUser adds. */
-static void user_render_full(struct mock_buf *b, const struct iam_user *u)
+static void user_render_full(struct idc_dynbuf *b, const struct iam_user *u)
 {
     const struct iam_items *tags = &u->items[K_TAG];
-    mock_buf_str(b, "<User>");
-    mock_buf_put(b, u->xml.p, u->xml.len);
+    idc_dynbuf_str(b, "<User>");
+    idc_dynbuf_put(b, u->xml.p, u->xml.len);
     if (tags->n) {
-        mock_buf_str(b, "<Tags>");
+        idc_dynbuf_str(b, "<Tags>");
         for (size_t i = 0; i < tags->n; i++) {
             item_render(b, &kinds[K_TAG], u, &tags->v[i]);
         }
-        mock_buf_str(b, "</Tags>");
+        idc_dynbuf_str(b, "</Tags>");
     }
-    mock_buf_str(b, "</User>");
+    idc_dynbuf_str(b, "</User>");
 }
 
-static void login_render(struct mock_buf *b, const struct iam_user *u)
+static void login_render(struct idc_dynbuf *b, const struct iam_user *u)
 {
-    mock_buf_str(b, "<LoginProfile>");
+    idc_dynbuf_str(b, "<LoginProfile>");
     put_elem(b, "UserName", u->name);
     put_date(b, "CreateDate", u->login_created);
     put_bool(b, "PasswordResetRequired", u->login_reset);
-    mock_buf_str(b, "</LoginProfile>");
+    idc_dynbuf_str(b, "</LoginProfile>");
 }
 
 /* ---- one call: parameters, admission, the answer ------------------------------------ */
@@ -623,7 +623,7 @@ struct iam_call {
     const struct iam_op *op;
     struct mock_iam *iam;
     const char *user_name; /* the UserName parameter; NULL: the caller */
-    struct mock_buf out;   /* the Result's children */
+    struct idc_dynbuf out;   /* the Result's children */
     int status;            /* nonzero: the error to send instead */
     const char *code;
     char *msg;
@@ -636,8 +636,8 @@ static void call_init(struct iam_call *c, struct mock_request *req, const struct
 
 static void call_cleanup(struct iam_call *c)
 {
-    mock_buf_free(&c->out);
-    c->out = (struct mock_buf){0};
+    idc_dynbuf_free(&c->out);
+    c->out = (struct idc_dynbuf){0};
     free(c->msg);
     c->msg = NULL;
 }
@@ -671,24 +671,24 @@ static void fail_nomem(struct iam_call *c)
     fail(c, 500, "ServiceFailure", "out of memory");
 }
 
-static void envelope(struct mock_buf *b, const struct iam_call *c)
+static void envelope(struct idc_dynbuf *b, const struct iam_call *c)
 {
     const char *op = c->op->name;
-    mock_buf_printf(b, "<%sResponse xmlns=\"" IAM_XMLNS "\">", op);
+    idc_dynbuf_printf(b, "<%sResponse xmlns=\"" IAM_XMLNS "\">", op);
     if (c->op->result) {
-        mock_buf_printf(b, "<%sResult>", op);
-        mock_buf_put(b, c->out.p, c->out.len);
-        mock_buf_printf(b, "</%sResult>", op);
+        idc_dynbuf_printf(b, "<%sResult>", op);
+        idc_dynbuf_put(b, c->out.p, c->out.len);
+        idc_dynbuf_printf(b, "</%sResult>", op);
     }
-    mock_buf_str(b, "<ResponseMetadata><RequestId>");
+    idc_dynbuf_str(b, "<ResponseMetadata><RequestId>");
     put_text(b, c->req->request_id);
-    mock_buf_printf(b, "</RequestId></ResponseMetadata></%sResponse>", op);
+    idc_dynbuf_printf(b, "</RequestId></ResponseMetadata></%sResponse>", op);
 }
 
 /* Sends the answer (called with the lock released) and returns its status. */
 static int call_finish(struct iam_call *c)
 {
-    struct mock_buf env = {0};
+    struct idc_dynbuf env = {0};
     if (c->out.failed) {
         fail_nomem(c);
     }
@@ -701,7 +701,7 @@ static int call_finish(struct iam_call *c)
     int rc = c->status
                  ? mock_reply_error(c->req, c->status, c->code, NULL, "%s", c->msg ? c->msg : "")
                  : mock_reply(c->req, 200, "text/xml", env.p, env.len);
-    mock_buf_free(&env);
+    idc_dynbuf_free(&env);
     call_cleanup(c);
     return rc;
 }
@@ -855,7 +855,7 @@ static void page_end(struct iam_call *c, bool more, const char *key)
     }
     idc_hex_lower((const uint8_t *)key, n, hex);
     hex[2 * n] = '\0';
-    mock_buf_printf(&c->out, "<IsTruncated>true</IsTruncated><Marker>%s</Marker>", hex);
+    idc_dynbuf_printf(&c->out, "<IsTruncated>true</IsTruncated><Marker>%s</Marker>", hex);
 }
 
 static void list_users_core(struct iam_call *c)
@@ -870,7 +870,7 @@ static void list_users_core(struct iam_call *c)
     size_t shown = 0;
     const char *last = "";
     bool more = false;
-    mock_buf_str(&c->out, "<Users>");
+    idc_dynbuf_str(&c->out, "<Users>");
     for (size_t i = after[0] ? user_bound(c->iam, after, true) : 0; i < c->iam->user_count; i++) {
         const struct iam_user *u = c->iam->users[i];
         if (plen && strncmp(u->path, prefix, plen)) {
@@ -880,13 +880,13 @@ static void list_users_core(struct iam_call *c)
             more = true;
             break;
         }
-        mock_buf_str(&c->out, "<member>");
-        mock_buf_put(&c->out, u->xml.p, u->xml.len);
-        mock_buf_str(&c->out, "</member>");
+        idc_dynbuf_str(&c->out, "<member>");
+        idc_dynbuf_put(&c->out, u->xml.p, u->xml.len);
+        idc_dynbuf_str(&c->out, "</member>");
         last = u->name;
         shown++;
     }
-    mock_buf_str(&c->out, "</Users>");
+    idc_dynbuf_str(&c->out, "</Users>");
     page_end(c, more, last);
 }
 
@@ -920,7 +920,7 @@ static void list_items_core(struct iam_call *c, struct iam_user *u)
     size_t shown = 0;
     uint64_t last = 0;
     bool more = false;
-    mock_buf_printf(&c->out, "<%s>", k->element);
+    idc_dynbuf_printf(&c->out, "<%s>", k->element);
     for (size_t i = 0; i < items->n; i++) {
         const struct iam_item *it = &items->v[i];
         if (it->seq <= after || (filter && (!it->f[2] || strcmp(it->f[2], filter)))) {
@@ -934,7 +934,7 @@ static void list_items_core(struct iam_call *c, struct iam_user *u)
         last = it->seq;
         shown++;
     }
-    mock_buf_printf(&c->out, "</%s>", k->element);
+    idc_dynbuf_printf(&c->out, "</%s>", k->element);
     snprintf(key, sizeof key, "%llu", (unsigned long long)last);
     page_end(c, more, key);
 }
@@ -1405,7 +1405,7 @@ static size_t utf8_len(const char *s)
 }
 
 struct iam_check {
-    struct mock_buf text;
+    struct idc_dynbuf text;
     int count;
 };
 
@@ -1419,16 +1419,16 @@ static void violation(struct iam_check *ck, const struct iam_param *p, const cha
         member[0] = (char)(member[0] - 'A' + 'a');
     }
     if (ck->count++) {
-        mock_buf_str(&ck->text, "; ");
+        idc_dynbuf_str(&ck->text, "; ");
     }
     if (!v) {
-        mock_buf_printf(&ck->text, "Value null at '%s'", member);
+        idc_dynbuf_printf(&ck->text, "Value null at '%s'", member);
     } else if (ptypes[p->type].secret) {
-        mock_buf_printf(&ck->text, "Value at '%s'", member);
+        idc_dynbuf_printf(&ck->text, "Value at '%s'", member);
     } else {
-        mock_buf_printf(&ck->text, "Value '%s' at '%s'", v, member);
+        idc_dynbuf_printf(&ck->text, "Value '%s' at '%s'", v, member);
     }
-    mock_buf_printf(&ck->text, " failed to satisfy constraint: %s", constraint);
+    idc_dynbuf_printf(&ck->text, " failed to satisfy constraint: %s", constraint);
 }
 
 static void check_number(struct iam_check *ck, const struct iam_param *p, const char *v)
@@ -1490,7 +1490,7 @@ static int check_params(struct mock_request *req, const struct iam_op *op)
             req, 400, "ValidationError", NULL, "%d validation error%s detected: %.*s", ck.count,
             ck.count > 1 ? "s" : "", (int)ck.text.len, ck.text.p ? ck.text.p : "");
     }
-    mock_buf_free(&ck.text);
+    idc_dynbuf_free(&ck.text);
     return rc;
 }
 

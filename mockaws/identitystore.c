@@ -31,7 +31,7 @@ struct ids_call {
     const char *resources[3];
     size_t resource_count;
     /* outcome */
-    struct mock_buf body;
+    struct idc_dynbuf body;
     int status;
     const char *code;
     char members[320];
@@ -212,7 +212,7 @@ static uint64_t token_check(const struct ids_call *c, const char *scope, uint64_
 
 static void put_token(struct ids_call *c, const char *scope, uint64_t seq)
 {
-    mock_buf_printf(&c->body, ",\"NextToken\":\"v1:%016llx:%016llx\"", (unsigned long long)seq,
+    idc_dynbuf_printf(&c->body, ",\"NextToken\":\"v1:%016llx:%016llx\"", (unsigned long long)seq,
                     (unsigned long long)token_check(c, scope, seq));
 }
 
@@ -247,7 +247,7 @@ static int list_items(struct ids_call *c, const struct ids_list *l, const char *
     if (token_position(c, scope, &after)) {
         return -1;
     }
-    mock_buf_printf(&c->body, "{\"%s\":[", key);
+    idc_dynbuf_printf(&c->body, "{\"%s\":[", key);
     int taken = 0;
     size_t i = ids_list_after(l, after);
     uint64_t last = after;
@@ -260,16 +260,16 @@ static int list_items(struct ids_call *c, const struct ids_list *l, const char *
             break;
         }
         if (taken++ > 0) {
-            mock_buf_put(&c->body, ",", 1);
+            idc_dynbuf_put(&c->body, ",", 1);
         }
-        mock_buf_put(&c->body, it->json, it->json_len);
+        idc_dynbuf_put(&c->body, it->json, it->json_len);
         last = it->seq;
     }
-    mock_buf_put(&c->body, "]", 1);
+    idc_dynbuf_put(&c->body, "]", 1);
     if (i < l->n) {
         put_token(c, scope, last);
     }
-    mock_buf_put(&c->body, "}", 1);
+    idc_dynbuf_put(&c->body, "}", 1);
     return 0;
 }
 
@@ -342,7 +342,7 @@ static int run_describe_user(struct ids_call *c)
     if (u == NULL) {
         return -1;
     }
-    mock_buf_put(&c->body, u->item.json, u->item.json_len);
+    idc_dynbuf_put(&c->body, u->item.json, u->item.json_len);
     return 0;
 }
 
@@ -353,7 +353,7 @@ static int run_delete_user(struct ids_call *c)
         return -1;
     }
     ids_store_delete_user(c->store, u);
-    mock_buf_str(&c->body, "{}");
+    idc_dynbuf_str(&c->body, "{}");
     return 0;
 }
 
@@ -410,7 +410,7 @@ static int run_describe_group(struct ids_call *c)
     if (g == NULL) {
         return -1;
     }
-    mock_buf_put(&c->body, g->item.json, g->item.json_len);
+    idc_dynbuf_put(&c->body, g->item.json, g->item.json_len);
     return 0;
 }
 
@@ -438,7 +438,7 @@ static int run_delete_membership(struct ids_call *c)
         return not_found(c, "GROUP_MEMBERSHIP", c->membership_id);
     }
     ids_store_delete_membership(c->store, m);
-    mock_buf_str(&c->body, "{}");
+    idc_dynbuf_str(&c->body, "{}");
     return 0;
 }
 
@@ -504,7 +504,7 @@ static int run_get_user_id(struct ids_call *c)
     if (u == NULL) {
         return not_found(c, "USER", c->filter_value);
     }
-    mock_buf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
+    idc_dynbuf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
                     u->item.id);
     return 0;
 }
@@ -528,9 +528,14 @@ static int parse_create_user(struct ids_call *c)
 
 static cJSON *new_user_json(struct ids_call *c, const char *user_id)
 {
+    /* Output-only members a client may send are dropped: the service sets them. */
+    static const char *const dropped[] = {"IdentityStoreId", "Extensions", "UserId",
+                                          "UserStatus",      "CreatedAt",  "UpdatedAt",
+                                          "CreatedBy",       "UpdatedBy"};
     cJSON *u = cJSON_Duplicate(c->req->json, true);
-    cJSON_DeleteItemFromObjectCaseSensitive(u, "IdentityStoreId");
-    cJSON_DeleteItemFromObjectCaseSensitive(u, "Extensions");
+    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(u, dropped[i]);
+    }
     double now = (double)mock_now(c->req->server);
     bool ok = u && cJSON_AddStringToObject(u, "UserId", user_id) &&
               cJSON_AddStringToObject(u, "UserStatus", "ENABLED") &&
@@ -568,7 +573,7 @@ static int run_create_user(struct ids_call *c)
         ids_user_free(u);
         return fail(c, "ValidationException", NULL, "%s", why);
     }
-    mock_buf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
+    idc_dynbuf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
                     user_id);
     return 0;
 }
@@ -638,7 +643,7 @@ int mock_ids_dispatch(struct mock_request *req)
     }
     status = c->code ? mock_reply_error(req, c->status, c->code, c->members, "%s", c->message)
                      : mock_reply(req, 200, MOCK_JSON_TYPE, c->body.p, c->body.len);
-    mock_buf_free(&c->body);
+    idc_dynbuf_free(&c->body);
     free(c);
     return status;
 }

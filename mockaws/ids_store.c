@@ -508,22 +508,22 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
     if (rc) {
         return rc;
     }
-    struct mock_buf j = {0};
-    mock_buf_printf(&j,
+    struct idc_dynbuf j = {0};
+    idc_dynbuf_printf(&j,
                     "{\"IdentityStoreId\":\"%s\",\"MembershipId\":\"%s\",\"GroupId\":\"%s\","
                     "\"MemberId\":{\"UserId\":\"%s\"}",
                     s->id, id, group, user);
     if (created) {
-        mock_buf_printf(&j, ",\"CreatedAt\":%lld", (long long)created);
+        idc_dynbuf_printf(&j, ",\"CreatedAt\":%lld", (long long)created);
     }
     if (updated) {
-        mock_buf_printf(&j, ",\"UpdatedAt\":%lld", (long long)updated);
+        idc_dynbuf_printf(&j, ",\"UpdatedAt\":%lld", (long long)updated);
     }
-    mock_buf_put(&j, "}", 2);
+    idc_dynbuf_put(&j, "}", 2);
     struct ids_membership *m = calloc(1, sizeof *m);
     if (m == NULL || j.failed) {
         free(m);
-        mock_buf_free(&j);
+        idc_dynbuf_free(&j);
         return idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
     }
     *m = (struct ids_membership){

@@ -15,6 +15,8 @@
 #include <civetweb.h>
 #include <cjson/cJSON.h>
 
+#include "idc/dynbuf.h"
+#include "idc/escape.h"
 #include "idc/error.h"
 #include "idc/sigv4.h"
 #include "idc/str.h"
@@ -84,23 +86,6 @@ struct mock_options {
     unsigned threads;       /* default 8 */
     bool strict_iam_region; /* IAM requests must be signed for us-east-1 */
 };
-
-/* ---- growing buffers (the server side may allocate) --------------------------------- */
-
-struct mock_buf {
-    char *p;
-    size_t len;
-    size_t cap;
-    bool failed; /* an allocation failed; the content is incomplete */
-};
-
-void mock_buf_put(struct mock_buf *b, const void *data, size_t n);
-void mock_buf_str(struct mock_buf *b, const char *s);
-void mock_buf_printf(struct mock_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void mock_buf_json_string(struct mock_buf *b, const char *s, size_t n); /* quoted, escaped */
-void mock_buf_xml_text(struct mock_buf *b, const char *s, size_t n);    /* &, <, >, ", ' escaped */
-void mock_buf_free(struct mock_buf *b);
 
 /* ---- policies (policy.c) ----------------------------------------------------------- */
 

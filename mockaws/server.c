@@ -127,14 +127,14 @@ static int send_response(struct mock_request *req, int status, const char *conte
     struct mock_server *s = req->server;
     char date[IDC_TIME_HTTP_LEN + 1];
     idc_time_format_http(mock_now(s), date);
-    struct mock_buf out = {0};
-    mock_buf_printf(&out,
+    struct idc_dynbuf out = {0};
+    idc_dynbuf_printf(&out,
                     "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                     "x-amzn-RequestId: %s\r\n%s\r\n",
                     status, status_text(status), date, content_type, len, req->request_id,
                     extra_headers ? extra_headers : "");
     size_t head = out.len;
-    mock_buf_put(&out, body, len);
+    idc_dynbuf_put(&out, body, len);
     req->status = status;
     if (s->opt.latency_ms > 0) {
         sleep_ms(s->opt.latency_ms);
@@ -143,7 +143,7 @@ static int send_response(struct mock_request *req, int status, const char *conte
         sleep_ms(s->opt.slow_ms);
     }
     if (out.failed) {
-        mock_buf_free(&out);
+        idc_dynbuf_free(&out);
         drop_connection(req, true);
         return 500;
     }
@@ -155,7 +155,7 @@ static int send_response(struct mock_request *req, int status, const char *conte
     } else {
         mg_write(req->conn, out.p, out.len);
     }
-    mock_buf_free(&out);
+    idc_dynbuf_free(&out);
     return status;
 }
 
@@ -168,34 +168,34 @@ int mock_reply(struct mock_request *req, int status, const char *content_type, c
 static int send_error(struct mock_request *req, int status, const char *code, const char *members,
                       const char *extra_headers, const char *message)
 {
-    struct mock_buf body = {0};
-    struct mock_buf headers = {0};
+    struct idc_dynbuf body = {0};
+    struct idc_dynbuf headers = {0};
     snprintf(req->error_code, sizeof req->error_code, "%s", code);
     if (req->service == MOCK_IDENTITYSTORE) {
-        mock_buf_printf(&body, "{\"__type\":\"%s\",\"Message\":", code);
-        mock_buf_json_string(&body, message, strlen(message));
-        mock_buf_str(&body, ",\"message\":");
-        mock_buf_json_string(&body, message, strlen(message));
+        idc_dynbuf_printf(&body, "{\"__type\":\"%s\",\"Message\":", code);
+        idc_json_quote(&body, message, strlen(message));
+        idc_dynbuf_str(&body, ",\"message\":");
+        idc_json_quote(&body, message, strlen(message));
         if (members != NULL && members[0] != '\0') {
-            mock_buf_printf(&body, ",%s", members);
+            idc_dynbuf_printf(&body, ",%s", members);
         }
-        mock_buf_str(&body, "}");
-        mock_buf_printf(&headers, "X-Amzn-ErrorType: %s\r\n%s", code,
+        idc_dynbuf_str(&body, "}");
+        idc_dynbuf_printf(&headers, "X-Amzn-ErrorType: %s\r\n%s", code,
                         extra_headers ? extra_headers : "");
     } else {
-        mock_buf_printf(&body,
+        idc_dynbuf_printf(&body,
                         "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
                         "<Message>",
                         MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
-        mock_buf_xml_text(&body, message, strlen(message));
-        mock_buf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
+        idc_xml_escape(&body, message, strlen(message));
+        idc_dynbuf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
                         req->request_id);
-        mock_buf_str(&headers, extra_headers ? extra_headers : "");
+        idc_dynbuf_str(&headers, extra_headers ? extra_headers : "");
     }
     const char *type = req->service == MOCK_IDENTITYSTORE ? MOCK_JSON_TYPE : "text/xml";
     int rc = send_response(req, status, type, headers.p, body.p ? body.p : "", body.len);
-    mock_buf_free(&body);
-    mock_buf_free(&headers);
+    idc_dynbuf_free(&body);
+    idc_dynbuf_free(&headers);
     return rc;
 }
 
@@ -227,33 +227,33 @@ static void log_request(struct mock_request *req)
     char when[IDC_TIME_ISO_LEN + 1];
     idc_time_format_iso((int64_t)time(NULL), when);
     double ms = (double)(monotonic_ns() - req->started_ns) / 1e6;
-    struct mock_buf line = {0};
-    mock_buf_printf(
+    struct idc_dynbuf line = {0};
+    idc_dynbuf_printf(
         &line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":", when,
         req->request_id, req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
-    mock_buf_json_string(&line, req->operation, strlen(req->operation));
-    mock_buf_str(&line, ",\"access_key_id\":");
-    mock_buf_json_string(&line, req->access_key_id, strlen(req->access_key_id));
-    mock_buf_printf(&line, ",\"status\":%d,\"error_code\":", req->status);
+    idc_json_quote(&line, req->operation, strlen(req->operation));
+    idc_dynbuf_str(&line, ",\"access_key_id\":");
+    idc_json_quote(&line, req->access_key_id, strlen(req->access_key_id));
+    idc_dynbuf_printf(&line, ",\"status\":%d,\"error_code\":", req->status);
     if (req->error_code[0]) {
-        mock_buf_json_string(&line, req->error_code, strlen(req->error_code));
+        idc_json_quote(&line, req->error_code, strlen(req->error_code));
     } else {
-        mock_buf_str(&line, "null");
+        idc_dynbuf_str(&line, "null");
     }
-    mock_buf_printf(&line, ",\"fault\":\"%s\",\"latency_ms\":%.3f}\n", mock_fault_name(req->fault),
+    idc_dynbuf_printf(&line, ",\"fault\":\"%s\",\"latency_ms\":%.3f}\n", mock_fault_name(req->fault),
                     ms);
     pthread_mutex_lock(&s->log_lock);
     fwrite(line.p, 1, line.len, s->log);
     fflush(s->log);
     pthread_mutex_unlock(&s->log_lock);
-    mock_buf_free(&line);
+    idc_dynbuf_free(&line);
 }
 
 /* ---- reading and classifying -------------------------------------------------------- */
 
 static int read_body(struct mock_request *req, const struct mg_request_info *ri)
 {
-    struct mock_buf body = {0};
+    struct idc_dynbuf body = {0};
     char chunk[16384];
     int got;
     if (ri->content_length > MOCK_MAX_BODY) {
@@ -262,14 +262,14 @@ static int read_body(struct mock_request *req, const struct mg_request_info *ri)
                                 ri->content_length, MOCK_MAX_BODY);
     }
     while ((got = mg_read(req->conn, chunk, sizeof chunk)) > 0) {
-        mock_buf_put(&body, chunk, (size_t)got);
+        idc_dynbuf_put(&body, chunk, (size_t)got);
         if (body.len > MOCK_MAX_BODY || body.failed) {
-            mock_buf_free(&body);
+            idc_dynbuf_free(&body);
             return mock_reply_error(req, 413, "RequestEntityTooLarge", NULL,
                                     "Request body is over the %d-byte limit", MOCK_MAX_BODY);
         }
     }
-    mock_buf_put(&body, "", 1); /* a NUL after the body, for parsers that want one */
+    idc_dynbuf_put(&body, "", 1); /* a NUL after the body, for parsers that want one */
     req->body = body.p;
     req->body_len = body.len ? body.len - 1 : 0;
     return 0;

@@ -23,6 +23,10 @@ idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
     }
     err->code = code;
     err->native = 0;
+    err->http_status = 0;
+    err->retryable = false;
+    err->aws_code[0] = '\0';
+    err->request_id[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -69,6 +73,15 @@ const char *idc_err_name(idc_err code)
         [IDC_ERR_SIGNATURE] = "IDC_ERR_SIGNATURE",
         [IDC_ERR_EXPIRED] = "IDC_ERR_EXPIRED",
         [IDC_ERR_MISMATCH] = "IDC_ERR_MISMATCH",
+        [IDC_ERR_DNS] = "IDC_ERR_DNS",
+        [IDC_ERR_CONNECT] = "IDC_ERR_CONNECT",
+        [IDC_ERR_TIMEOUT] = "IDC_ERR_TIMEOUT",
+        [IDC_ERR_RESET] = "IDC_ERR_RESET",
+        [IDC_ERR_TLS] = "IDC_ERR_TLS",
+        [IDC_ERR_TLS_VERIFY] = "IDC_ERR_TLS_VERIFY",
+        [IDC_ERR_HTTP] = "IDC_ERR_HTTP",
+        [IDC_ERR_PROXY] = "IDC_ERR_PROXY",
+        [IDC_ERR_AWS] = "IDC_ERR_AWS",
     };
     if ((unsigned)code >= IDC_ERR__COUNT || names[code] == NULL) {
         return "IDC_ERR_?";

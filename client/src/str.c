@@ -39,6 +39,24 @@ bool idc_str_starts_with(struct idc_str s, struct idc_str prefix)
     return s.len >= prefix.len && (prefix.len == 0 || memcmp(s.p, prefix.p, prefix.len) == 0);
 }
 
+const char *idc_str_find(struct idc_str hay, struct idc_str needle)
+{
+    if (needle.len == 0) {
+        return hay.p;
+    }
+    for (size_t i = 0; needle.len <= hay.len && i <= hay.len - needle.len; i++) {
+        const char *c = memchr(hay.p + i, needle.p[0], hay.len - needle.len - i + 1);
+        if (c == NULL) {
+            return NULL;
+        }
+        i = (size_t)(c - hay.p);
+        if (memcmp(c, needle.p, needle.len) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
 struct idc_str idc_str_trim(struct idc_str s)
 {
     while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) {

@@ -235,20 +235,21 @@ static void test_str_error_set_fills(void **state)
 static void test_str_error_set_long_message_cut(void **state)
 {
     (void)state;
-    char text[400];
+    char text[1000];
     memset(text, 'x', sizeof text - 1);
     text[sizeof text - 1] = '\0';
     struct idc_error err = {0};
+    int room = (int)sizeof err.msg - 1;
 
-    /* 255 characters fit the 256-byte buffer exactly: no cut. */
-    assert_int_equal(idc_error_set(&err, IDC_ERR_ARG, "%.255s", text), IDC_ERR_ARG);
-    assert_int_equal(strlen(err.msg), 255);
-    assert_int_equal(err.msg[254], 'x');
+    /* sizeof msg - 1 characters fit exactly: no cut. */
+    assert_int_equal(idc_error_set(&err, IDC_ERR_ARG, "%.*s", room, text), IDC_ERR_ARG);
+    assert_int_equal(strlen(err.msg), (size_t)room);
+    assert_int_equal(err.msg[room - 1], 'x');
 
-    /* 256 and more are cut, and the cut shows. */
-    idc_error_set(&err, IDC_ERR_ARG, "%.256s", text);
-    assert_int_equal(strlen(err.msg), 255);
-    assert_string_equal(err.msg + 252, "...");
+    /* One more is cut, and the cut shows. */
+    idc_error_set(&err, IDC_ERR_ARG, "%.*s", room + 1, text);
+    assert_int_equal(strlen(err.msg), (size_t)room);
+    assert_string_equal(err.msg + room - 3, "...");
 
     idc_error_set(&err, IDC_ERR_IO, "start %s", text);
     assert_int_equal(err.code, IDC_ERR_IO);
@@ -268,10 +269,11 @@ static void test_str_error_prefix(void **state)
     assert_int_equal(idc_error_prefix(NULL, "sync %s", "prod"), IDC_ERR_ARG);
 
     /* A prefix that pushes the message over the buffer is cut visibly. */
-    char text[300];
+    char text[1000];
     memset(text, 'y', sizeof text - 1);
     text[sizeof text - 1] = '\0';
-    idc_error_set(&err, IDC_ERR_SPACE, "%.200s", text);
+    int room = (int)sizeof err.msg - 1;
+    idc_error_set(&err, IDC_ERR_SPACE, "%.*s", room - 50, text);
     assert_int_equal(idc_error_prefix(&err, "%.100s", text), IDC_ERR_SPACE);
     assert_int_equal(strlen(err.msg), sizeof err.msg - 1);
     assert_string_equal(err.msg + sizeof err.msg - 4, "...");

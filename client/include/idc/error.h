@@ -7,6 +7,7 @@
 #ifndef IDC_ERROR_H
 #define IDC_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -22,14 +23,32 @@ typedef enum {
     IDC_ERR_SIGNATURE,      /* verify: the signature does not match the request */
     IDC_ERR_EXPIRED,        /* verify: the request's date is outside the allowed window */
     IDC_ERR_MISMATCH,       /* a comparison against expected data failed (test vectors) */
+    IDC_ERR_DNS,            /* the host name does not resolve */
+    IDC_ERR_CONNECT,        /* no address accepted the connection (refused, unreachable) */
+    IDC_ERR_TIMEOUT,        /* connect or read took longer than allowed */
+    IDC_ERR_RESET,          /* the peer closed or reset the connection mid-exchange */
+    IDC_ERR_TLS,            /* TLS failed (handshake, protocol, trust store) */
+    IDC_ERR_TLS_VERIFY,     /* the server's certificate did not verify */
+    IDC_ERR_HTTP,           /* a malformed or oversized HTTP response */
+    IDC_ERR_PROXY,          /* the proxy refused or broke the CONNECT tunnel */
+    IDC_ERR_AWS,            /* the service answered with an error (see aws_code) */
     IDC_ERR__COUNT
 } idc_err;
 
-/* Filled by a failing call. `native` holds a library's own code (OpenSSL, mbedTLS) or 0. */
+/*
+ * Filled by a failing call. `native` holds a library's own code (OpenSSL, mbedTLS, an
+ * errno) or 0. For IDC_ERR_AWS, the service's answer: HTTP status, AWS error code, request
+ * id; `retryable` says whether the SDKs' standard retry mode would try again. The message
+ * keeps the service's own text.
+ */
 struct idc_error {
     idc_err code;
     long native;
-    char msg[256];
+    int http_status;      /* 0 when no response was received */
+    bool retryable;
+    char aws_code[64];    /* "ThrottlingException", "NoSuchEntity", ... or "" */
+    char request_id[64];  /* x-amzn-RequestId or the XML RequestId, or "" */
+    char msg[384];
 };
 
 /*

@@ -34,6 +34,9 @@ static inline const char *idc_str_chr(struct idc_str s, char c)
     return s.len ? (const char *)memchr(s.p, c, s.len) : NULL;
 }
 
+/* The first occurrence of `needle` in `hay`, or NULL (an empty needle matches at the start). */
+const char *idc_str_find(struct idc_str hay, struct idc_str needle);
+
 /* A view of a C string; NULL gives the empty view. */
 struct idc_str idc_str_c(const char *s);
 

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * client.h - a signed, retried call to one AWS service endpoint: the layer under the
+ * Identity Store and IAM operations. A client holds one transport (one kept-alive
+ * connection), the credentials, a signing-key cache and the clock offset learnt from the
+ * server. Its configuration is complete and explicit: nothing in the environment changes
+ * where its signed requests go (resolve.h fills one from the environment when wanted).
+ * A client is used by one thread at a time.
+ */
+#ifndef IDC_CLIENT_H
+#define IDC_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "idc/error.h"
+#include "idc/transport.h"
+
+enum idc_service {
+    IDC_SERVICE_IDENTITYSTORE, /* awsJson1_1, target prefix AWSIdentityStore, "identitystore" */
+    IDC_SERVICE_IAM,           /* awsQuery 2010-05-08, signing name "iam" */
+};
+
+struct idc_client_config {
+    enum idc_service service;
+    const char *endpoint_url;   /* required: https://identitystore.us-east-1.amazonaws.com */
+    const char *region;         /* required: the signing region */
+    const char *access_key_id;  /* required */
+    const char *secret_access_key; /* required; copied, wiped on free, never printed */
+    const char *session_token;  /* optional */
+    const char *transport;      /* "native" (default) or "curl" */
+    const char *ca_bundle;      /* optional PEM file; else AWS_CA_BUNDLE, else the system store */
+    int max_attempts;           /* 0: 3 (the SDKs' standard mode) */
+    int base_delay_ms;          /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
+    int max_backoff_ms;         /* 0: 20000 */
+    int connect_timeout_ms;     /* 0: 10000 */
+    int read_timeout_ms;        /* 0: 60000 */
+    idc_trace_fn *trace;        /* optional debug trace (secrets redacted) */
+    void *trace_ud;
+};
+
+struct idc_client;
+
+/*
+ * Creates a client. Warns through the trace when a plain http:// endpoint is not on
+ * loopback. Returns IDC_ERR_ARG (a missing or malformed setting, an unknown transport),
+ * IDC_ERR_TLS (the CA bundle cannot be read), IDC_ERR_NOMEM.
+ */
+idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *cfg,
+                       struct idc_error *err);
+void idc_client_free(struct idc_client *c); /* wipes the secret; NULL is fine */
+
+/* How a call may be retried (SDK standard mode, spec in the README). */
+enum idc_call_kind {
+    IDC_CALL_READ,       /* read-only: retried after any transport failure */
+    IDC_CALL_IDEMPOTENT, /* modelled idempotent (identitystore DeleteUser): the same */
+    IDC_CALL_WRITE,      /* retried on transport failures only when nothing was sent */
+};
+
+/*
+ * One call: signs, sends, retries (throttling, InternalServer*, 5xx, transport failures
+ * as `kind` allows, RetryAfterSeconds / Retry-After honoured, one retry after correcting
+ * the clock from the server's Date when the signature expired), and turns an error answer
+ * into IDC_ERR_AWS with status, code, message, request id and retryability in `err`.
+ *   operation  in   Identity Store: the operation name (X-Amz-Target); IAM: ignored (the
+ *                   form body carries Action)
+ *   body       in   JSON for Identity Store, the form for IAM
+ *   resp       out  the successful response; its body is valid until the next call
+ */
+idc_err idc_client_call(struct idc_client *c, const char *operation, const char *body,
+                        size_t body_len, enum idc_call_kind kind, struct idc_http_response *resp,
+                        struct idc_error *err);
+
+struct idc_client_stats {
+    uint64_t calls;       /* idc_client_call invocations */
+    uint64_t requests;    /* HTTP requests sent, retries included */
+    uint64_t connections; /* connections opened */
+    uint64_t retries;
+    int64_t clock_offset; /* seconds added to the local clock when signing */
+};
+
+void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *out);
+
+/* The client's service, region and endpoint (for messages). */
+enum idc_service idc_client_service(const struct idc_client *c);
+const char *idc_client_region(const struct idc_client *c);
+
+#endif

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * resolve.h - finds credentials, region and endpoint the way the AWS CLI (botocore) does,
+ * from what the caller gives, the environment and the shared config/credentials files, and
+ * fills a `struct idc_client_config` from them. No global state: every call reads the
+ * environment (getenv) and the files afresh, so one process can resolve several profiles.
+ */
+#ifndef IDC_RESOLVE_H
+#define IDC_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "idc/client.h"
+#include "idc/error.h"
+
+#define IDC_RESOLVE_KEY_ID_MAX  128  /* bytes of an access key id, without the NUL */
+#define IDC_RESOLVE_SECRET_MAX  128  /* bytes of a secret access key */
+#define IDC_RESOLVE_TOKEN_MAX   4096 /* bytes of a session token */
+#define IDC_RESOLVE_PROFILE_MAX 128  /* bytes of a profile name */
+#define IDC_RESOLVE_REGION_MAX  63   /* bytes of a region name (one DNS label) */
+#define IDC_RESOLVE_URL_MAX     1024 /* bytes of an endpoint URL */
+#define IDC_RESOLVE_SOURCE_MAX  (IDC_RESOLVE_PROFILE_MAX + 32) /* "profile NAME", ... */
+
+/* What the caller gives explicitly (command-line options). NULL or "" means "not given". */
+struct idc_resolve_input {
+    const char *access_key_id;     /* with secret_access_key: used before anything else */
+    const char *secret_access_key; /* never copied into a message */
+    const char *session_token;     /* only together with the two keys */
+    const char *profile;           /* hides the AWS_* key variables, as botocore's --profile */
+    const char *region;            /* before AWS_REGION, AWS_DEFAULT_REGION, the profile */
+    const char *endpoint_url;      /* before AWS_ENDPOINT_URL_<SERVICE>, ... */
+};
+
+/* Credentials in caller storage; clear with idc_resolve_creds_cleanup. */
+struct idc_resolve_creds {
+    char access_key_id[IDC_RESOLVE_KEY_ID_MAX + 1];
+    char secret_access_key[IDC_RESOLVE_SECRET_MAX + 1];
+    char session_token[IDC_RESOLVE_TOKEN_MAX + 1]; /* "" when there is none */
+    bool has_session_token; /* temporary keys: they expire, so callers warn */
+    char source[IDC_RESOLVE_SOURCE_MAX]; /* "explicit", "environment", "profile NAME" */
+};
+
+/* A region, or none. */
+struct idc_resolve_region {
+    bool found;                             /* false: no region anywhere (not an error) */
+    char name[IDC_RESOLVE_REGION_MAX + 1];  /* "" when !found */
+    char source[IDC_RESOLVE_SOURCE_MAX];    /* "explicit", "AWS_REGION", "AWS_DEFAULT_REGION",
+                                               "profile NAME", or "" when !found */
+};
+
+/* Where to send a service's requests and which region to sign them for. */
+struct idc_resolve_endpoint {
+    char url[IDC_RESOLVE_URL_MAX + 1];
+    char signing_region[IDC_RESOLVE_REGION_MAX + 1];
+    bool custom; /* from the caller, the environment or the profile, not the partition table */
+    char source[IDC_RESOLVE_SOURCE_MAX]; /* "explicit", "AWS_ENDPOINT_URL_IAM",
+                                            "AWS_ENDPOINT_URL", "profile NAME", "partition aws" */
+};
+
+/*
+ * Finds credentials; the first match wins, in botocore's order:
+ *   1. the caller's keys (`in` access_key_id + secret_access_key [+ session_token]);
+ *   2. the caller's profile, which hides the AWS_* key variables;
+ *   3. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN];
+ *   4. the profile AWS_PROFILE, else "default", from the credentials file
+ *      (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials) and the config file
+ *      (AWS_CONFIG_FILE, else ~/.aws/config); the credentials file wins for the same key.
+ *   in   in   the caller's choices; NULL gives none
+ *   out  out  filled on success, wiped on failure; borrowed by nothing
+ * Returns IDC_ERR_ARG: one key without the other, a profile that does not exist (explicit
+ * or AWS_PROFILE), a profile of a kind not supported (role_arn, web identity, SSO,
+ * credential_process), nothing found (the message lists what was tried).
+ * IDC_ERR_LIMIT: a value longer than its IDC_RESOLVE_*_MAX. Profile files: IDC_ERR_IO,
+ * IDC_ERR_PARSE, IDC_ERR_NOMEM. No message holds a secret or a token.
+ */
+idc_err idc_resolve_credentials(const struct idc_resolve_input *in,
+                                struct idc_resolve_creds *out, struct idc_error *err);
+
+/* Wipes the keys and token (idc_wipe); NULL is fine. */
+void idc_resolve_creds_cleanup(struct idc_resolve_creds *creds);
+
+/*
+ * Finds the region: the caller's, else AWS_REGION, else AWS_DEFAULT_REGION, else the
+ * profile's `region` (profile: the caller's, else AWS_PROFILE, else "default"). Finding none
+ * is not an error: out->found is false and callers say what to do ("no region: give
+ * --region or set AWS_REGION").
+ *   in   in   the caller's choices; NULL gives none
+ *   out  out  the region and where it came from
+ * Returns IDC_ERR_ARG: a region that is not lowercase letters, digits and dashes (the
+ * message names where it came from), a requested profile that does not exist. Profile
+ * files: IDC_ERR_IO, IDC_ERR_PARSE, IDC_ERR_NOMEM.
+ */
+idc_err idc_resolve_region(const struct idc_resolve_input *in, struct idc_resolve_region *out,
+                           struct idc_error *err);
+
+/*
+ * Finds the endpoint of `service`: the caller's URL, else AWS_ENDPOINT_URL_IDENTITYSTORE
+ * or AWS_ENDPOINT_URL_IAM, else AWS_ENDPOINT_URL, else the profile's `endpoint_url`, else
+ * the partition table (aws, aws-cn for cn-*, aws-us-gov for us-gov-*). IAM is global per
+ * partition: iam.amazonaws.com signed for us-east-1, iam.cn-north-1.amazonaws.com.cn for
+ * cn-north-1, iam.us-gov.amazonaws.com for us-gov-west-1. A custom URL is signed for the
+ * region as botocore does (for IAM without a region, us-east-1).
+ *   in       in   the caller's choices; NULL gives none
+ *   service  in   IDC_SERVICE_IDENTITYSTORE or IDC_SERVICE_IAM
+ *   region   in   from idc_resolve_region; NULL or !found means none
+ *   out      out  URL and signing region
+ * Returns IDC_ERR_ARG: Identity Store without a region, a malformed region, a region of a
+ * partition not in the table (aws-iso*), a URL that is not http(s)://host..., a requested
+ * profile that does not exist. IDC_ERR_LIMIT: a URL over IDC_RESOLVE_URL_MAX. Profile files:
+ * IDC_ERR_IO, IDC_ERR_PARSE, IDC_ERR_NOMEM.
+ */
+idc_err idc_resolve_endpoint(const struct idc_resolve_input *in, enum idc_service service,
+                             const struct idc_resolve_region *region,
+                             struct idc_resolve_endpoint *out, struct idc_error *err);
+
+/*
+ * Sets cfg's service, endpoint_url, region (the signing region) and keys (session_token
+ * NULL when there is none); other fields are left as they are.
+ *   cfg       in,out  borrows from `creds` and `endpoint`: keep them alive while cfg is used
+ *   creds     in      from idc_resolve_credentials
+ *   endpoint  in      from idc_resolve_endpoint for `service`
+ */
+void idc_resolve_fill_config(struct idc_client_config *cfg, enum idc_service service,
+                             const struct idc_resolve_creds *creds,
+                             const struct idc_resolve_endpoint *endpoint);
+
+#endif
