@@ -2,7 +2,7 @@
 # Finds the Debian 12 libraries and defines one imported target per dependency:
 #   idc::crypto  the chosen backend's crypto library (OpenSSL libcrypto, or mbedcrypto)
 #   idc::tls     the chosen backend's TLS libraries (libssl + libcrypto, or mbedtls mbedx509 mbedcrypto)
-#   idc::cjson   cJSON; idc::curl when IDC_WITH_CURL; idc::cmocka for the tests
+#   idc::cjson   cJSON; idc::expat; idc::curl when IDC_WITH_CURL; idc::cmocka for the tests
 
 if(IDC_TLS STREQUAL "openssl")
   find_package(OpenSSL 3.0 REQUIRED)
@@ -37,6 +37,8 @@ else()
 endif()
 
 pkg_check_modules(CJSON REQUIRED IMPORTED_TARGET libcjson)
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+add_library(idc::expat ALIAS PkgConfig::EXPAT)
 add_library(idc::cjson ALIAS PkgConfig::CJSON)
 
 if(IDC_WITH_CURL)

@@ -27,12 +27,12 @@ struct walk {
     idc_xml_end_fn *end;
     void *ud;
     struct idc_error *err;
-    struct idc_dynbuf names;                 /* element names, each NUL-terminated */
-    size_t name_off[IDC_XML_DEPTH_MAX];      /* where each open element's name starts */
-    bool has_child[IDC_XML_DEPTH_MAX];       /* the open element contains elements */
-    size_t depth;                            /* open elements */
-    struct idc_dynbuf text;                  /* character data of the innermost element */
-    idc_err rc;                              /* why the walk stopped early, or IDC_OK */
+    struct idc_dynbuf names;            /* element names, each NUL-terminated */
+    size_t name_off[IDC_XML_DEPTH_MAX]; /* where each open element's name starts */
+    bool has_child[IDC_XML_DEPTH_MAX];  /* the open element contains elements */
+    size_t depth;                       /* open elements */
+    struct idc_dynbuf text;             /* character data of the innermost element */
+    idc_err rc;                         /* why the walk stopped early, or IDC_OK */
     bool stopped_by_callback;
 };
 
@@ -152,11 +152,10 @@ static idc_err walk_result(struct walk *w)
     if (w->rc == IDC_OK) {
         enum XML_Error code = XML_GetErrorCode(w->parser);
         /* expat counts columns from 0; editors and people count from 1 */
-        return idc_error_set(w->err, IDC_ERR_PARSE,
-                             "response is not well-formed XML: %s at line %lu, column %lu",
-                             XML_ErrorString(code),
-                             (unsigned long)XML_GetCurrentLineNumber(w->parser),
-                             (unsigned long)XML_GetCurrentColumnNumber(w->parser) + 1);
+        return idc_error_set(
+            w->err, IDC_ERR_PARSE, "response is not well-formed XML: %s at line %lu, column %lu",
+            XML_ErrorString(code), (unsigned long)XML_GetCurrentLineNumber(w->parser),
+            (unsigned long)XML_GetCurrentColumnNumber(w->parser) + 1);
     }
     if (w->stopped_by_callback && w->err->code != IDC_OK) {
         return w->err->code;
@@ -233,8 +232,7 @@ static void keep(char *out, size_t cap, const char *text, size_t len)
  * ErrorResponse/Error/X (IAM, Smithy awsQuery) or <root>/Errors/Error/X: botocore's
  * QueryParser accepts either under any root, and so do we.
  */
-static int error_leaf(void *ud, const char *const *path, size_t depth, const char *text,
-                      size_t len)
+static int error_leaf(void *ud, const char *const *path, size_t depth, const char *text, size_t len)
 {
     struct error_fields *f = ud;
     const char *name = path[depth - 1];
@@ -269,11 +267,12 @@ static struct idc_str root_name(struct idc_str body)
             !idc_str_starts_with(rest, IDC_STR("<!--"))) {
             break;
         }
-        const char *close = idc_str_find(rest, rest.p[1] == '?' ? IDC_STR("?>") : IDC_STR("-->"));
+        struct idc_str end = rest.p[1] == '?' ? IDC_STR("?>") : IDC_STR("-->");
+        const char *close = idc_str_find(rest, end);
         if (close == NULL) {
             return idc_str_make("", 0);
         }
-        i = (size_t)(close - body.p) + 2;
+        i = (size_t)(close - body.p) + end.len;
     }
     if (i >= body.len || body.p[i] != '<') {
         return idc_str_make("", 0);
@@ -294,7 +293,7 @@ static void quote_start(const struct idc_http_response *resp, char *out, size_t 
     size_t n = 0;
     for (size_t i = 0; i < resp->body_len && i < 100 && n + 1 < cap; i++) {
         unsigned char c = (unsigned char)resp->body[i];
-        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
     }
     out[n] = '\0';
 }

@@ -13,8 +13,8 @@
 #include "idc/error.h"
 #include "protocol_int.h"
 
-#define IDC_QUERY_VERSION   "2010-05-08" /* the IAM API version every request names */
-#define IDC_XML_DEPTH_MAX   32           /* idc_xml_walk refuses deeper documents */
+#define IDC_QUERY_VERSION "2010-05-08" /* the IAM API version every request names */
+#define IDC_XML_DEPTH_MAX 32           /* idc_xml_walk refuses deeper documents */
 
 /* One request parameter; a NULL value leaves the parameter out. */
 struct idc_query_param {

@@ -110,7 +110,7 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     seed(c);
     idc_err rc = copy_config(c, cfg, err);
     const char *name = cfg->transport ? cfg->transport : "native";
-    c->ops = rc ? NULL : idc_transport_find(name);
+    c->ops = rc ? NULL : cfg->transport_ops ? cfg->transport_ops : idc_transport_find(name);
     if (rc == IDC_OK && c->ops == NULL) {
         rc = idc_error_set(err, IDC_ERR_ARG, "unknown transport '%s' (this build has native%s)",
                            name, idc_transport_find("curl") ? " and curl" : "");

@@ -47,6 +47,17 @@ idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what,
     }
 }
 
+idc_err idc_net_wait_until(int fd, short events, int64_t deadline_ms, int total_ms,
+                           const char *what, struct idc_error *err)
+{
+    int64_t left = deadline_ms - idc_net_now_ms();
+    idc_err rc = idc_net_wait(fd, events, left > 0 ? (int)left : 0, what, err);
+    if (rc == IDC_ERR_TIMEOUT) {
+        return idc_error_set(err, IDC_ERR_TIMEOUT, "timed out after %d ms %s", total_ms, what);
+    }
+    return rc;
+}
+
 static void address_text(const struct addrinfo *ai, char *out, size_t cap)
 {
     char host[INET6_ADDRSTRLEN] = "?";

@@ -28,6 +28,13 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
 idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what,
                      struct idc_error *err);
 
+/*
+ * Waits until `deadline_ms` (idc_net_now_ms time) for POLLIN or POLLOUT; a timeout message
+ * gives `total_ms`, the whole time the operation was allowed (TLS backends loop on this).
+ */
+idc_err idc_net_wait_until(int fd, short events, int64_t deadline_ms, int total_ms,
+                           const char *what, struct idc_error *err);
+
 /* Sends all bytes; IDC_ERR_RESET, IDC_ERR_TIMEOUT. */
 idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct idc_error *err);
 

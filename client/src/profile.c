@@ -233,8 +233,7 @@ static idc_err read_all(struct idc_profile_file *f, int fd, size_t size, struct 
 
 static idc_err open_failed(const char *path, int e, struct idc_error *err)
 {
-    idc_error_set(err, IDC_ERR_IO, "cannot open %s: %s; fix its permissions", path,
-                  strerror(e));
+    idc_error_set(err, IDC_ERR_IO, "cannot open %s: %s; fix its permissions", path, strerror(e));
     if (err) {
         err->native = e;
     }
@@ -247,8 +246,9 @@ idc_err idc_profile_file_load(struct idc_profile_file *f, enum idc_profile_kind 
     *f = (struct idc_profile_file){.kind = kind};
     const char *name = path ? path : shown;
     if (strlen(name) >= sizeof f->path) {
-        return idc_error_set(err, IDC_ERR_LIMIT, "profile file path is %zu bytes, at most %zu "
-                             "fit; use a shorter path", strlen(name), sizeof f->path - 1);
+        return idc_error_set(err, IDC_ERR_LIMIT,
+                             "profile file path is %zu bytes, at most %zu fit; use a shorter path",
+                             strlen(name), sizeof f->path - 1);
     }
     memcpy(f->path, name, strlen(name) + 1);
     if (path == NULL) {
@@ -266,8 +266,9 @@ idc_err idc_profile_file_load(struct idc_profile_file *f, enum idc_profile_kind 
     } else if (!S_ISREG(st.st_mode)) {
         rc = IDC_OK; /* a directory or device: not a file botocore would read */
     } else if ((unsigned long long)st.st_size > IDC_PROFILE_FILE_MAX) {
-        rc = idc_error_set(err, IDC_ERR_LIMIT, "%s is %lld bytes, more than the %u read; is it "
-                           "the right file?", path, (long long)st.st_size, IDC_PROFILE_FILE_MAX);
+        rc = idc_error_set(err, IDC_ERR_LIMIT,
+                           "%s is %lld bytes, more than the %u read; is it the right file?", path,
+                           (long long)st.st_size, IDC_PROFILE_FILE_MAX);
     } else {
         rc = read_all(f, fd, (size_t)st.st_size, err);
         f->found = rc == IDC_OK;
@@ -347,8 +348,10 @@ static idc_err file_path(const char *var, const char *tail, char *buf, size_t ca
                      : snprintf(buf, cap, "$HOME/%s (HOME is unset)", tail);
     }
     if (n < 0 || (size_t)n >= cap) {
-        return idc_error_set(err, IDC_ERR_LIMIT, "the path of the %s file is longer than %zu "
-                             "bytes; set %s to a shorter path", tail, cap - 1, var);
+        return idc_error_set(err, IDC_ERR_LIMIT,
+                             "the path of the %s file is longer than %zu bytes; set %s to a "
+                             "shorter path",
+                             tail, cap - 1, var);
     }
     bool needs_home = v == NULL || v[0] == '\0' || (v[0] == '~' && (v[1] == '/' || v[1] == '\0'));
     *path = (needs_home && !has_home) ? NULL : buf;

@@ -13,8 +13,8 @@
 #include "idc/error.h"
 #include "idc/str.h"
 
-#define IDC_PROFILE_PATH_MAX  4096              /* the path, or how it would have been found */
-#define IDC_PROFILE_FILE_MAX  (1024u * 1024u)   /* a larger profile file is refused */
+#define IDC_PROFILE_PATH_MAX 4096            /* the path, or how it would have been found */
+#define IDC_PROFILE_FILE_MAX (1024u * 1024u) /* a larger profile file is refused */
 
 /* The two files name their sections differently (see section_profile() in profile.c). */
 enum idc_profile_kind {

@@ -239,13 +239,8 @@ static bool is_want(int ret)
 static idc_err wait_want(int fd, int ret, int64_t deadline, int total_ms, const char *what,
                          struct idc_error *err)
 {
-    int64_t left = deadline - idc_net_now_ms();
     short events = ret == MBEDTLS_ERR_SSL_WANT_WRITE ? POLLOUT : POLLIN;
-    idc_err rc = idc_net_wait(fd, events, left > 0 ? (int)left : 0, what, err);
-    if (rc == IDC_ERR_TIMEOUT) {
-        return idc_error_set(err, IDC_ERR_TIMEOUT, "timed out after %d ms %s", total_ms, what);
-    }
-    return rc;
+    return idc_net_wait_until(fd, events, deadline, total_ms, what, err);
 }
 
 /* ---- the table's functions ------------------------------------------------------------- */

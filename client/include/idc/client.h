@@ -29,6 +29,8 @@ struct idc_client_config {
     const char *secret_access_key; /* required; copied, wiped on free, never printed */
     const char *session_token;  /* optional */
     const char *transport;      /* "native" (default) or "curl" */
+    const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
+                                                      stack); overrides `transport` */
     const char *ca_bundle;      /* optional PEM file; else AWS_CA_BUNDLE, else the system store */
     int max_attempts;           /* 0: 3 (the SDKs' standard mode) */
     int base_delay_ms;          /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */

@@ -15,12 +15,13 @@
 #include "idc/client.h"
 #include "idc/error.h"
 
-/* Lengths from the botocore model (userNameType, idType, arnType, pathType), plus a NUL. */
-#define IDC_IAM_NAME_MAX 64
-#define IDC_IAM_ID_MAX   128
-#define IDC_IAM_ARN_MAX  2048
-#define IDC_IAM_PATH_MAX 512
-#define IDC_IAM_DATE_MAX 39 /* "2012-09-05T19:38:48Z", room for fractions */
+/* Lengths from the botocore model (userNameType, groupNameType, idType, arnType, pathType). */
+#define IDC_IAM_NAME_MAX       64
+#define IDC_IAM_GROUP_NAME_MAX 128
+#define IDC_IAM_ID_MAX         128
+#define IDC_IAM_ARN_MAX        2048
+#define IDC_IAM_PATH_MAX       512
+#define IDC_IAM_DATE_MAX       39 /* "2012-09-05T19:38:48Z", room for fractions */
 
 /* One IAM user (the `User` shape; ListUsers does not return tags or boundaries). */
 struct idc_iam_user {
@@ -50,7 +51,7 @@ struct idc_iam_key_counts {
 
 /* One group of a user (the `Group` shape). */
 struct idc_iam_group {
-    char group_name[IDC_IAM_NAME_MAX + 1]; /* groupNameType: at most 128, see below */
+    char group_name[IDC_IAM_GROUP_NAME_MAX + 1];
     char group_id[IDC_IAM_ID_MAX + 1];
     char arn[IDC_IAM_ARN_MAX + 1];
     char path[IDC_IAM_PATH_MAX + 1];
@@ -111,9 +112,9 @@ enum idc_iam_outcome {
 };
 
 struct idc_iam_step {
-    const char *user;   /* the user being deleted */
-    const char *step;   /* "delete access key", "remove from group", "list MFA devices", ... */
-    const char *item;   /* the key id, serial number, policy name or ARN, group; NULL if none */
+    const char *user; /* the user being deleted */
+    const char *step; /* "delete access key", "remove from group", "list MFA devices", ... */
+    const char *item; /* the key id, serial number, policy name or ARN, group; NULL if none */
     enum idc_iam_outcome outcome;
     const struct idc_error *err; /* the failure when outcome is IDC_IAM_FAILED, else NULL */
 };

@@ -36,16 +36,16 @@ struct idc_resolve_creds {
     char access_key_id[IDC_RESOLVE_KEY_ID_MAX + 1];
     char secret_access_key[IDC_RESOLVE_SECRET_MAX + 1];
     char session_token[IDC_RESOLVE_TOKEN_MAX + 1]; /* "" when there is none */
-    bool has_session_token; /* temporary keys: they expire, so callers warn */
+    bool has_session_token;              /* temporary keys: they expire, so callers warn */
     char source[IDC_RESOLVE_SOURCE_MAX]; /* "explicit", "environment", "profile NAME" */
 };
 
 /* A region, or none. */
 struct idc_resolve_region {
-    bool found;                             /* false: no region anywhere (not an error) */
-    char name[IDC_RESOLVE_REGION_MAX + 1];  /* "" when !found */
-    char source[IDC_RESOLVE_SOURCE_MAX];    /* "explicit", "AWS_REGION", "AWS_DEFAULT_REGION",
-                                               "profile NAME", or "" when !found */
+    bool found;                            /* false: no region anywhere (not an error) */
+    char name[IDC_RESOLVE_REGION_MAX + 1]; /* "" when !found */
+    char source[IDC_RESOLVE_SOURCE_MAX];   /* "explicit", "AWS_REGION", "AWS_DEFAULT_REGION",
+                                              "profile NAME", or "" when !found */
 };
 
 /* Where to send a service's requests and which region to sign them for. */
@@ -73,8 +73,8 @@ struct idc_resolve_endpoint {
  * IDC_ERR_LIMIT: a value longer than its IDC_RESOLVE_*_MAX. Profile files: IDC_ERR_IO,
  * IDC_ERR_PARSE, IDC_ERR_NOMEM. No message holds a secret or a token.
  */
-idc_err idc_resolve_credentials(const struct idc_resolve_input *in,
-                                struct idc_resolve_creds *out, struct idc_error *err);
+idc_err idc_resolve_credentials(const struct idc_resolve_input *in, struct idc_resolve_creds *out,
+                                struct idc_error *err);
 
 /* Wipes the keys and token (idc_wipe); NULL is fine. */
 void idc_resolve_creds_cleanup(struct idc_resolve_creds *creds);

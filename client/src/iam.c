@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * iam.c - IAM operations (iam.h) over idc_client_call: request forms, answers walked with
+ * idc_xml_walk_full against the botocore model's element names (no DOM), Marker/IsTruncated
+ * paging, and the DeleteUser cascade in the documented order (aws-protocols.md 2.4).
+ * A page keeps copies of the fields it needs, so callbacks run after the answer is parsed.
+ */
+#include "idc/iam.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idc/dynbuf.h"
+#include "idc/timefmt.h"
+#include "aws_query.h"
+
+#define IAM_FIELDS_MAX 6
+#define IAM_PARAMS_MAX 4
+#define IAM_MARKER_MAX 1024 /* markerType allows 320; what AWS sends back is not bounded */
+#define IAM_PAGE_ITEMS "100"
+
+/* ---- answer shapes (botocore model, service-2.json) ------------------------------------- */
+
+/*
+ * What to keep from an answer <ActionResponse><ActionResult>...: the path of one item below
+ * the Result wrapper, the item's children to keep (fields[0] is what a cascade deletes by),
+ * and which of them the model (or the cascade) requires.
+ */
+struct iam_shape {
+    const char *action;
+    const char *item[2];                /* {"Users", "member"}, {"User"}, or none */
+    bool scalar;                        /* the item is its own text (PolicyNames/member) */
+    bool single;                        /* exactly one item (GetUser/User) */
+    bool paged;                         /* IsTruncated and Marker in the Result */
+    const char *fields[IAM_FIELDS_MAX]; /* NULL-terminated */
+    unsigned required;                  /* bit i: fields[i] must be there */
+};
+
+enum { U_PATH, U_NAME, U_ID, U_ARN, U_CREATED, U_LAST_USED }; /* the User fields below */
+#define USER_FIELDS                                                                                \
+    {                                                                                              \
+        "Path", "UserName", "UserId", "Arn", "CreateDate", "PasswordLastUsed"                      \
+    }
+#define USER_REQUIRED 0x1fu /* Path, UserName, UserId, Arn, CreateDate */
+
+static const struct iam_shape s_list_users = {"ListUsers",
+                                              {"Users", "member"},
+                                              .paged = true,
+                                              .fields = USER_FIELDS,
+                                              .required = USER_REQUIRED};
+static const struct iam_shape s_get_user = {
+    "GetUser", {"User"}, .single = true, .fields = USER_FIELDS, .required = USER_REQUIRED};
+static const struct iam_shape s_get_login_profile = {
+    "GetLoginProfile", {"LoginProfile"}, .single = true, .fields = {"UserName"}};
+
+enum { K_ID, K_STATUS, K_CREATED };
+static const struct iam_shape s_list_access_keys = {
+    "ListAccessKeys",
+    {"AccessKeyMetadata", "member"},
+    .paged = true,
+    .fields = {"AccessKeyId", "Status", "CreateDate"},
+    .required = 0x3u};
+
+enum { G_NAME, G_ID, G_ARN, G_PATH };
+static const struct iam_shape s_list_groups = {"ListGroupsForUser",
+                                               {"Groups", "member"},
+                                               .paged = true,
+                                               .fields = {"GroupName", "GroupId", "Arn", "Path"},
+                                               .required = 0xfu};
+
+static const struct iam_shape s_list_certificates = {"ListSigningCertificates",
+                                                     {"Certificates", "member"},
+                                                     .paged = true,
+                                                     .fields = {"CertificateId"},
+                                                     .required = 1u};
+static const struct iam_shape s_list_ssh_keys = {"ListSSHPublicKeys",
+                                                 {"SSHPublicKeys", "member"},
+                                                 .paged = true,
+                                                 .fields = {"SSHPublicKeyId"},
+                                                 .required = 1u};
+static const struct iam_shape s_list_service_credentials = {
+    "ListServiceSpecificCredentials",
+    {"ServiceSpecificCredentials", "member"},
+    .paged = true,
+    .fields = {"ServiceSpecificCredentialId"},
+    .required = 1u};
+static const struct iam_shape s_list_mfa = {"ListMFADevices",
+                                            {"MFADevices", "member"},
+                                            .paged = true,
+                                            .fields = {"SerialNumber"},
+                                            .required = 1u};
+static const struct iam_shape s_list_inline = {"ListUserPolicies",   {"PolicyNames", "member"},
+                                               .scalar = true,       .paged = true,
+                                               .fields = {"member"}, .required = 1u};
+static const struct iam_shape s_list_attached = {"ListAttachedUserPolicies",
+                                                 {"AttachedPolicies", "member"},
+                                                 .paged = true,
+                                                 .fields = {"PolicyArn", "PolicyName"},
+                                                 .required = 1u};
+
+/* ---- a page of items: copies of the kept fields ---------------------------------------- */
+
+struct iam_item {
+    size_t off[IAM_FIELDS_MAX]; /* 1 + the field's offset in `text`, or 0 when absent */
+};
+
+struct iam_page {
+    struct idc_dynbuf text;  /* field values, each NUL-terminated */
+    struct idc_dynbuf items; /* struct iam_item, one per item */
+    struct iam_item cur;     /* the item being read */
+    bool truncated;
+    size_t marker; /* 1 + offset in `text`, or 0 */
+};
+
+static size_t page_count(const struct iam_page *page)
+{
+    return page->items.len / sizeof(struct iam_item);
+}
+
+/* A field of item `i` (a C string in the page), or NULL when the answer left it out. */
+static const char *page_field(const struct iam_page *page, size_t i, int field)
+{
+    const struct iam_item *item = (const struct iam_item *)page->items.p + i;
+    size_t off = item->off[field];
+    return off ? page->text.p + off - 1 : NULL;
+}
+
+static size_t page_store(struct iam_page *page, const char *text, size_t len)
+{
+    size_t off = page->text.len + 1;
+    idc_dynbuf_put(&page->text, text, len);
+    idc_dynbuf_put(&page->text, "", 1);
+    return page->text.failed ? 0 : off;
+}
+
+static void page_commit(struct iam_page *page)
+{
+    idc_dynbuf_put(&page->items, &page->cur, sizeof page->cur);
+    page->cur = (struct iam_item){{0}};
+}
+
+/* Starts the next page; `keep` leaves the items read so far (a cascade lists everything). */
+static void page_next(struct iam_page *page, bool keep)
+{
+    if (!keep) {
+        page->text.len = 0;
+        page->items.len = 0;
+    }
+    page->cur = (struct iam_item){{0}};
+    page->truncated = false;
+    page->marker = 0;
+}
+
+static void page_free(struct iam_page *page)
+{
+    idc_dynbuf_free(&page->text);
+    idc_dynbuf_free(&page->items);
+}
+
+/* ---- walking one answer ----------------------------------------------------------------- */
+
+struct iam_parse {
+    const struct iam_shape *shape;
+    struct iam_page *page;
+    struct idc_error *err;
+    char root[64];   /* "ListUsersResponse" */
+    char result[64]; /* "ListUsersResult" */
+    size_t item_depth;
+    bool saw_result;
+};
+
+static bool root_ok(struct iam_parse *p, const char *const *path)
+{
+    if (strcmp(path[0], p->root) == 0) {
+        return true;
+    }
+    idc_error_set(p->err, IDC_ERR_PARSE,
+                  "the root element is <%s>, not <%s>; is the endpoint an IAM endpoint?", path[0],
+                  p->root);
+    return false;
+}
+
+/* True when `path` goes through the shape's item path (its first item_depth elements). */
+static bool in_item(const struct iam_parse *p, const char *const *path, size_t depth)
+{
+    if (p->item_depth == 2 || depth < p->item_depth) {
+        return false;
+    }
+    for (size_t i = 2; i < p->item_depth; i++) {
+        if (strcmp(path[i], p->shape->item[i - 2]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void keep_field(struct iam_parse *p, const char *name, const char *text, size_t len)
+{
+    for (int f = 0; f < IAM_FIELDS_MAX && p->shape->fields[f] != NULL; f++) {
+        if (strcmp(name, p->shape->fields[f]) == 0) {
+            p->page->cur.off[f] = page_store(p->page, text, len);
+            return;
+        }
+    }
+}
+
+static void paging_leaf(struct iam_parse *p, const char *name, const char *text, size_t len)
+{
+    if (strcmp(name, "IsTruncated") == 0) {
+        p->page->truncated = strcmp(text, "true") == 0;
+    } else if (strcmp(name, "Marker") == 0) {
+        p->page->marker = page_store(p->page, text, len);
+    }
+}
+
+static int parse_leaf(void *ud, const char *const *path, size_t depth, const char *text, size_t len)
+{
+    struct iam_parse *p = ud;
+    if (!root_ok(p, path)) {
+        return 1;
+    }
+    if (depth < 2 || strcmp(path[1], p->result) != 0) {
+        return 0; /* ResponseMetadata, or something newer than the model */
+    }
+    p->saw_result = true;
+    if (depth == 3 && p->shape->paged) {
+        paging_leaf(p, path[2], text, len);
+    }
+    if (!in_item(p, path, depth)) {
+        return 0;
+    }
+    if (depth == p->item_depth) {
+        /* a scalar item, or an empty <member/> that the required-field check will reject */
+        if (p->shape->scalar) {
+            p->page->cur.off[0] = page_store(p->page, text, len);
+        }
+        page_commit(p->page);
+    } else if (depth == p->item_depth + 1) {
+        keep_field(p, path[depth - 1], text, len);
+    }
+    return 0;
+}
+
+static int parse_end(void *ud, const char *const *path, size_t depth)
+{
+    struct iam_parse *p = ud;
+    if (!root_ok(p, path)) {
+        return 1;
+    }
+    if (depth >= 2 && strcmp(path[1], p->result) == 0) {
+        p->saw_result = true;
+        if (depth == p->item_depth && in_item(p, path, depth)) {
+            page_commit(p->page);
+        }
+    }
+    return 0;
+}
+
+/* The model's promises about items first..count: required fields, one item, a Marker. */
+static idc_err parse_check(const struct iam_parse *p, size_t first, struct idc_error *err)
+{
+    const struct iam_shape *s = p->shape;
+    const struct iam_page *page = p->page;
+    if (page->text.failed || page->items.failed) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
+    }
+    if ((s->item[0] != NULL || s->paged) && !p->saw_result) {
+        return idc_error_set(err, IDC_ERR_PARSE, "no <%s> element", p->result);
+    }
+    size_t count = page_count(page);
+    if (s->single && count - first != 1) {
+        return idc_error_set(err, IDC_ERR_PARSE, "%zu <%s> elements where the model has one",
+                             count - first, s->item[0]);
+    }
+    for (size_t i = first; i < count; i++) {
+        for (int f = 0; f < IAM_FIELDS_MAX && s->fields[f] != NULL; f++) {
+            if ((s->required >> f & 1u) && page_field(page, i, f) == NULL) {
+                return idc_error_set(err, IDC_ERR_PARSE, "item %zu of <%s> has no <%s>",
+                                     i - first + 1, s->item[0], s->fields[f]);
+            }
+        }
+    }
+    if (page->truncated && (page->marker == 0 || page->text.p[page->marker - 1] == '\0')) {
+        return idc_error_set(err, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
+    }
+    return IDC_OK;
+}
+
+/* Walks `resp` into `page` (appending items); the error names the operation. */
+static idc_err iam_parse(const struct iam_shape *shape, const struct idc_http_response *resp,
+                         struct iam_page *page, struct idc_error *err)
+{
+    struct iam_parse p = {.shape = shape, .page = page, .err = err};
+    snprintf(p.root, sizeof p.root, "%sResponse", shape->action);
+    snprintf(p.result, sizeof p.result, "%sResult", shape->action);
+    p.item_depth = 2 + (shape->item[0] != NULL) + (shape->item[1] != NULL);
+    size_t first = page_count(page);
+    idc_err rc = idc_xml_walk_full(resp->body, resp->body_len, parse_leaf, parse_end, &p, err);
+    if (rc == IDC_OK) {
+        rc = parse_check(&p, first, err);
+    }
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "IAM %s answer (request id %s)", shape->action,
+                         resp->request_id[0] ? resp->request_id : "none");
+    }
+    return rc;
+}
+
+/* ---- calls and paging ------------------------------------------------------------------- */
+
+static idc_err iam_call(struct idc_client *c, const char *action,
+                        const struct idc_query_param *params, size_t n, enum idc_call_kind kind,
+                        struct idc_http_response *resp, struct idc_error *err)
+{
+    if (idc_client_service(c) != IDC_SERVICE_IAM) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "IAM %s needs a client made with IDC_SERVICE_IAM, not the Identity "
+                             "Store's",
+                             action);
+    }
+    struct idc_dynbuf form = {0};
+    idc_err rc = idc_query_form(&form, action, params, n, err);
+    if (rc == IDC_OK) {
+        rc = idc_client_call(c, action, form.p, form.len, kind, resp, err);
+    }
+    idc_dynbuf_free(&form);
+    return rc;
+}
+
+/* Called per page with the items it added (first..count); sets *stop to end the listing. */
+typedef idc_err iam_page_fn(const struct iam_page *page, size_t first, void *ud, bool *stop,
+                            struct idc_error *err);
+
+/* The Marker for the next request; refuses one that is too long or repeats. */
+static idc_err next_marker(const struct iam_page *page, char *marker, size_t cap,
+                           struct idc_error *err)
+{
+    const char *next = page->text.p + page->marker - 1;
+    if (strlen(next) >= cap) {
+        return idc_error_set(err, IDC_ERR_LIMIT, "a Marker of %zu bytes is longer than %zu",
+                             strlen(next), cap - 1);
+    }
+    if (strcmp(next, marker) == 0) {
+        return idc_error_set(err, IDC_ERR_PARSE,
+                             "the same Marker came back twice; stopping instead of looping");
+    }
+    memcpy(marker, next, strlen(next) + 1);
+    return IDC_OK;
+}
+
+/*
+ * Runs a List operation to its last page: `params` (at most IAM_PARAMS_MAX - 2) plus
+ * MaxItems and Marker. `keep` accumulates every page in `page`; otherwise `page` holds one.
+ */
+static idc_err iam_list(struct idc_client *c, const struct iam_shape *shape,
+                        const struct idc_query_param *params, size_t n, bool keep,
+                        struct iam_page *page, iam_page_fn *fn, void *ud, struct idc_error *err)
+{
+    char marker[IAM_MARKER_MAX + 1] = "";
+    struct idc_query_param all[IAM_PARAMS_MAX];
+    memcpy(all, params, n * sizeof *params);
+    all[n] = (struct idc_query_param){"MaxItems", IAM_PAGE_ITEMS};
+    for (;;) {
+        all[n + 1] = (struct idc_query_param){"Marker", marker[0] ? marker : NULL};
+        struct idc_http_response resp;
+        idc_err rc = iam_call(c, shape->action, all, n + 2, IDC_CALL_READ, &resp, err);
+        page_next(page, keep);
+        size_t first = page_count(page);
+        rc = rc ? rc : iam_parse(shape, &resp, page, err);
+        bool stop = false;
+        if (rc == IDC_OK && fn != NULL) {
+            rc = fn(page, first, ud, &stop, err);
+        }
+        if (rc != IDC_OK || stop || !page->truncated) {
+            return rc;
+        }
+        rc = next_marker(page, marker, sizeof marker, err);
+        if (rc != IDC_OK) {
+            return idc_error_prefix(err, "IAM %s", shape->action);
+        }
+    }
+}
+
+/* ---- converting items ------------------------------------------------------------------- */
+
+static idc_err copy_field(const struct iam_page *page, size_t i, int field, char *out, size_t cap,
+                          const char *what, struct idc_error *err)
+{
+    const char *v = page_field(page, i, field);
+    size_t len = v ? strlen(v) : 0;
+    if (len >= cap) {
+        return idc_error_set(err, IDC_ERR_PARSE,
+                             "IAM answer: a %s of %zu bytes is longer than the model's %zu", what,
+                             len, cap - 1);
+    }
+    memcpy(out, v ? v : "", len + 1);
+    return IDC_OK;
+}
+
+/* An optional timestamp: "" and 0 when absent. */
+static idc_err copy_date(const struct iam_page *page, size_t i, int field, char *out, int64_t *t,
+                         const char *what, struct idc_error *err)
+{
+    *t = 0;
+    idc_err rc = copy_field(page, i, field, out, IDC_IAM_DATE_MAX + 1, what, err);
+    if (rc == IDC_OK && out[0] != '\0') {
+        rc = idc_time_parse_iso(idc_str_c(out), t, err);
+        if (rc != IDC_OK) {
+            idc_error_prefix(err, "IAM answer: %s", what);
+        }
+    }
+    return rc;
+}
+
+static idc_err user_from_item(const struct iam_page *page, size_t i, struct idc_iam_user *u,
+                              struct idc_error *err)
+{
+    idc_err rc = copy_field(page, i, U_NAME, u->user_name, sizeof u->user_name, "UserName", err);
+    rc = rc ? rc : copy_field(page, i, U_ID, u->user_id, sizeof u->user_id, "UserId", err);
+    rc = rc ? rc : copy_field(page, i, U_ARN, u->arn, sizeof u->arn, "Arn", err);
+    rc = rc ? rc : copy_field(page, i, U_PATH, u->path, sizeof u->path, "Path", err);
+    rc =
+        rc ? rc : copy_date(page, i, U_CREATED, u->create_date, &u->create_time, "CreateDate", err);
+    rc = rc ? rc
+            : copy_date(page, i, U_LAST_USED, u->password_last_used, &u->password_last_used_time,
+                        "PasswordLastUsed", err);
+    return rc;
+}
+
+static idc_err key_from_item(const struct iam_page *page, size_t i, struct idc_iam_access_key *k,
+                             struct idc_error *err)
+{
+    idc_err rc =
+        copy_field(page, i, K_ID, k->access_key_id, sizeof k->access_key_id, "AccessKeyId", err);
+    rc = rc ? rc : copy_field(page, i, K_STATUS, k->status, sizeof k->status, "Status", err);
+    rc =
+        rc ? rc : copy_date(page, i, K_CREATED, k->create_date, &k->create_time, "CreateDate", err);
+    k->active = strcmp(k->status, "Active") == 0;
+    return rc;
+}
+
+static idc_err group_from_item(const struct iam_page *page, size_t i, struct idc_iam_group *g,
+                               struct idc_error *err)
+{
+    idc_err rc = copy_field(page, i, G_NAME, g->group_name, sizeof g->group_name, "GroupName", err);
+    rc = rc ? rc : copy_field(page, i, G_ID, g->group_id, sizeof g->group_id, "GroupId", err);
+    rc = rc ? rc : copy_field(page, i, G_ARN, g->arn, sizeof g->arn, "Arn", err);
+    rc = rc ? rc : copy_field(page, i, G_PATH, g->path, sizeof g->path, "Path", err);
+    return rc;
+}
+
+static bool is_no_such_entity(idc_err rc, const struct idc_error *err)
+{
+    return rc == IDC_ERR_AWS && strcmp(err->aws_code, "NoSuchEntity") == 0;
+}
+
+/* ---- reading users ---------------------------------------------------------------------- */
+
+struct user_pager {
+    idc_iam_user_fn *fn;
+    void *ud;
+    struct idc_iam_user user; /* one at a time: the page holds the rest as text */
+};
+
+static idc_err users_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
+                          struct idc_error *err)
+{
+    struct user_pager *up = ud;
+    for (size_t i = first; i < page_count(page) && !*stop; i++) {
+        idc_err rc = user_from_item(page, i, &up->user, err);
+        if (rc != IDC_OK) {
+            return rc;
+        }
+        *stop = up->fn(&up->user, up->ud) != 0;
+    }
+    return IDC_OK;
+}
+
+idc_err idc_iam_list_users(struct idc_client *c, const char *path_prefix, idc_iam_user_fn *fn,
+                           void *ud, struct idc_error *err)
+{
+    if (c == NULL || fn == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG, "idc_iam_list_users needs a client and a callback");
+    }
+    struct user_pager up = {.fn = fn, .ud = ud};
+    struct idc_query_param params[] = {{"PathPrefix", path_prefix}};
+    struct iam_page page = {0};
+    idc_err rc = iam_list(c, &s_list_users, params, 1, false, &page, users_page, &up, err);
+    page_free(&page);
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "listing IAM users");
+    }
+    return rc;
+}
+
+idc_err idc_iam_get_user(struct idc_client *c, const char *user_name, struct idc_iam_user *out,
+                         struct idc_error *err)
+{
+    if (c == NULL || out == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG, "idc_iam_get_user needs a client and an output");
+    }
+    struct idc_query_param params[] = {{"UserName", user_name}};
+    struct idc_http_response resp;
+    struct iam_page page = {0};
+    idc_err rc = iam_call(c, "GetUser", params, 1, IDC_CALL_READ, &resp, err);
+    rc = rc ? rc : iam_parse(&s_get_user, &resp, &page, err);
+    rc = rc ? rc : user_from_item(&page, 0, out, err);
+    page_free(&page);
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "reading IAM user %s", user_name ? user_name : "(the caller)");
+    }
+    return rc;
+}
+
+idc_err idc_iam_get_login_profile(struct idc_client *c, const char *user_name, bool *has_password,
+                                  struct idc_error *err)
+{
+    if (c == NULL || user_name == NULL || has_password == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "idc_iam_get_login_profile needs a client, a user and an output");
+    }
+    struct idc_error local = {0};
+    struct idc_error *e = err ? err : &local;
+    struct idc_query_param params[] = {{"UserName", user_name}};
+    struct idc_http_response resp;
+    struct iam_page page = {0};
+    *has_password = false;
+    idc_err rc = iam_call(c, "GetLoginProfile", params, 1, IDC_CALL_READ, &resp, e);
+    if (is_no_such_entity(rc, e)) {
+        return IDC_OK; /* IAM's way of saying "no password" */
+    }
+    rc = rc ? rc : iam_parse(&s_get_login_profile, &resp, &page, e);
+    page_free(&page);
+    if (rc != IDC_OK) {
+        return idc_error_prefix(e, "reading the login profile of IAM user %s", user_name);
+    }
+    *has_password = true;
+    return IDC_OK;
+}
+
+struct key_pager {
+    idc_iam_access_key_fn *fn;
+    void *ud;
+    struct idc_iam_key_counts counts;
+};
+
+static idc_err keys_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
+                         struct idc_error *err)
+{
+    struct key_pager *kp = ud;
+    for (size_t i = first; i < page_count(page) && !*stop; i++) {
+        struct idc_iam_access_key key;
+        idc_err rc = key_from_item(page, i, &key, err);
+        if (rc != IDC_OK) {
+            return rc;
+        }
+        kp->counts.total++;
+        kp->counts.active += key.active;
+        *stop = kp->fn != NULL && kp->fn(&key, kp->ud) != 0;
+    }
+    return IDC_OK;
+}
+
+idc_err idc_iam_list_access_keys(struct idc_client *c, const char *user_name,
+                                 idc_iam_access_key_fn *fn, void *ud,
+                                 struct idc_iam_key_counts *counts, struct idc_error *err)
+{
+    if (c == NULL || user_name == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "idc_iam_list_access_keys needs a client and a "
+                             "user name");
+    }
+    struct key_pager kp = {.fn = fn, .ud = ud};
+    struct idc_query_param params[] = {{"UserName", user_name}};
+    struct iam_page page = {0};
+    idc_err rc = iam_list(c, &s_list_access_keys, params, 1, false, &page, keys_page, &kp, err);
+    page_free(&page);
+    if (counts != NULL) {
+        *counts = kp.counts;
+    }
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "listing the access keys of IAM user %s", user_name);
+    }
+    return rc;
+}
+
+struct group_pager {
+    idc_iam_group_fn *fn;
+    void *ud;
+    struct idc_iam_group group;
+};
+
+static idc_err groups_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
+                           struct idc_error *err)
+{
+    struct group_pager *gp = ud;
+    for (size_t i = first; i < page_count(page) && !*stop; i++) {
+        idc_err rc = group_from_item(page, i, &gp->group, err);
+        if (rc != IDC_OK) {
+            return rc;
+        }
+        *stop = gp->fn(&gp->group, gp->ud) != 0;
+    }
+    return IDC_OK;
+}
+
+idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name,
+                                     idc_iam_group_fn *fn, void *ud, struct idc_error *err)
+{
+    if (c == NULL || user_name == NULL || fn == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "idc_iam_list_groups_for_user needs a client, a "
+                             "user name and a callback");
+    }
+    struct group_pager gp = {.fn = fn, .ud = ud};
+    struct idc_query_param params[] = {{"UserName", user_name}};
+    struct iam_page page = {0};
+    idc_err rc = iam_list(c, &s_list_groups, params, 1, false, &page, groups_page, &gp, err);
+    page_free(&page);
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "listing the groups of IAM user %s", user_name);
+    }
+    return rc;
+}
+
+/* ---- the DeleteUser cascade ------------------------------------------------------------- */
+
+/* One kind of thing that blocks DeleteUser, found with `list` and removed with `action`. */
+struct cascade_kind {
+    const struct iam_shape *list; /* NULL: the step needs no list */
+    const char *plural;           /* "access keys": "list access keys", "listing the ..." */
+    const char *step;             /* "delete access key" */
+    const char *action;           /* "DeleteAccessKey" */
+    const char *param;            /* the item's parameter, fields[0] of `list` */
+    const char *doing;            /* "deleting access key": message before the item */
+    bool user_first;              /* "removing alice from group Admins" */
+    bool without_user;            /* DeleteVirtualMFADevice takes no UserName */
+};
+
+static const struct cascade_kind k_login_profile = {.step = "delete login profile",
+                                                    .action = "DeleteLoginProfile",
+                                                    .doing = "deleting the login profile"};
+static const struct cascade_kind k_user = {
+    .step = "delete user", .action = "DeleteUser", .doing = "deleting user"};
+static const struct cascade_kind k_access_keys = {.list = &s_list_access_keys,
+                                                  .plural = "access keys",
+                                                  .step = "delete access key",
+                                                  .action = "DeleteAccessKey",
+                                                  .param = "AccessKeyId",
+                                                  .doing = "deleting access key"};
+static const struct cascade_kind k_certificates = {.list = &s_list_certificates,
+                                                   .plural = "signing certificates",
+                                                   .step = "delete signing certificate",
+                                                   .action = "DeleteSigningCertificate",
+                                                   .param = "CertificateId",
+                                                   .doing = "deleting signing certificate"};
+static const struct cascade_kind k_ssh_keys = {.list = &s_list_ssh_keys,
+                                               .plural = "SSH public keys",
+                                               .step = "delete SSH public key",
+                                               .action = "DeleteSSHPublicKey",
+                                               .param = "SSHPublicKeyId",
+                                               .doing = "deleting SSH public key"};
+static const struct cascade_kind k_service_credentials = {
+    .list = &s_list_service_credentials,
+    .plural = "service-specific credentials",
+    .step = "delete service-specific credential",
+    .action = "DeleteServiceSpecificCredential",
+    .param = "ServiceSpecificCredentialId",
+    .doing = "deleting service-specific credential"};
+static const struct cascade_kind k_mfa = {.list = &s_list_mfa,
+                                          .plural = "MFA devices",
+                                          .step = "deactivate MFA device",
+                                          .action = "DeactivateMFADevice",
+                                          .param = "SerialNumber",
+                                          .doing = "deactivating MFA device"};
+static const struct cascade_kind k_virtual_mfa = {.step = "delete virtual MFA device",
+                                                  .action = "DeleteVirtualMFADevice",
+                                                  .param = "SerialNumber",
+                                                  .doing = "deleting virtual MFA device",
+                                                  .without_user = true};
+static const struct cascade_kind k_inline = {.list = &s_list_inline,
+                                             .plural = "inline policies",
+                                             .step = "delete inline policy",
+                                             .action = "DeleteUserPolicy",
+                                             .param = "PolicyName",
+                                             .doing = "deleting inline policy"};
+static const struct cascade_kind k_attached = {.list = &s_list_attached,
+                                               .plural = "attached policies",
+                                               .step = "detach policy",
+                                               .action = "DetachUserPolicy",
+                                               .param = "PolicyArn",
+                                               .doing = "detaching policy"};
+static const struct cascade_kind k_groups = {.list = &s_list_groups,
+                                             .plural = "groups",
+                                             .step = "remove from group",
+                                             .action = "RemoveUserFromGroup",
+                                             .param = "GroupName",
+                                             .doing = "from group",
+                                             .user_first = true};
+
+struct cascade {
+    struct idc_client *c;
+    const char *user;
+    idc_iam_step_fn *fn;
+    void *ud;
+    struct idc_error *err; /* never NULL */
+};
+
+static void report(const struct cascade *cs, const char *step, const char *item,
+                   enum idc_iam_outcome outcome)
+{
+    if (cs->fn != NULL) {
+        struct idc_iam_step s = {cs->user, step, item, outcome,
+                                 outcome == IDC_IAM_FAILED ? cs->err : NULL};
+        cs->fn(&s, cs->ud);
+    }
+}
+
+/* Prefixes the failure with what was being done ("removing alice from group Admins"). */
+static idc_err fail_step(const struct cascade *cs, const struct cascade_kind *k, const char *item,
+                         idc_err rc)
+{
+    if (k->user_first) {
+        idc_error_prefix(cs->err, "removing %s %s %s", cs->user, k->doing, item);
+    } else if (item != NULL) {
+        idc_error_prefix(cs->err, "%s %s of %s", k->doing, item, cs->user);
+    } else if (k == &k_user) {
+        idc_error_prefix(cs->err, "%s %s", k->doing, cs->user);
+    } else {
+        idc_error_prefix(cs->err, "%s of %s", k->doing, cs->user);
+    }
+    report(cs, k->step, item, IDC_IAM_FAILED);
+    return rc;
+}
+
+/* How a failed removal may still count as done; IDC_IAM_FAILED when it may not. */
+static enum idc_iam_outcome forgiven(const struct cascade_kind *k, idc_err rc,
+                                     const struct idc_error *err, uint64_t requests)
+{
+    if (!is_no_such_entity(rc, err)) {
+        return IDC_IAM_FAILED;
+    }
+    /*
+     * IAM does not model its deletes as idempotent, yet the client retries them after
+     * throttling and 5xx answers, and a 5xx can come after the work was done. NoSuchEntity
+     * on a later attempt then means the earlier attempt removed the item.
+     */
+    if (requests > 1) {
+        return IDC_IAM_ALREADY_DONE;
+    }
+    return k == &k_login_profile ? IDC_IAM_NOTHING : IDC_IAM_FAILED; /* no password */
+}
+
+/* Runs one removal; `item` is NULL for the login profile and the user themselves. */
+static idc_err cascade_call(struct cascade *cs, const struct cascade_kind *k, const char *item)
+{
+    struct idc_query_param params[] = {{"UserName", k->without_user ? NULL : cs->user},
+                                       {k->param ? k->param : "", item}};
+    struct idc_client_stats before, after;
+    struct idc_http_response resp;
+    idc_client_get_stats(cs->c, &before);
+    idc_err rc = iam_call(cs->c, k->action, params, 2, IDC_CALL_WRITE, &resp, cs->err);
+    idc_client_get_stats(cs->c, &after);
+    enum idc_iam_outcome outcome = IDC_IAM_DONE;
+    if (rc == IDC_OK) {
+        struct iam_shape none = {.action = k->action}; /* the model has no output: check the root */
+        struct iam_page scratch = {0};
+        rc = iam_parse(&none, &resp, &scratch, cs->err);
+        page_free(&scratch);
+    } else if ((outcome = forgiven(k, rc, cs->err, after.requests - before.requests)) !=
+               IDC_IAM_FAILED) {
+        rc = IDC_OK;
+    }
+    if (rc != IDC_OK) {
+        return fail_step(cs, k, item, rc);
+    }
+    report(cs, k->step, item, outcome);
+    return IDC_OK;
+}
+
+static idc_err cascade_item(struct cascade *cs, const struct cascade_kind *k, const char *item)
+{
+    idc_err rc = cascade_call(cs, k, item);
+    if (rc == IDC_OK && k == &k_mfa && strncmp(item, "arn:", 4) == 0) {
+        rc = cascade_call(cs, &k_virtual_mfa, item); /* a hardware serial number is no ARN */
+    }
+    return rc;
+}
+
+/* Lists everything of one kind first, then removes it: deleting while paging could skip. */
+static idc_err cascade_kind_run(struct cascade *cs, const struct cascade_kind *k)
+{
+    struct idc_query_param params[] = {{"UserName", cs->user}};
+    struct iam_page items = {0};
+    idc_err rc = iam_list(cs->c, k->list, params, 1, true, &items, NULL, NULL, cs->err);
+    if (rc != IDC_OK) {
+        idc_error_prefix(cs->err, "listing the %s of %s", k->plural, cs->user);
+        char step[64];
+        snprintf(step, sizeof step, "list %s", k->plural);
+        report(cs, step, NULL, IDC_IAM_FAILED);
+    }
+    for (size_t i = 0; rc == IDC_OK && i < page_count(&items); i++) {
+        rc = cascade_item(cs, k, page_field(&items, i, 0));
+    }
+    page_free(&items);
+    return rc;
+}
+
+static idc_err cascade_run(struct cascade *cs)
+{
+    static const struct cascade_kind *const order[] = {
+        &k_access_keys, &k_certificates, &k_ssh_keys, &k_service_credentials,
+        &k_mfa,         &k_inline,       &k_attached, &k_groups};
+    idc_err rc = cascade_call(cs, &k_login_profile, NULL);
+    for (size_t i = 0; rc == IDC_OK && i < sizeof order / sizeof order[0]; i++) {
+        rc = cascade_kind_run(cs, order[i]);
+    }
+    return rc ? rc : cascade_call(cs, &k_user, NULL);
+}
+
+idc_err idc_iam_delete_user_cascade(struct idc_client *c, const char *user_name,
+                                    idc_iam_step_fn *fn, void *ud, struct idc_error *err)
+{
+    if (c == NULL || user_name == NULL || user_name[0] == '\0') {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "idc_iam_delete_user_cascade needs a client and "
+                             "a user name");
+    }
+    struct idc_error local = {0};
+    struct cascade cs = {.c = c, .user = user_name, .fn = fn, .ud = ud, .err = err ? err : &local};
+    struct idc_iam_user user;
+    /* NoSuchEntity here is the caller's "already gone"; nothing has been touched yet */
+    idc_err rc = idc_iam_get_user(c, user_name, &user, cs.err);
+    return rc ? rc : cascade_run(&cs);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json_scan.h - byte ranges in a JSON text without building a tree (library-internal):
+ * the value of a top-level member, and the elements of an array, as slices of the
+ * original bytes. Lets a page of users be handed on exactly as the service sent it, one
+ * element parsed at a time.
+ */
+#ifndef IDC_JSON_SCAN_H
+#define IDC_JSON_SCAN_H
+
+#include <stdbool.h>
+
+#include "idc/error.h"
+#include "idc/str.h"
+
+/*
+ * Finds the value of member `key` of the top-level object `text`: *out is its bytes (a
+ * string keeps its quotes), or empty with *found false. IDC_ERR_PARSE when `text` is not
+ * a well-formed object (the message gives the byte offset).
+ */
+idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *out, bool *found,
+                        struct idc_error *err);
+
+/* Walks the elements of the array `array` (its bytes, brackets included). */
+struct idc_json_iter {
+    struct idc_str array;
+    size_t pos;
+};
+
+void idc_json_iter_init(struct idc_json_iter *it, struct idc_str array);
+/* The next element's bytes; false at the end. IDC_ERR_PARSE in *rc when malformed. */
+bool idc_json_iter_next(struct idc_json_iter *it, struct idc_str *element, idc_err *rc,
+                        struct idc_error *err);
+
+#endif
