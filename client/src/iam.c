@@ -275,7 +275,8 @@ static idc_err parse_check(const struct iam_parse *p, size_t first, struct idc_e
     }
     for (size_t i = first; i < count; i++) {
         for (int f = 0; f < IAM_FIELDS_MAX && s->fields[f] != NULL; f++) {
-            if ((s->required >> f & 1u) && page_field(page, i, f) == NULL) {
+            const char *v = page_field(page, i, f);
+            if ((s->required >> f & 1u) && (v == NULL || v[0] == '\0')) {
                 return idc_error_set(err, IDC_ERR_PARSE, "item %zu of <%s> has no <%s>",
                                      i - first + 1, s->item[0], s->fields[f]);
             }

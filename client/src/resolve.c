@@ -61,12 +61,13 @@ static idc_err choose_profile(const struct idc_resolve_input *in, struct profile
                               struct idc_error *err)
 {
     const char *name = "default";
+    const char *env_profile = env_get("AWS_PROFILE");
     *pc = (struct profile_choice){.via = ""};
     if (given(in->profile)) {
         name = in->profile;
         pc->requested = true;
-    } else if (env_get("AWS_PROFILE") != NULL) {
-        name = env_get("AWS_PROFILE");
+    } else if (env_profile != NULL) {
+        name = env_profile;
         pc->requested = true;
         pc->via = " (from AWS_PROFILE)";
     }

@@ -27,9 +27,7 @@
 #endif
 
 struct curlt {
-    struct idc_transport_config cfg;
-    char ca_bundle[1024];
-    char user_agent[128];
+    struct idc_transport_base base;
     char base_url[sizeof((struct idc_url *)NULL)->host + sizeof((struct idc_url *)NULL)->port + 16];
     CURL *easy;
     struct curl_slist *headers; /* the current request's, rebuilt per exchange */
@@ -58,89 +56,7 @@ static void global_init(void)
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static void trace(struct curlt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void trace(struct curlt *t, const char *fmt, ...)
-{
-    if (t->cfg.trace == NULL) {
-        return;
-    }
-    char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    t->cfg.trace(t->cfg.trace_ud, text);
-}
-
-/*
- * The trace line of one request header, with the signature and any session token
- * redacted. Same output as the native transport: a candidate for a shared helper.
- */
-static void trace_request_header(struct curlt *t, const struct idc_sigv4_header *h)
-{
-    struct idc_str shown = h->value;
-    bool redact = false;
-    if (idc_str_eq_nocase(h->name, IDC_STR("X-Amz-Security-Token"))) {
-        shown.len = 0;
-        redact = true;
-    } else if (idc_str_eq_nocase(h->name, IDC_STR("Authorization"))) {
-        const char *sig = idc_str_find(h->value, IDC_STR("Signature="));
-        if (sig != NULL) {
-            shown.len = (size_t)(sig - h->value.p) + strlen("Signature=");
-        }
-        redact = true;
-    }
-    trace(t, "> " IDC_STR_FMT ": " IDC_STR_FMT "%s", IDC_STR_ARG(h->name), IDC_STR_ARG(shown),
-          redact ? "<redacted>" : "");
-}
-
 /* ---- response headers and body (curl callbacks) ------------------------------------- */
-
-/*
- * The response fields the layers above read, from one header. Same rules as the native
- * transport: a candidate for a shared helper, with reset_response().
- */
-static void reset_response(struct idc_http_response *resp)
-{
-    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
-}
-
-static long parse_decimal(struct idc_str v)
-{
-    if (v.len == 0 || !isdigit((unsigned char)v.p[0])) {
-        return -1;
-    }
-    long s = 0;
-    for (size_t i = 0; i < v.len && isdigit((unsigned char)v.p[i]); i++) {
-        if (s > (LONG_MAX - 9) / 10) {
-            return LONG_MAX; /* saturates, as strtol does */
-        }
-        s = s * 10 + (v.p[i] - '0');
-    }
-    return s;
-}
-
-static void copy_field(char *dst, size_t cap, struct idc_str v)
-{
-    snprintf(dst, cap, IDC_STR_FMT, (int)(v.len < cap ? v.len : cap - 1), v.p);
-}
-
-static void note_header(struct idc_http_response *r, struct idc_str name, struct idc_str v)
-{
-    if (idc_str_eq_nocase(name, IDC_STR("x-amzn-RequestId")) ||
-        idc_str_eq_nocase(name, IDC_STR("x-amz-request-id"))) {
-        copy_field(r->request_id, sizeof r->request_id, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("X-Amzn-ErrorType"))) {
-        copy_field(r->error_type, sizeof r->error_type, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Date"))) {
-        copy_field(r->date, sizeof r->date, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Content-Type"))) {
-        copy_field(r->content_type, sizeof r->content_type, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Retry-After"))) {
-        r->retry_after = parse_decimal(v);
-    }
-}
 
 /* curl passes one whole header line at a time, the status line included. */
 static size_t on_header(char *data, size_t size, size_t count, void *ud)
@@ -153,7 +69,7 @@ static size_t on_header(char *data, size_t size, size_t count, void *ud)
     }
     if (idc_str_starts_with(line, IDC_STR("HTTP/"))) {
         /* A new response (after a 1xx): the fields are the final response's only. */
-        reset_response(t->resp);
+        idc_http_response_reset(t->resp);
         t->got_status = true;
         t->announced = -1;
         return n;
@@ -162,9 +78,9 @@ static size_t on_header(char *data, size_t size, size_t count, void *ud)
     if (colon != NULL) {
         struct idc_str name = idc_str_make(line.p, (size_t)(colon - line.p));
         struct idc_str value = idc_str_trim(idc_str_make(colon + 1, line.len - name.len - 1));
-        note_header(t->resp, name, value);
+        idc_http_response_note(t->resp, name, value);
         if (idc_str_eq_nocase(name, IDC_STR("Content-Length"))) {
-            t->announced = parse_decimal(value); /* for the message when it is over the cap */
+            t->announced = idc_http_decimal(value); /* for the message when it is over the cap */
         }
     }
     return n;
@@ -175,7 +91,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *ud)
 {
     struct curlt *t = ud;
     size_t n = size * count;
-    if (n > t->cfg.max_response - t->body.len) {
+    if (n > t->base.cfg.max_response - t->body.len) {
         t->over_cap = true;
         return 0;
     }
@@ -203,7 +119,7 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t n, void *
         t->bytes_out += n;
     } else if (type == CURLINFO_TEXT &&
                idc_str_starts_with(text, IDC_STR("Connection died, retrying"))) {
-        trace(t, "* the server closed the idle connection; reconnecting");
+        idc_transport_trace(&t->base, "* the server closed the idle connection; reconnecting");
     }
     return 0;
 }
@@ -222,7 +138,8 @@ static int on_progress(void *ud, curl_off_t dl_total, curl_off_t dl_now, curl_of
     (void)ul_total;
     (void)ul_now;
     struct curlt *t = ud;
-    t->read_timed_out = t->head_out && idc_net_now_ms() - t->last_io_ms >= t->cfg.read_timeout_ms;
+    t->read_timed_out =
+        t->head_out && idc_net_now_ms() - t->last_io_ms >= t->base.cfg.read_timeout_ms;
     return t->read_timed_out; /* nonzero: CURLE_ABORTED_BY_CALLBACK */
 }
 
@@ -299,7 +216,7 @@ static idc_err fail_verify(struct curlt *t, const char *text, struct idc_error *
 {
     long result = 0;
     curl_easy_getinfo(t->easy, CURLINFO_SSL_VERIFYRESULT, &result);
-    const char *host = t->cfg.endpoint.host;
+    const char *host = t->base.cfg.endpoint.host;
     if (result <= 1) {
         return idc_error_set(err, IDC_ERR_TLS_VERIFY,
                              "curl: TLS certificate verification failed for %s: %s; connect "
@@ -310,6 +227,32 @@ static idc_err fail_verify(struct curlt *t, const char *text, struct idc_error *
                          "curl: TLS certificate verification failed for %s: %s; check "
                          "AWS_CA_BUNDLE or the ca_bundle option",
                          host, text);
+}
+
+static idc_err fail_proxy(struct curlt *t, const char *text, struct idc_error *err)
+{
+    const struct idc_url *u = &t->base.cfg.endpoint;
+    long answer = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &answer);
+    if (answer >= 300) {
+        return idc_error_set(err, IDC_ERR_PROXY,
+                             "the proxy refused the tunnel to %s:%s with HTTP %ld (curl: %s); "
+                             "check HTTPS_PROXY and NO_PROXY",
+                             u->host, u->port, answer, text);
+    }
+    return idc_error_set(err, IDC_ERR_PROXY, "curl: %s; check HTTPS_PROXY and NO_PROXY", text);
+}
+
+/* Ours (the read timeout, from on_progress) or curl's (the connect timeout). */
+static idc_err fail_timeout(struct curlt *t, const char *text, struct idc_error *err)
+{
+    const struct idc_url *u = &t->base.cfg.endpoint;
+    if (t->read_timed_out) {
+        return idc_error_set(err, IDC_ERR_TIMEOUT,
+                             "timed out after %d ms waiting for %s port %s (the read timeout)",
+                             t->base.cfg.read_timeout_ms, u->host, u->port);
+    }
+    return idc_error_set(err, IDC_ERR_TIMEOUT, "curl: %s port %s: %s", u->host, u->port, text);
 }
 
 static idc_err fail_reset(CURLcode cc, const char *text, struct idc_error *err)
@@ -329,7 +272,7 @@ static idc_err fail_reset(CURLcode cc, const char *text, struct idc_error *err)
 
 static idc_err fail_http(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
-    size_t cap = t->cfg.max_response;
+    size_t cap = t->base.cfg.max_response;
     if (cc == CURLE_FILESIZE_EXCEEDED && t->announced >= 0) {
         return idc_error_set(err, IDC_ERR_HTTP,
                              "the response of %ld bytes is over the %zu-byte cap", t->announced,
@@ -339,21 +282,19 @@ static idc_err fail_http(struct curlt *t, CURLcode cc, const char *text, struct 
         return idc_error_set(err, IDC_ERR_HTTP, "the response is over the %zu-byte cap", cap);
     }
     return idc_error_set(err, IDC_ERR_HTTP, "curl: a malformed response from %s: %s",
-                         t->cfg.endpoint.host, text);
+                         t->base.cfg.endpoint.host, text);
 }
 
 /* Our category and words for a failed transfer; the CURLcode goes in err->native. */
 static idc_err fail_transfer(struct curlt *t, CURLcode cc, struct idc_error *err)
 {
-    const struct idc_url *u = &t->cfg.endpoint;
+    const struct idc_url *u = &t->base.cfg.endpoint;
     char text[CURL_ERROR_SIZE + sizeof u->host + 64];
     /* curl's own text names the host (or the proxy); its bare code's text does not */
     snprintf(text, sizeof text, "%s", t->errbuf);
     if (text[0] == '\0') {
         snprintf(text, sizeof text, "%s (%s port %s)", curl_easy_strerror(cc), u->host, u->port);
     }
-    long tunnel = 0;
-    curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &tunnel);
     idc_err rc;
     switch (category(t, cc)) {
     case IDC_ERR_DNS:
@@ -361,23 +302,13 @@ static idc_err fail_transfer(struct curlt *t, CURLcode cc, struct idc_error *err
                            "curl: %s; check the endpoint's host name and the network", text);
         break;
     case IDC_ERR_PROXY:
-        rc = tunnel >= 300 ? idc_error_set(err, IDC_ERR_PROXY,
-                                           "the proxy refused the tunnel to %s:%s with HTTP %ld "
-                                           "(curl: %s); check HTTPS_PROXY and NO_PROXY",
-                                           u->host, u->port, tunnel, text)
-                           : idc_error_set(err, IDC_ERR_PROXY,
-                                           "curl: %s; check HTTPS_PROXY and NO_PROXY", text);
+        rc = fail_proxy(t, text, err);
         break;
     case IDC_ERR_CONNECT:
         rc = idc_error_set(err, IDC_ERR_CONNECT, "curl: %s", text);
         break;
     case IDC_ERR_TIMEOUT:
-        rc = t->read_timed_out
-                 ? idc_error_set(err, IDC_ERR_TIMEOUT,
-                                 "timed out after %d ms waiting for %s port %s (the read timeout)",
-                                 t->cfg.read_timeout_ms, u->host, u->port)
-                 : idc_error_set(err, IDC_ERR_TIMEOUT, "curl: %s port %s: %s", u->host, u->port,
-                                 text);
+        rc = fail_timeout(t, text, err);
         break;
     case IDC_ERR_TLS_VERIFY:
         rc = fail_verify(t, text, err);
@@ -444,7 +375,7 @@ static bool build_headers(struct curlt *t, const struct idc_http_request *req)
         idc_dynbuf_printf(&t->line, IDC_STR_FMT "%s" IDC_STR_FMT, IDC_STR_ARG(h->name),
                           h->value.len ? ": " : ";", IDC_STR_ARG(h->value));
         ok = append_line(t);
-        trace_request_header(t, h);
+        idc_transport_trace_header(&t->base, h);
     }
     for (size_t i = 0; ok && i < sizeof curl_defaults / sizeof curl_defaults[0]; i++) {
         if (!has_header(req, curl_defaults[i])) {
@@ -483,7 +414,8 @@ static idc_err prepare(struct curlt *t, const struct idc_http_request *req, stru
     idc_dynbuf_printf(&t->line, "%s" IDC_STR_FMT, t->base_url, IDC_STR_ARG(req->target));
     CURLcode cc =
         t->line.failed ? CURLE_OUT_OF_MEMORY : curl_easy_setopt(t->easy, CURLOPT_URL, t->line.p);
-    trace(t, "> %s " IDC_STR_FMT " HTTP/1.1", method, IDC_STR_ARG(req->target));
+    idc_transport_trace(&t->base, "> %s " IDC_STR_FMT " HTTP/1.1", method,
+                        IDC_STR_ARG(req->target));
     if (cc == CURLE_OK && !build_headers(t, req)) {
         cc = CURLE_OUT_OF_MEMORY;
     }
@@ -500,7 +432,7 @@ static idc_err prepare(struct curlt *t, const struct idc_http_request *req, stru
 
 static void trace_connected(struct curlt *t, long fresh)
 {
-    const struct idc_url *u = &t->cfg.endpoint;
+    const struct idc_url *u = &t->base.cfg.endpoint;
     curl_off_t us = 0;
     long tunnel = 0;
     curl_easy_getinfo(t->easy, u->https ? CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T,
@@ -509,9 +441,9 @@ static void trace_connected(struct curlt *t, long fresh)
     if (fresh <= 0 || us <= 0) {
         return; /* the kept-alive connection served it, or none was made */
     }
-    trace(t, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host, u->port,
-          u->https ? " with TLS" : "", tunnel ? " through the proxy" : "", (long long)(us / 1000),
-          (unsigned long long)t->connections);
+    idc_transport_trace(&t->base, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host,
+                        u->port, u->https ? " with TLS" : "", tunnel ? " through the proxy" : "",
+                        (long long)(us / 1000), (unsigned long long)t->connections);
 }
 
 static idc_err finish(struct curlt *t, CURLcode cc, struct idc_http_response *resp,
@@ -540,7 +472,8 @@ static idc_err finish(struct curlt *t, CURLcode cc, struct idc_http_response *re
     t->body.len--;
     resp->body = t->body.p;
     resp->body_len = t->body.len;
-    trace(t, "< HTTP %d, %zu bytes, %lld ms", resp->status, resp->body_len, (long long)(us / 1000));
+    idc_transport_trace(&t->base, "< HTTP %d, %zu bytes, %lld ms", resp->status, resp->body_len,
+                        (long long)(us / 1000));
     return IDC_OK;
 }
 
@@ -550,7 +483,7 @@ static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
 {
     struct curlt *t = ctx;
     *info = (struct idc_exchange_info){.connections = t->connections, .requests = t->requests};
-    reset_response(resp);
+    idc_http_response_reset(resp);
     if (t->easy == NULL) {
         return idc_error_set(err, IDC_ERR_ARG, "the curl transport is not open");
     }
@@ -574,19 +507,8 @@ static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
 /* The defaults of struct idc_transport_config; the native transport applies the same. */
 static void apply_defaults(struct curlt *t, const struct idc_transport_config *cfg)
 {
-    t->cfg = *cfg;
-    t->cfg.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
-    t->cfg.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : 60000;
-    t->cfg.max_response = cfg->max_response ? cfg->max_response : IDC_HTTP_MAX_RESPONSE;
-    snprintf(t->user_agent, sizeof t->user_agent, "%s",
-             cfg->user_agent ? cfg->user_agent : "idcctl/" IDC_LIB_VERSION);
-    t->cfg.user_agent = t->user_agent;
-    const char *ca = cfg->ca_bundle ? cfg->ca_bundle : getenv("AWS_CA_BUNDLE");
-    if (ca != NULL && *ca != '\0') {
-        snprintf(t->ca_bundle, sizeof t->ca_bundle, "%s", ca);
-    }
-    t->cfg.ca_bundle = t->ca_bundle[0] ? t->ca_bundle : NULL;
-    const struct idc_url *u = &t->cfg.endpoint;
+    idc_transport_base_init(&t->base, cfg);
+    const struct idc_url *u = &t->base.cfg.endpoint;
     bool v6 = strchr(u->host, ':') != NULL;
     snprintf(t->base_url, sizeof t->base_url, "%s://%s%s%s:%s", u->https ? "https" : "http",
              v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
@@ -601,12 +523,14 @@ static CURLcode set_fixed_options(struct curlt *t)
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_USERAGENT, t->user_agent);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->cfg.connect_timeout_ms);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_USERAGENT, t->base.user_agent);
+    cc = cc ? cc
+            : curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->base.cfg.connect_timeout_ms);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->cfg.max_response);
+    cc = cc ? cc
+            : curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->base.cfg.max_response);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
@@ -618,9 +542,9 @@ static CURLcode set_fixed_options(struct curlt *t)
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_DEBUGDATA, t);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
-    if (cc == CURLE_OK && t->cfg.ca_bundle != NULL) {
+    if (cc == CURLE_OK && t->base.cfg.ca_bundle != NULL) {
         /* The bundle replaces the system store, as in the native transport. */
-        cc = curl_easy_setopt(e, CURLOPT_CAINFO, t->cfg.ca_bundle);
+        cc = curl_easy_setopt(e, CURLOPT_CAINFO, t->base.cfg.ca_bundle);
         cc = cc ? cc : curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
     }
     return cc;
@@ -648,8 +572,8 @@ static idc_err curlt_open(void *ctx, const struct idc_transport_config *cfg, str
         return idc_error_set(err, IDC_ERR_TLS, "curl: curl_global_init failed: %s",
                              curl_easy_strerror(global_rc));
     }
-    if (t->cfg.endpoint.https && t->cfg.ca_bundle != NULL) {
-        idc_err rc = check_ca_bundle(t->cfg.ca_bundle, err);
+    if (t->base.cfg.endpoint.https && t->base.cfg.ca_bundle != NULL) {
+        idc_err rc = check_ca_bundle(t->base.cfg.ca_bundle, err);
         if (rc) {
             return rc;
         }

@@ -12,6 +12,31 @@
 extern const struct idc_transport_ops idc_transport_native;
 extern const struct idc_transport_ops idc_transport_curl; /* with IDC_WITH_CURL */
 
+/* The configuration with its defaults applied, and the strings it points to. */
+struct idc_transport_base {
+    struct idc_transport_config cfg;
+    char ca_bundle[1024];
+    char user_agent[128];
+};
+
+/* Copies `cfg` with defaults: timeouts 10 s and 60 s, the size cap, "idcctl/<version>",
+ * the CA bundle from the config or AWS_CA_BUNDLE. */
+void idc_transport_base_init(struct idc_transport_base *b, const struct idc_transport_config *cfg);
+
+/* Trace lines (nothing when no trace hook is set). */
+void idc_transport_trace(const struct idc_transport_base *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "> Name: value" with the Authorization signature and X-Amz-Security-Token redacted. */
+void idc_transport_trace_header(const struct idc_transport_base *b,
+                                const struct idc_sigv4_header *h);
+
+/* An empty response (retry_after -1, body ""). */
+void idc_http_response_reset(struct idc_http_response *resp);
+/* Fills the response fields one header carries (request id, error type, Date, ...). */
+void idc_http_response_note(struct idc_http_response *r, struct idc_str name, struct idc_str v);
+/* A decimal header value, -1 when it does not start with a digit; saturates. */
+long idc_http_decimal(struct idc_str v);
+
 struct idc_proxy {
     char host[256];
     char port[8];

@@ -22,21 +22,19 @@
 #define HEADER_MAX (64 * 1024)
 
 struct native {
-    struct idc_transport_config cfg;
-    char ca_bundle[1024];
-    char user_agent[128];
+    struct idc_transport_base base;
     struct idc_proxy proxy;
     bool use_proxy;
     int fd;
     bool connected;
-    bool reused;          /* the connection already served a request */
-    void *tls_conf;       /* idc_tls.conf_size bytes, https only */
-    void *tls_conn;       /* idc_tls.conn_size bytes */
+    bool reused;    /* the connection already served a request */
+    void *tls_conf; /* idc_tls.conf_size bytes, https only */
+    void *tls_conn; /* idc_tls.conn_size bytes */
     bool tls_active;
-    struct idc_dynbuf out;   /* the request being sent */
-    struct idc_dynbuf in;    /* bytes received, not yet consumed */
+    struct idc_dynbuf out; /* the request being sent */
+    struct idc_dynbuf in;  /* bytes received, not yet consumed */
     size_t in_pos;
-    struct idc_dynbuf body;  /* the response body */
+    struct idc_dynbuf body; /* the response body */
     uint64_t connections, requests;
 };
 
@@ -60,15 +58,15 @@ static void disconnect(struct native *n)
 
 static idc_err send_raw(struct native *n, const void *buf, size_t len, struct idc_error *err)
 {
-    return n->tls_active ? idc_tls.write(n->tls_conn, buf, len, n->cfg.read_timeout_ms, err)
-                         : idc_net_send(n->fd, buf, len, n->cfg.read_timeout_ms, err);
+    return n->tls_active ? idc_tls.write(n->tls_conn, buf, len, n->base.cfg.read_timeout_ms, err)
+                         : idc_net_send(n->fd, buf, len, n->base.cfg.read_timeout_ms, err);
 }
 
-static idc_err recv_raw(struct native *n, void *buf, size_t cap, size_t *got,
-                        struct idc_error *err)
+static idc_err recv_raw(struct native *n, void *buf, size_t cap, size_t *got, struct idc_error *err)
 {
-    return n->tls_active ? idc_tls.read(n->tls_conn, buf, cap, got, n->cfg.read_timeout_ms, err)
-                         : idc_net_recv(n->fd, buf, cap, got, n->cfg.read_timeout_ms, err);
+    return n->tls_active
+               ? idc_tls.read(n->tls_conn, buf, cap, got, n->base.cfg.read_timeout_ms, err)
+               : idc_net_recv(n->fd, buf, cap, got, n->base.cfg.read_timeout_ms, err);
 }
 
 /* Reads more bytes into `in`; *got = 0 at EOF. */
@@ -85,66 +83,38 @@ static idc_err fill(struct native *n, size_t *got, struct idc_error *err)
     return rc;
 }
 
-static void trace(struct native *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void trace(struct native *n, const char *fmt, ...)
-{
-    if (n->cfg.trace == NULL) {
-        return;
-    }
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    n->cfg.trace(n->cfg.trace_ud, line);
-}
-
 static idc_err connect_endpoint(struct native *n, struct idc_error *err)
 {
-    const struct idc_url *u = &n->cfg.endpoint;
+    const struct idc_url *u = &n->base.cfg.endpoint;
     const char *host = n->use_proxy ? n->proxy.host : u->host;
     const char *port = n->use_proxy ? n->proxy.port : u->port;
     int64_t start = idc_net_now_ms();
-    idc_err rc = idc_net_connect(host, port, n->cfg.connect_timeout_ms, &n->fd, err);
+    idc_err rc = idc_net_connect(host, port, n->base.cfg.connect_timeout_ms, &n->fd, err);
     if (rc) {
         return n->use_proxy ? idc_error_prefix(err, "proxy %s:%s", host, port) : rc;
     }
     n->connected = true;
     n->connections++;
     if (n->use_proxy) {
-        rc = idc_proxy_connect(n->fd, &n->proxy, u, n->cfg.read_timeout_ms, err);
+        rc = idc_proxy_connect(n->fd, &n->proxy, u, n->base.cfg.read_timeout_ms, err);
     }
     if (rc == IDC_OK && u->https) {
-        rc = idc_tls.handshake(n->tls_conn, n->tls_conf, n->fd, u->host, n->cfg.read_timeout_ms,
-                               err);
+        rc = idc_tls.handshake(n->tls_conn, n->tls_conf, n->fd, u->host,
+                               n->base.cfg.read_timeout_ms, err);
         n->tls_active = rc == IDC_OK;
     }
     if (rc) {
         disconnect(n);
         return rc;
     }
-    trace(n, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host, u->port,
-          u->https ? " with TLS" : "", n->use_proxy ? " through the proxy" : "",
-          (long long)(idc_net_now_ms() - start), (unsigned long long)n->connections);
+    idc_transport_trace(&n->base, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host,
+                        u->port, u->https ? " with TLS" : "",
+                        n->use_proxy ? " through the proxy" : "",
+                        (long long)(idc_net_now_ms() - start), (unsigned long long)n->connections);
     return IDC_OK;
 }
 
 /* ---- the request -------------------------------------------------------------------- */
-
-/* Redacts what must never be shown: the signature and any token. */
-static void trace_header(struct native *n, const struct idc_sigv4_header *h)
-{
-    if (idc_str_eq_nocase(h->name, IDC_STR("Authorization"))) {
-        const char *sig = idc_str_find(h->value, IDC_STR("Signature="));
-        int keep = sig ? (int)(sig - h->value.p) + 10 : (int)h->value.len;
-        trace(n, "> " IDC_STR_FMT ": %.*s<redacted>", IDC_STR_ARG(h->name), keep, h->value.p);
-    } else if (idc_str_eq_nocase(h->name, IDC_STR("X-Amz-Security-Token"))) {
-        trace(n, "> " IDC_STR_FMT ": <redacted>", IDC_STR_ARG(h->name));
-    } else {
-        trace(n, "> " IDC_STR_FMT ": " IDC_STR_FMT, IDC_STR_ARG(h->name), IDC_STR_ARG(h->value));
-    }
-}
 
 /* Request line, headers and body in one buffer: one write, no Nagle stall. */
 static bool build_request(struct native *n, const struct idc_http_request *req)
@@ -152,17 +122,17 @@ static bool build_request(struct native *n, const struct idc_http_request *req)
     struct idc_dynbuf *o = &n->out;
     o->len = 0;
     idc_dynbuf_printf(o, IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1\r\n", IDC_STR_ARG(req->method),
-                   IDC_STR_ARG(req->target));
-    trace(n, "> " IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1", IDC_STR_ARG(req->method),
-          IDC_STR_ARG(req->target));
+                      IDC_STR_ARG(req->target));
+    idc_transport_trace(&n->base, "> " IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1",
+                        IDC_STR_ARG(req->method), IDC_STR_ARG(req->target));
     for (size_t i = 0; i < req->header_count; i++) {
         const struct idc_sigv4_header *h = &req->headers[i];
         idc_dynbuf_printf(o, IDC_STR_FMT ": " IDC_STR_FMT "\r\n", IDC_STR_ARG(h->name),
-                       IDC_STR_ARG(h->value));
-        trace_header(n, h);
+                          IDC_STR_ARG(h->value));
+        idc_transport_trace_header(&n->base, h);
     }
     idc_dynbuf_printf(o, "Content-Length: %zu\r\nUser-Agent: %s\r\n\r\n", req->body_len,
-                   n->user_agent);
+                      n->base.user_agent);
     idc_dynbuf_put(o, req->body, req->body_len);
     return !o->failed;
 }
@@ -170,8 +140,7 @@ static bool build_request(struct native *n, const struct idc_http_request *req)
 /* ---- the response ------------------------------------------------------------------- */
 
 /* Reads until the blank line; returns the header block's length (terminator included). */
-static idc_err read_head(struct native *n, size_t *head_len, bool *got_any,
-                         struct idc_error *err)
+static idc_err read_head(struct native *n, size_t *head_len, bool *got_any, struct idc_error *err)
 {
     for (;;) {
         const char *start = n->in.p + n->in_pos;
@@ -206,37 +175,19 @@ struct head {
     bool close;
 };
 
-static void copy_value(char *dst, size_t cap, struct idc_str v)
-{
-    snprintf(dst, cap, IDC_STR_FMT, (int)(v.len < cap ? v.len : cap - 1), v.p);
-}
-
 static void header_field(struct head *h, struct idc_http_response *resp, struct idc_str name,
                          struct idc_str v)
 {
     if (idc_str_eq_nocase(name, IDC_STR("Content-Length"))) {
-        char num[32];
-        copy_value(num, sizeof num, v);
-        char *end;
-        long long cl = strtoll(num, &end, 10);
-        h->content_length = (*end == '\0' && v.len > 0 && cl >= 0) ? cl : -2;
+        long cl = idc_http_decimal(v);
+        bool whole = cl >= 0 && (size_t)snprintf(NULL, 0, "%ld", cl) == v.len;
+        h->content_length = whole ? cl : -2;
     } else if (idc_str_eq_nocase(name, IDC_STR("Transfer-Encoding"))) {
         h->chunked = idc_str_find(v, IDC_STR("chunked")) != NULL;
     } else if (idc_str_eq_nocase(name, IDC_STR("Connection"))) {
         h->close = idc_str_eq_nocase(v, IDC_STR("close"));
-    } else if (idc_str_eq_nocase(name, IDC_STR("x-amzn-RequestId")) ||
-               idc_str_eq_nocase(name, IDC_STR("x-amz-request-id"))) {
-        copy_value(resp->request_id, sizeof resp->request_id, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("X-Amzn-ErrorType"))) {
-        copy_value(resp->error_type, sizeof resp->error_type, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Date"))) {
-        copy_value(resp->date, sizeof resp->date, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Content-Type"))) {
-        copy_value(resp->content_type, sizeof resp->content_type, v);
-    } else if (idc_str_eq_nocase(name, IDC_STR("Retry-After"))) {
-        char num[32];
-        copy_value(num, sizeof num, v);
-        resp->retry_after = isdigit((unsigned char)num[0]) ? strtol(num, NULL, 10) : -1;
+    } else {
+        idc_http_response_note(resp, name, v);
     }
 }
 
@@ -284,8 +235,9 @@ static idc_err take_body(struct native *n, size_t want, struct idc_error *err)
                 return rc;
             }
             if (got == 0) {
-                return idc_error_set(err, IDC_ERR_RESET, "the connection closed mid-response "
-                                                         "(the body is truncated)");
+                return idc_error_set(err, IDC_ERR_RESET,
+                                     "the connection closed mid-response "
+                                     "(the body is truncated)");
             }
             continue;
         }
@@ -316,8 +268,9 @@ static idc_err read_line(struct native *n, char *out, size_t cap, struct idc_err
         size_t got;
         idc_err rc = fill(n, &got, err);
         if (rc == IDC_OK && got == 0) {
-            rc = idc_error_set(err, IDC_ERR_RESET, "the connection closed mid-response (a "
-                                                   "chunked body cut short)");
+            rc = idc_error_set(err, IDC_ERR_RESET,
+                               "the connection closed mid-response (a "
+                               "chunked body cut short)");
         }
         if (rc) {
             return rc;
@@ -379,9 +332,10 @@ static idc_err read_until_close(struct native *n, size_t cap, struct idc_error *
 static idc_err read_body(struct native *n, const struct head *h, bool head_only,
                          struct idc_error *err)
 {
-    size_t cap = n->cfg.max_response;
+    size_t cap = n->base.cfg.max_response;
     n->body.len = 0;
-    if (head_only || h->status == 204 || h->status == 304 || (h->status >= 100 && h->status < 200)) {
+    if (head_only || h->status == 204 || h->status == 304 ||
+        (h->status >= 100 && h->status < 200)) {
         return IDC_OK;
     }
     if (h->chunked) {
@@ -389,8 +343,9 @@ static idc_err read_body(struct native *n, const struct head *h, bool head_only,
     }
     if (h->content_length >= 0) {
         if ((unsigned long long)h->content_length > cap) {
-            return idc_error_set(err, IDC_ERR_HTTP, "the response of %lld bytes is over the "
-                                                    "%zu-byte cap",
+            return idc_error_set(err, IDC_ERR_HTTP,
+                                 "the response of %lld bytes is over the "
+                                 "%zu-byte cap",
                                  h->content_length, cap);
         }
         return take_body(n, (size_t)h->content_length, err);
@@ -399,11 +354,6 @@ static idc_err read_body(struct native *n, const struct head *h, bool head_only,
 }
 
 /* ---- the exchange ------------------------------------------------------------------- */
-
-static void reset_response(struct idc_http_response *resp)
-{
-    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
-}
 
 /* Reads one response after the request went out. */
 static idc_err receive(struct native *n, const struct idc_http_request *req,
@@ -442,7 +392,7 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
 {
     struct native *n = ctx;
     *info = (struct idc_exchange_info){0};
-    reset_response(resp);
+    idc_http_response_reset(resp);
     if (!build_request(n, req)) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory building the request");
     }
@@ -459,8 +409,8 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
             rc = receive(n, req, resp, info, &got_any, err);
         }
         if (rc == IDC_OK) {
-            trace(n, "< HTTP %d, %zu bytes, %lld ms", resp->status, resp->body_len,
-                  (long long)(idc_net_now_ms() - start));
+            idc_transport_trace(&n->base, "< HTTP %d, %zu bytes, %lld ms", resp->status,
+                                resp->body_len, (long long)(idc_net_now_ms() - start));
             break;
         }
         disconnect(n);
@@ -468,7 +418,7 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
         if (!(reused && !got_any && (rc == IDC_ERR_RESET || !info->sent))) {
             break;
         }
-        trace(n, "* the server closed the idle connection; reconnecting");
+        idc_transport_trace(&n->base, "* the server closed the idle connection; reconnecting");
         info->sent = false;
     }
     info->connections = n->connections;
@@ -476,22 +426,11 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
     return rc;
 }
 
-static idc_err native_open(void *ctx, const struct idc_transport_config *cfg,
-                           struct idc_error *err)
+static idc_err native_open(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err)
 {
     struct native *n = ctx;
     memset(n, 0, sizeof *n);
-    n->cfg = *cfg;
-    n->cfg.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
-    n->cfg.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : 60000;
-    n->cfg.max_response = cfg->max_response ? cfg->max_response : IDC_HTTP_MAX_RESPONSE;
-    snprintf(n->user_agent, sizeof n->user_agent, "%s",
-             cfg->user_agent ? cfg->user_agent : "idcctl/" IDC_LIB_VERSION);
-    const char *ca = cfg->ca_bundle ? cfg->ca_bundle : getenv("AWS_CA_BUNDLE");
-    if (ca != NULL && *ca != '\0') {
-        snprintf(n->ca_bundle, sizeof n->ca_bundle, "%s", ca);
-    }
-    n->cfg.ca_bundle = n->ca_bundle[0] ? n->ca_bundle : NULL;
+    idc_transport_base_init(&n->base, cfg);
     n->use_proxy = cfg->endpoint.https && idc_proxy_from_env(&cfg->endpoint, &n->proxy);
     if (!cfg->endpoint.https) {
         return IDC_OK;
@@ -501,7 +440,7 @@ static idc_err native_open(void *ctx, const struct idc_transport_config *cfg,
     if (n->tls_conf == NULL || n->tls_conn == NULL) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
     }
-    return idc_tls.conf_init(n->tls_conf, n->cfg.ca_bundle, err);
+    return idc_tls.conf_init(n->tls_conf, n->base.cfg.ca_bundle, err);
 }
 
 static void native_close(void *ctx)

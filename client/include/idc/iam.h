@@ -107,7 +107,7 @@ idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name
 enum idc_iam_outcome {
     IDC_IAM_DONE,         /* the call succeeded */
     IDC_IAM_NOTHING,      /* nothing to do (the user has no login profile) */
-    IDC_IAM_ALREADY_DONE, /* NoSuchEntity after a retry: the first attempt did it */
+    IDC_IAM_ALREADY_DONE, /* NoSuchEntity after a retry: an earlier attempt may have done it */
     IDC_IAM_FAILED,       /* the cascade stops; `err` says why */
 };
 
