@@ -165,6 +165,7 @@ struct mock_server {
     FILE *log;
     pthread_mutex_t log_lock;
     struct mock_faults *faults;
+    int bound_port;   /* the port actually listened on */
     uint64_t id_base; /* request ids: a random base plus a counter */
     uint64_t id_counter;
 };

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -129,10 +130,10 @@ static int send_response(struct mock_request *req, int status, const char *conte
     idc_time_format_http(mock_now(s), date);
     struct idc_dynbuf out = {0};
     idc_dynbuf_printf(&out,
-                    "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                    "x-amzn-RequestId: %s\r\n%s\r\n",
-                    status, status_text(status), date, content_type, len, req->request_id,
-                    extra_headers ? extra_headers : "");
+                      "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                      "x-amzn-RequestId: %s\r\n%s\r\n",
+                      status, status_text(status), date, content_type, len, req->request_id,
+                      extra_headers ? extra_headers : "");
     size_t head = out.len;
     idc_dynbuf_put(&out, body, len);
     req->status = status;
@@ -181,15 +182,15 @@ static int send_error(struct mock_request *req, int status, const char *code, co
         }
         idc_dynbuf_str(&body, "}");
         idc_dynbuf_printf(&headers, "X-Amzn-ErrorType: %s\r\n%s", code,
-                        extra_headers ? extra_headers : "");
+                          extra_headers ? extra_headers : "");
     } else {
         idc_dynbuf_printf(&body,
-                        "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
-                        "<Message>",
-                        MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
+                          "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
+                          "<Message>",
+                          MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
         idc_xml_escape(&body, message, strlen(message));
         idc_dynbuf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
-                        req->request_id);
+                          req->request_id);
         idc_dynbuf_str(&headers, extra_headers ? extra_headers : "");
     }
     const char *type = req->service == MOCK_IDENTITYSTORE ? MOCK_JSON_TYPE : "text/xml";
@@ -240,8 +241,8 @@ static void log_request(struct mock_request *req)
     } else {
         idc_dynbuf_str(&line, "null");
     }
-    idc_dynbuf_printf(&line, ",\"fault\":\"%s\",\"latency_ms\":%.3f}\n", mock_fault_name(req->fault),
-                    ms);
+    idc_dynbuf_printf(&line, ",\"fault\":\"%s\",\"latency_ms\":%.3f}\n",
+                      mock_fault_name(req->fault), ms);
     pthread_mutex_lock(&s->log_lock);
     fwrite(line.p, 1, line.len, s->log);
     fflush(s->log);
@@ -483,16 +484,58 @@ idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *er
     struct mg_server_port ports[4];
     int n = mg_get_server_ports(s->ctx, 4, ports);
     *port = n > 0 ? ports[0].port : s->opt.port;
+    s->bound_port = *port;
     if (s->opt.ready_file != NULL) {
         return write_ready_file(s->opt.ready_file, *port, err);
     }
     return IDC_OK;
 }
 
+/* Knocks on the listening port until mg_stop returns (see mock_server_stop). */
+struct knocker {
+    struct mock_server *server;
+    int done; /* read and written atomically */
+};
+
+static void *knock(void *arg)
+{
+    struct knocker *k = arg;
+    char port[8];
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+    snprintf(port, sizeof port, "%d", k->server->bound_port);
+    if (getaddrinfo(k->server->opt.bind, port, &hints, &ai) != 0) {
+        return NULL;
+    }
+    while (!__atomic_load_n(&k->done, __ATOMIC_RELAXED)) {
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd >= 0) {
+            (void)connect(fd, ai->ai_addr, ai->ai_addrlen);
+            close(fd);
+        }
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    freeaddrinfo(ai);
+    return NULL;
+}
+
+/*
+ * Debian's CivetWeb 1.15 master thread notices the stop flag only when its poll() on the
+ * listening socket returns, which takes up to 2 s when idle (fixed upstream in 1.16 with a
+ * wake-up socket pair). A connection to our own port wakes it at once.
+ */
 void mock_server_stop(struct mock_server *s)
 {
-    if (s->ctx != NULL) {
-        mg_stop(s->ctx);
-        s->ctx = NULL;
+    if (s->ctx == NULL) {
+        return;
+    }
+    struct knocker k = {s, 0};
+    pthread_t t;
+    bool knocking = pthread_create(&t, NULL, knock, &k) == 0;
+    mg_stop(s->ctx);
+    s->ctx = NULL;
+    if (knocking) {
+        __atomic_store_n(&k.done, 1, __ATOMIC_RELAXED);
+        pthread_join(t, NULL);
     }
 }
