@@ -104,13 +104,12 @@ static idc_err next_token(struct idc_str page, struct idc_dynbuf *token, struct 
         return rc;
     }
     cJSON *s = cJSON_ParseWithLength(raw.p, raw.len);
-    if (cJSON_IsString(s)) {
+    bool is_string = cJSON_IsString(s);
+    if (is_string) {
         idc_dynbuf_str(token, s->valuestring);
     }
     cJSON_Delete(s);
-    return cJSON_IsString(s) || raw.len == 0 ? IDC_OK
-                                             : idc_error_set(err, IDC_ERR_PARSE,
-                                                             "NextToken is not a string");
+    return is_string ? IDC_OK : idc_error_set(err, IDC_ERR_PARSE, "NextToken is not a string");
 }
 
 /* Hands on every element of `member` ("Users") of a page; counts them. */
@@ -125,7 +124,7 @@ static idc_err page_users(struct idc_str page, idc_ids_user_fn *fn, void *ud, si
     }
     struct idc_json_iter it;
     struct idc_str el;
-    idc_json_iter_init(&it, users);
+    idc_json_iter_init(&it, users, page.p);
     *count = 0;
     while (rc == IDC_OK && !*stop && idc_json_iter_next(&it, &el, &rc, err)) {
         rc = deliver_user(el, fn, ud, stop, err);

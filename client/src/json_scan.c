@@ -102,9 +102,10 @@ idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *ou
     return i < text.len ? IDC_OK : malformed(err, i);
 }
 
-void idc_json_iter_init(struct idc_json_iter *it, struct idc_str array)
+void idc_json_iter_init(struct idc_json_iter *it, struct idc_str array, const char *origin)
 {
     it->array = array;
+    it->origin = origin ? origin : array.p;
     it->pos = 0;
 }
 
@@ -113,10 +114,11 @@ bool idc_json_iter_next(struct idc_json_iter *it, struct idc_str *element, idc_e
 {
     struct idc_str a = it->array;
     size_t i = skip_ws(a, it->pos);
+    size_t base = (size_t)(a.p - it->origin);
     *rc = IDC_OK;
     if (it->pos == 0) {
         if (i >= a.len || a.p[i] != '[') {
-            *rc = malformed(err, i);
+            *rc = malformed(err, base + i);
             return false;
         }
         i = skip_ws(a, i + 1);
@@ -124,7 +126,7 @@ bool idc_json_iter_next(struct idc_json_iter *it, struct idc_str *element, idc_e
         i = skip_ws(a, i + 1);
     } else {
         if (i >= a.len || a.p[i] != ']') {
-            *rc = malformed(err, i);
+            *rc = malformed(err, base + i);
         }
         return false;
     }
@@ -134,7 +136,7 @@ bool idc_json_iter_next(struct idc_json_iter *it, struct idc_str *element, idc_e
     }
     size_t end = skip_value(a, i);
     if (end == 0) {
-        *rc = malformed(err, i);
+        *rc = malformed(err, base + i);
         return false;
     }
     *element = idc_str_make(a.p + i, end - i);

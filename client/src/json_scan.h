@@ -24,10 +24,12 @@ idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *ou
 /* Walks the elements of the array `array` (its bytes, brackets included). */
 struct idc_json_iter {
     struct idc_str array;
+    const char *origin; /* the start of the whole text, for offsets in messages */
     size_t pos;
 };
 
-void idc_json_iter_init(struct idc_json_iter *it, struct idc_str array);
+/* `origin`: where the whole response starts (error offsets count from it). */
+void idc_json_iter_init(struct idc_json_iter *it, struct idc_str array, const char *origin);
 /* The next element's bytes; false at the end. IDC_ERR_PARSE in *rc when malformed. */
 bool idc_json_iter_next(struct idc_json_iter *it, struct idc_str *element, idc_err *rc,
                         struct idc_error *err);

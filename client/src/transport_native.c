@@ -148,7 +148,10 @@ static idc_err read_head(struct native *n, size_t *head_len, bool *got_any, stru
         const char *end = idc_str_find(idc_str_make(start, avail), IDC_STR("\r\n\r\n"));
         if (end != NULL) {
             *head_len = (size_t)(end - start) + 4;
-            return IDC_OK;
+            return *head_len <= HEADER_MAX
+                       ? IDC_OK
+                       : idc_error_set(err, IDC_ERR_HTTP, "response headers are over %d bytes",
+                                       HEADER_MAX);
         }
         if (avail > HEADER_MAX) {
             return idc_error_set(err, IDC_ERR_HTTP, "response headers are over %d bytes",
@@ -378,7 +381,9 @@ static idc_err receive(struct native *n, const struct idc_http_request *req,
     }
     resp->body = n->body.p ? n->body.p : "";
     resp->body_len = n->body.len;
-    if (h.close || (!h.chunked && h.content_length < 0)) {
+    bool bodyless = h.status == 204 || h.status == 304 || h.status < 200 ||
+                    idc_str_eq(req->method, IDC_STR("HEAD"));
+    if (h.close || (!bodyless && !h.chunked && h.content_length < 0)) {
         disconnect(n);
     } else {
         n->reused = true;

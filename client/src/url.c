@@ -6,6 +6,8 @@
  */
 #include "idc/transport.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,9 @@ idc_err idc_url_parse(const char *url, struct idc_url *out, struct idc_error *er
         host = p + 1;
         host_len = (size_t)(close - host);
         colon = close[1] == ':' ? close + 1 : NULL;
+        if (colon == NULL && close + 1 != p + auth_len) {
+            return bad(err, url, "only ':' and a port may follow an IPv6 address");
+        }
     } else {
         colon = memchr(p, ':', auth_len);
         host_len = colon ? (size_t)(colon - p) : auth_len;
@@ -94,6 +99,13 @@ idc_err idc_url_parse(const char *url, struct idc_url *out, struct idc_error *er
 
 bool idc_url_is_loopback(const struct idc_url *u)
 {
-    return strcasecmp(u->host, "localhost") == 0 || strncmp(u->host, "127.", 4) == 0 ||
-           strcmp(u->host, "::1") == 0;
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, u->host, &v4) == 1) {
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    }
+    if (inet_pton(AF_INET6, u->host, &v6) == 1) {
+        return IN6_IS_ADDR_LOOPBACK(&v6);
+    }
+    return strcasecmp(u->host, "localhost") == 0;
 }

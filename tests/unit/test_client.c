@@ -1,0 +1,929 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_client.c - idc_client_call's retry rules and error answers, and idc_ids_list_users'
+ * paging, over a scripted in-memory transport (cfg.transport_ops) that answers each request
+ * with the next scripted response or failure and records what it was sent. Every case ends
+ * by checking that neither the secret nor the session token reached a message or a trace.
+ */
+#include "unit.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "idc/client.h"
+#include "idc/identitystore.h"
+#include "idc/timefmt.h"
+
+/* The AWS documentation's example credentials. */
+#define TEST_KEY_ID "AKIAIOSFODNN7EXAMPLE"
+#define TEST_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#define TEST_TOKEN                                                                                 \
+    "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfp"   \
+    "SPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQ"   \
+    "DYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+s"   \
+    "cqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
+#define TEST_ENDPOINT "https://identitystore.us-east-1.amazonaws.com"
+#define TEST_STORE    "d-1234567890"
+#define TEST_BODY     "{\"IdentityStoreId\":\"d-1234567890\"}"
+
+#define THROTTLE_BODY "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"
+#define INTERNAL_BODY                                                                              \
+    "{\"__type\":\"com.amazonaws.identitystore#InternalServerException\",\"message\":\"boom\"}"
+
+/* ---- the scripted transport ------------------------------------------------------------ */
+
+/* One answer: a transport failure (rc) or an HTTP response. */
+struct step {
+    idc_err rc;
+    bool sent; /* with rc: whether the request had left */
+    int status;
+    const char *body;
+    size_t body_len; /* 0: strlen(body) */
+    const char *request_id;
+    const char *error_type;
+    const char *date;
+    const char *content_type;
+    long retry_after; /* 0: no Retry-After header */
+};
+
+#define MAX_SEEN    16
+#define MAX_HEADERS 8
+
+/* A request as the transport received it (copied: the client's views do not outlive it). */
+struct seen_request {
+    size_t header_count;
+    char names[MAX_HEADERS][32];
+    char values[MAX_HEADERS][4200];
+    char *body;
+    size_t body_len;
+};
+
+struct fake {
+    const struct step *steps;
+    size_t count;
+    size_t next;
+    size_t requests;
+    struct seen_request seen[MAX_SEEN];
+    char trace[64][512];
+    size_t trace_count;
+    bool no_token;
+    struct idc_client *client;
+    struct idc_http_response resp;
+    struct idc_error err;
+};
+
+/* The transport's open() has no user pointer of its own: the case's fake is set here. */
+static struct fake *g_fake;
+
+struct fake_ctx {
+    struct fake *f;
+};
+
+static idc_err fake_open(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err)
+{
+    (void)cfg;
+    (void)err;
+    ((struct fake_ctx *)ctx)->f = g_fake;
+    return IDC_OK;
+}
+
+static void record(struct fake *f, const struct idc_http_request *req)
+{
+    if (f->requests >= MAX_SEEN) {
+        return;
+    }
+    struct seen_request *s = &f->seen[f->requests];
+    for (size_t i = 0; i < req->header_count && i < MAX_HEADERS; i++) {
+        snprintf(s->names[i], sizeof s->names[i], IDC_STR_FMT, IDC_STR_ARG(req->headers[i].name));
+        snprintf(s->values[i], sizeof s->values[i], IDC_STR_FMT,
+                 IDC_STR_ARG(req->headers[i].value));
+    }
+    s->header_count = req->header_count;
+    s->body = malloc(req->body_len + 1);
+    assert_non_null(s->body);
+    memcpy(s->body, req->body, req->body_len);
+    s->body[req->body_len] = '\0';
+    s->body_len = req->body_len;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
+                             struct idc_http_response *resp, struct idc_exchange_info *info,
+                             struct idc_error *err)
+{
+    struct fake *f = ((struct fake_ctx *)ctx)->f;
+    record(f, req);
+    f->requests++;
+    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
+    *info = (struct idc_exchange_info){.connections = 1, .requests = f->requests};
+    if (f->next >= f->count) {
+        return idc_error_set(err, IDC_ERR_CONNECT, "the script has no answer %zu", f->requests);
+    }
+    const struct step *s = &f->steps[f->next++];
+    if (s->rc != IDC_OK) {
+        info->sent = s->sent;
+        return idc_error_set(err, s->rc, "scripted %s", idc_err_name(s->rc));
+    }
+    info->sent = true;
+    info->got_headers = true;
+    resp->status = s->status;
+    copy_text(resp->request_id, sizeof resp->request_id, s->request_id);
+    copy_text(resp->error_type, sizeof resp->error_type, s->error_type);
+    copy_text(resp->date, sizeof resp->date, s->date);
+    copy_text(resp->content_type, sizeof resp->content_type,
+              s->content_type ? s->content_type : "application/x-amz-json-1.1");
+    resp->retry_after = s->retry_after ? s->retry_after : -1;
+    resp->body = s->body ? s->body : "";
+    resp->body_len = s->body_len ? s->body_len : strlen(resp->body);
+    return IDC_OK;
+}
+
+static void fake_close(void *ctx)
+{
+    (void)ctx;
+}
+
+static const struct idc_transport_ops fake_ops = {
+    .name = "scripted",
+    .ctx_size = sizeof(struct fake_ctx),
+    .open = fake_open,
+    .exchange = fake_exchange,
+    .close = fake_close,
+};
+
+static void trace_collect(void *ud, const char *line)
+{
+    struct fake *f = ud;
+    if (f->trace_count < sizeof f->trace / sizeof f->trace[0]) {
+        snprintf(f->trace[f->trace_count++], sizeof f->trace[0], "%s", line);
+    }
+}
+
+static const char *trace_find(const struct fake *f, const char *fragment)
+{
+    for (size_t i = 0; i < f->trace_count; i++) {
+        const char *p = strstr(f->trace[i], fragment);
+        if (p != NULL) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* ---- fixture ---------------------------------------------------------------------------- */
+
+static int fake_setup(void **state)
+{
+    struct fake *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        return -1;
+    }
+    g_fake = f;
+    *state = f;
+    return 0;
+}
+
+static bool holds_secret(const char *text)
+{
+    return strstr(text, TEST_SECRET) != NULL || strstr(text, "bPxRfiCYEXAMPLEKEY") != NULL ||
+           strstr(text, TEST_TOKEN) != NULL || strstr(text, "AQoDYXdzEPT") != NULL;
+}
+
+static int fake_teardown(void **state)
+{
+    struct fake *f = *state;
+    idc_client_free(f->client);
+    for (size_t i = 0; i < MAX_SEEN; i++) {
+        free(f->seen[i].body);
+    }
+    bool leaked = holds_secret(f->err.msg);
+    for (size_t i = 0; i < f->trace_count; i++) {
+        leaked = leaked || holds_secret(f->trace[i]);
+    }
+    free(f);
+    g_fake = NULL;
+    if (leaked) {
+        fail_msg("the secret or the session token reached a message or a trace line");
+    }
+    return 0;
+}
+
+static void client_start(struct fake *f, const struct step *steps, size_t count, int max_attempts)
+{
+    f->steps = steps;
+    f->count = count;
+    struct idc_client_config cfg = {
+        .service = IDC_SERVICE_IDENTITYSTORE,
+        .endpoint_url = TEST_ENDPOINT,
+        .region = "us-east-1",
+        .access_key_id = TEST_KEY_ID,
+        .secret_access_key = TEST_SECRET,
+        .session_token = f->no_token ? NULL : TEST_TOKEN,
+        .transport_ops = &fake_ops,
+        .max_attempts = max_attempts,
+        .base_delay_ms = 1,
+        .max_backoff_ms = 50,
+        .trace = trace_collect,
+        .trace_ud = f,
+    };
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_OK);
+}
+
+static idc_err call(struct fake *f, enum idc_call_kind kind)
+{
+    return idc_client_call(f->client, "ListUsers", TEST_BODY, strlen(TEST_BODY), kind, &f->resp,
+                           &f->err);
+}
+
+static struct idc_client_stats stats(const struct fake *f)
+{
+    struct idc_client_stats s;
+    idc_client_get_stats(f->client, &s);
+    return s;
+}
+
+static const char *seen_header(const struct seen_request *s, const char *name)
+{
+    for (size_t i = 0; i < s->header_count && i < MAX_HEADERS; i++) {
+        if (strcmp(s->names[i], name) == 0) {
+            return s->values[i];
+        }
+    }
+    return NULL;
+}
+
+/* The N of the trace line "retry <attempt>/<max> in N ms"; -1 when there is none. */
+static long retry_delay(const struct fake *f, const char *which)
+{
+    char key[64];
+    snprintf(key, sizeof key, "retry %s in ", which);
+    const char *p = trace_find(f, key);
+    return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* ---- retries ---------------------------------------------------------------------------- */
+
+static void test_client_200_passes(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {{.status = 200, .body = "{\"Users\":[]}", .request_id = "r1"}};
+    client_start(f, s, 1, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(f->resp.status, 200);
+    assert_int_equal(f->resp.body_len, 12);
+    assert_memory_equal(f->resp.body, "{\"Users\":[]}", 12);
+    assert_string_equal(f->resp.request_id, "r1");
+    struct idc_client_stats st = stats(f);
+    assert_int_equal(st.calls, 1);
+    assert_int_equal(st.requests, 1);
+    assert_int_equal(st.retries, 0);
+    assert_int_equal(f->requests, 1);
+    assert_string_equal(f->seen[0].body, TEST_BODY);
+}
+
+static void test_client_throttle_then_ok(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
+        {.status = 200, .body = "{}", .request_id = "r2"},
+    };
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(f->resp.status, 200);
+    assert_int_equal(stats(f).retries, 1);
+    assert_int_equal(stats(f).requests, 2);
+    assert_int_equal(f->requests, 2);
+    assert_non_null(trace_find(f, "retry 2/3 in "));
+    assert_non_null(trace_find(f, "ThrottlingException"));
+}
+
+static void test_client_internal_error_twice_then_ok(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 500, .body = INTERNAL_BODY},
+        {.status = 500, .body = INTERNAL_BODY},
+        {.status = 200, .body = "{}"},
+    };
+    client_start(f, s, 3, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(f->requests, 3);
+    assert_int_equal(stats(f).retries, 2);
+    assert_non_null(trace_find(f, "retry 3/3 in "));
+}
+
+static void test_client_gives_up_after_max_attempts(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r2"},
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r3"},
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r4"},
+    };
+    client_start(f, s, 4, 3);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_int_equal(f->err.code, IDC_ERR_AWS);
+    assert_string_equal(f->err.aws_code, "ThrottlingException");
+    assert_true(f->err.retryable);
+    assert_non_null(strstr(f->err.msg, "gave up after 3 attempts"));
+    assert_non_null(strstr(f->err.msg, "Rate exceeded"));
+    assert_int_equal(f->err.http_status, 400);
+    assert_string_equal(f->err.request_id, "r3");
+    assert_int_equal(f->requests, 3);
+    assert_int_equal(stats(f).retries, 2);
+}
+
+static void test_client_access_denied_not_retried(void **state)
+{
+    struct fake *f = *state;
+    static const char message[] =
+        "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: "
+        "identitystore:ListUsers on resource: arn:aws:identitystore::123456789012:"
+        "identitystore/d-1234567890 because no identity-based policy allows the "
+        "identitystore:ListUsers action";
+    static const struct step s[] = {
+        {.status = 400,
+         .body = "{\"__type\":\"AccessDeniedException\",\"Message\":\"User: arn:aws:iam::"
+                 "123456789012:user/auditor is not authorized to perform: identitystore:"
+                 "ListUsers on resource: arn:aws:identitystore::123456789012:identitystore/"
+                 "d-1234567890 because no identity-based policy allows the identitystore:"
+                 "ListUsers action\"}",
+         .request_id = "req-denied"},
+        {.status = 200, .body = "{}"},
+    };
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_string_equal(f->err.aws_code, "AccessDeniedException");
+    assert_false(f->err.retryable);
+    assert_non_null(strstr(f->err.msg, message));
+    assert_null(strstr(f->err.msg, "gave up"));
+    assert_int_equal(f->err.http_status, 400);
+    assert_string_equal(f->err.request_id, "req-denied");
+    assert_int_equal(f->requests, 1);
+    assert_int_equal(stats(f).retries, 0);
+}
+
+static void test_client_retry_after_seconds_in_body(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 400,
+         .body = "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\","
+                 "\"RetryAfterSeconds\":2}"},
+        {.status = 200, .body = "{}"},
+    };
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    long ms = retry_delay(f, "2/3");
+    assert_true(ms >= 2000); /* max_backoff_ms is 50: only RetryAfterSeconds explains this */
+    assert_true(ms <= 2100);
+}
+
+static void test_client_retry_after_header(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 503,
+         .body = "{\"__type\":\"ServiceUnavailable\",\"message\":\"later\"}",
+         .retry_after = 2},
+        {.status = 200, .body = "{}"},
+    };
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    long ms = retry_delay(f, "2/3");
+    assert_true(ms >= 2000);
+    assert_true(ms <= 2100);
+}
+
+/* ---- transport failures ------------------------------------------------------------------- */
+
+struct transport_case {
+    idc_err rc;
+    bool sent;
+    enum idc_call_kind kind;
+    bool retried;
+};
+
+static void run_transport_case(struct fake *f, const struct transport_case *tc)
+{
+    const struct step s[] = {{.rc = tc->rc, .sent = tc->sent}, {.status = 200, .body = "{}"}};
+    client_start(f, s, 2, 0);
+    idc_err rc = call(f, tc->kind);
+    if (tc->retried) {
+        assert_int_equal(rc, IDC_OK);
+        assert_int_equal(f->requests, 2);
+        assert_int_equal(stats(f).retries, 1);
+    } else {
+        assert_int_equal(rc, tc->rc);
+        assert_int_equal(f->err.code, tc->rc);
+        assert_false(f->err.retryable);
+        assert_non_null(strstr(f->err.msg, idc_err_name(tc->rc)));
+        assert_int_equal(f->requests, 1);
+        assert_int_equal(stats(f).retries, 0);
+    }
+}
+
+static void test_client_reset_after_send_read_retried(void **state)
+{
+    run_transport_case(*state, &(struct transport_case){IDC_ERR_RESET, true, IDC_CALL_READ, true});
+}
+
+static void test_client_reset_after_send_idempotent_retried(void **state)
+{
+    run_transport_case(*state,
+                       &(struct transport_case){IDC_ERR_RESET, true, IDC_CALL_IDEMPOTENT, true});
+}
+
+static void test_client_reset_after_send_write_not_retried(void **state)
+{
+    run_transport_case(*state,
+                       &(struct transport_case){IDC_ERR_RESET, true, IDC_CALL_WRITE, false});
+}
+
+static void test_client_reset_before_send_write_retried(void **state)
+{
+    run_transport_case(*state,
+                       &(struct transport_case){IDC_ERR_RESET, false, IDC_CALL_WRITE, true});
+}
+
+static void test_client_tls_verify_never_retried(void **state)
+{
+    struct fake *f = *state;
+    run_transport_case(f,
+                       &(struct transport_case){IDC_ERR_TLS_VERIFY, false, IDC_CALL_READ, false});
+    assert_null(trace_find(f, "retry"));
+}
+
+/* ---- the clock ---------------------------------------------------------------------------- */
+
+static void expired_step(struct step *s, char *date)
+{
+    idc_time_format_http((int64_t)time(NULL) + 3600, date);
+    *s = (struct step){
+        .status = 400,
+        .body = "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired: "
+                "20150830T123600Z is now earlier than 20150830T132100Z (20150830T133600Z - "
+                "15 min.)\"}",
+        .date = date,
+    };
+}
+
+static int64_t seen_amz_date(const struct fake *f, size_t i)
+{
+    const char *v = seen_header(&f->seen[i], "X-Amz-Date");
+    assert_non_null(v);
+    int64_t t = 0;
+    assert_int_equal(idc_time_parse_amz(idc_str_c(v), &t, NULL), IDC_OK);
+    return t;
+}
+
+static void test_client_signature_expired_corrects_clock(void **state)
+{
+    struct fake *f = *state;
+    char date[IDC_TIME_HTTP_LEN + 1];
+    struct step s[2];
+    expired_step(&s[0], date);
+    s[1] = (struct step){.status = 200, .body = "{}"};
+    int64_t server = (int64_t)time(NULL) + 3600;
+    client_start(f, s, 2, 1); /* one attempt: the clock retry must not use it up */
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(f->requests, 2);
+    int64_t first = seen_amz_date(f, 0), second = seen_amz_date(f, 1);
+    assert_true(first <= server - 3590 && first >= server - 3610);
+    assert_true(second >= server - 5 && second <= server + 5);
+    struct idc_client_stats st = stats(f);
+    assert_true(st.clock_offset >= 3595 && st.clock_offset <= 3605);
+    assert_int_equal(st.retries, 0);
+    assert_non_null(trace_find(f, "signature expired"));
+}
+
+static void test_client_signature_expired_retried_once(void **state)
+{
+    struct fake *f = *state;
+    char date1[IDC_TIME_HTTP_LEN + 1], date2[IDC_TIME_HTTP_LEN + 1];
+    struct step s[3];
+    expired_step(&s[0], date1);
+    expired_step(&s[1], date2);
+    s[2] = (struct step){.status = 200, .body = "{}"};
+    client_start(f, s, 3, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_string_equal(f->err.aws_code, "InvalidSignatureException");
+    assert_non_null(strstr(f->err.msg, "Signature expired"));
+    assert_false(f->err.retryable);
+    assert_int_equal(f->requests, 2);
+}
+
+/* ---- error answers ------------------------------------------------------------------------ */
+
+static void test_client_error_type_forms(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 400, .body = "{\"__type\":\"ResourceNotFoundException\",\"message\":\"a\"}"},
+        {.status = 400,
+         .body = "{\"__type\":\"com.amazonaws.identitystore#ResourceNotFoundException\","
+                 "\"message\":\"b\"}"},
+        {.status = 400,
+         .body = "{\"__type\":\"aws.x#FooError:http://internal\",\"Message\":\"c\"}"},
+        {.status = 400,
+         .body = "{\"message\":\"d\"}",
+         .error_type = "ValidationException:http://internal.amazon.com/coral/"},
+    };
+    static const char *const want[][2] = {
+        {"ResourceNotFoundException", ": a (HTTP 400)"},
+        {"ResourceNotFoundException", ": b (HTTP 400)"},
+        {"FooError", ": c (HTTP 400)"},
+        {"ValidationException", ": d (HTTP 400)"},
+    };
+    client_start(f, s, 4, 0);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+        assert_string_equal(f->err.aws_code, want[i][0]);
+        assert_non_null(strstr(f->err.msg, want[i][0]));
+        assert_non_null(strstr(f->err.msg, want[i][1]));
+        assert_null(strstr(f->err.msg, "amazonaws"));
+        assert_null(strstr(f->err.msg, "http://"));
+        assert_false(f->err.retryable);
+    }
+    assert_int_equal(f->requests, 4);
+}
+
+static void test_client_error_message_keys(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 400, .body = "{\"__type\":\"ConflictException\",\"message\":\"lower case\"}"},
+        {.status = 400, .body = "{\"__type\":\"ConflictException\",\"Message\":\"upper case\"}"},
+    };
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_non_null(strstr(f->err.msg, "ConflictException: lower case"));
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_non_null(strstr(f->err.msg, "ConflictException: upper case"));
+}
+
+static void test_client_proxy_html_page(void **state)
+{
+    struct fake *f = *state;
+    /* A throttle first: nothing of its code may stay behind in the final error. */
+    static const struct step s[] = {
+        {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
+        {.status = 502,
+         .body = "<html><head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body>"
+                 "</html>",
+         .content_type = "text/html"},
+    };
+    client_start(f, s, 2, 2);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_int_equal(f->err.http_status, 502);
+    assert_string_equal(f->err.aws_code, "");
+    assert_string_equal(f->err.request_id, "");
+    assert_non_null(strstr(f->err.msg, "HTTP 502"));
+    assert_non_null(strstr(f->err.msg, "text/html"));
+    assert_non_null(strstr(f->err.msg, "<html><head><title>502 Bad Gateway</title></head>"));
+    assert_int_equal(f->requests, 2);
+}
+
+static void test_client_200_with_error_body(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 200, .body = "{\"__type\":\"ThrottlingException\",\"message\":\"x\"}"},
+    };
+    client_start(f, s, 1, 1);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_string_equal(f->err.aws_code, "ThrottlingException");
+    assert_int_equal(f->err.http_status, 200);
+    assert_non_null(strstr(f->err.msg, "ThrottlingException: x"));
+}
+
+/* ---- signing ------------------------------------------------------------------------------ */
+
+static void check_signed_headers(const struct fake *f, bool token)
+{
+    static const char *const base[] = {"Host", "Content-Type", "X-Amz-Target", "X-Amz-Date",
+                                       "Authorization"};
+    const struct seen_request *r = &f->seen[0];
+    assert_int_equal(r->header_count, token ? 6 : 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_non_null(seen_header(r, base[i]));
+    }
+    assert_string_equal(seen_header(r, "Host"), "identitystore.us-east-1.amazonaws.com");
+    assert_string_equal(seen_header(r, "Content-Type"), "application/x-amz-json-1.1");
+    assert_string_equal(seen_header(r, "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    const char *auth = seen_header(r, "Authorization");
+    assert_true(strncmp(auth, "AWS4-HMAC-SHA256 Credential=" TEST_KEY_ID "/", 49) == 0);
+    assert_non_null(strstr(auth, "/us-east-1/identitystore/aws4_request, "));
+    assert_non_null(strstr(auth, token ? "SignedHeaders=content-type;host;x-amz-date;"
+                                         "x-amz-security-token;x-amz-target, Signature="
+                                       : "SignedHeaders=content-type;host;x-amz-date;"
+                                         "x-amz-target, Signature="));
+    const char *tok = seen_header(r, "X-Amz-Security-Token");
+    if (token) {
+        assert_non_null(tok);
+        assert_string_equal(tok, TEST_TOKEN);
+    } else {
+        assert_null(tok);
+    }
+}
+
+static void test_client_signed_headers(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    f->no_token = true;
+    client_start(f, s, 1, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    check_signed_headers(f, false);
+}
+
+static void test_client_signed_headers_with_token(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    client_start(f, s, 1, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    check_signed_headers(f, true);
+}
+
+/* ---- ListUsers paging ------------------------------------------------------------------- */
+
+#define USER_1                                                                                     \
+    "{\"UserId\":\"u-1\",\"UserName\":\"alice\",\"DisplayName\":\"Alice\",\"UserStatus\":"         \
+    "\"ENABLED\",\"Emails\":[{\"Value\":\"alice@old.example.com\",\"Primary\":false},{\"Value\":"  \
+    "\"alice@example.com\",\"Primary\":true}]}"
+#define USER_2                                                                                     \
+    "{\"UserId\":\"u-2\",\"UserName\":\"bob\",\"UserStatus\":\"DISABLED\",\"ExternalIds\":[{"      \
+    "\"Issuer\":\"https://scim.example.com\",\"Id\":\"ext-2\"}],\"Emails\":[{\"Value\":"           \
+    "\"bob@example.com\"}]}"
+#define USER_3 "{\"UserId\":\"u-3\",\"UserName\":\"carol \\\"]}\\\"\",\"Emails\":[]}"
+#define USER_4 "{ \"UserId\" : \"u-4\", \"Name\" : {\"GivenName\":\"D[{\"}, \"ExternalIds\" : [] }"
+#define USER_5 "{\"UserId\":\"u-5\",\"UserStatus\":\"ENABLED\",\"CreatedAt\":1700000000.5}"
+
+struct expected_user {
+    const char *json;
+    const char *id;
+    const char *status;
+    const char *email;
+    bool external;
+};
+
+static const struct expected_user expected_users[] = {
+    {USER_1, "u-1", "ENABLED", "alice@example.com", false},
+    {USER_2, "u-2", "DISABLED", "bob@example.com", true},
+    {USER_3, "u-3", NULL, NULL, false},
+    {USER_4, "u-4", NULL, NULL, false},
+    {USER_5, "u-5", "ENABLED", NULL, false},
+};
+
+#define MAX_LISTED 16
+
+/* What the callbacks saw. */
+struct listing {
+    size_t users;
+    size_t stop_at; /* nonzero: the user callback returns 1 for user number stop_at */
+    char *json[MAX_LISTED];
+    char id[MAX_LISTED][16];
+    char status[MAX_LISTED][16];
+    char email[MAX_LISTED][64];
+    bool external[MAX_LISTED];
+    unsigned pages;
+    unsigned page_no[8];
+    size_t page_users[8];
+    char last_id[16];
+};
+
+static void copy_or_empty(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "(null)");
+}
+
+static int on_user(void *ud, const struct idc_ids_user *u)
+{
+    struct listing *l = ud;
+    size_t i = l->users++;
+    snprintf(l->last_id, sizeof l->last_id, "%s", u->user_id);
+    if (i < MAX_LISTED) {
+        l->json[i] = malloc(u->json.len + 1);
+        assert_non_null(l->json[i]);
+        memcpy(l->json[i], u->json.p, u->json.len);
+        l->json[i][u->json.len] = '\0';
+        copy_or_empty(l->id[i], sizeof l->id[i], u->user_id);
+        copy_or_empty(l->status[i], sizeof l->status[i], u->status);
+        copy_or_empty(l->email[i], sizeof l->email[i], u->email);
+        l->external[i] = u->external;
+    }
+    return l->stop_at != 0 && l->users == l->stop_at;
+}
+
+static int on_page(void *ud, unsigned page, size_t users)
+{
+    struct listing *l = ud;
+    if (l->pages < 8) {
+        l->page_no[l->pages] = page;
+        l->page_users[l->pages] = users;
+    }
+    l->pages++;
+    return 0;
+}
+
+static void listing_free(struct listing *l)
+{
+    for (size_t i = 0; i < MAX_LISTED; i++) {
+        free(l->json[i]);
+    }
+}
+
+static void test_client_list_users_pages(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 200, .body = "{\"Users\":[" USER_1 "," USER_2 "],\"NextToken\":\"tok-1/+=\"}"},
+        {.status = 200,
+         .body = "{\n  \"NextToken\" : \"tok-2\\u0041\\/\",\n  \"Users\" : [ " USER_3 " ,\n "
+                 "  " USER_4 "\n  ]\n}\n"},
+        {.status = 200, .body = "{\"Users\":[" USER_5 "]}"},
+        {.status = 200, .body = "{\"Users\":[]}"},
+    };
+    client_start(f, s, 4, 0);
+    struct listing l = {0};
+    assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err),
+                     IDC_OK);
+    assert_int_equal(f->requests, 3);
+    assert_string_equal(f->seen[0].body,
+                        "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100}");
+    assert_string_equal(f->seen[1].body, "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100,"
+                                         "\"NextToken\":\"tok-1/+=\"}");
+    assert_string_equal(f->seen[2].body, "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100,"
+                                         "\"NextToken\":\"tok-2A/\"}");
+    assert_string_equal(seen_header(&f->seen[2], "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    assert_int_equal(l.users, 5);
+    for (size_t i = 0; i < 5; i++) {
+        const struct expected_user *e = &expected_users[i];
+        assert_string_equal(l.json[i], e->json);
+        assert_string_equal(l.id[i], e->id);
+        assert_string_equal(l.status[i], e->status ? e->status : "(null)");
+        assert_string_equal(l.email[i], e->email ? e->email : "(null)");
+        assert_int_equal(l.external[i], e->external);
+    }
+    assert_int_equal(l.pages, 3);
+    assert_int_equal(l.page_no[0], 1);
+    assert_int_equal(l.page_users[0], 2);
+    assert_int_equal(l.page_no[1], 2);
+    assert_int_equal(l.page_users[1], 2);
+    assert_int_equal(l.page_no[2], 3);
+    assert_int_equal(l.page_users[2], 1);
+    listing_free(&l);
+}
+
+static void test_client_list_users_callback_stops(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {
+        {.status = 200, .body = "{\"Users\":[" USER_1 "," USER_2 "],\"NextToken\":\"tok-1\"}"},
+        {.status = 200, .body = "{\"Users\":[" USER_5 "]}"},
+    };
+    for (size_t stop_at = 1; stop_at <= 2; stop_at++) {
+        /* Stopping at the page's last user must not fetch the next page either. */
+        idc_client_free(f->client);
+        memset(f->seen, 0, sizeof f->seen[0]);
+        f->requests = f->next = 0;
+        client_start(f, s, 2, 0);
+        struct listing l = {.stop_at = stop_at};
+        assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err),
+                         IDC_OK);
+        assert_int_equal(l.users, stop_at);
+        assert_string_equal(l.last_id, stop_at == 1 ? "u-1" : "u-2");
+        assert_int_equal(f->requests, 1);
+        free(f->seen[0].body);
+        f->seen[0].body = NULL;
+        listing_free(&l);
+    }
+}
+
+static void test_client_list_users_huge_page(void **state)
+{
+    struct fake *f = *state;
+    enum { USERS = 10000 };
+    size_t cap = (size_t)USERS * 128 + 64, n = 0;
+    char *body = malloc(cap);
+    assert_non_null(body);
+    n += (size_t)snprintf(body + n, cap - n, "{\"Users\":[");
+    for (int i = 0; i < USERS; i++) {
+        n += (size_t)snprintf(body + n, cap - n,
+                              "%s{\"UserId\":\"u-%05d\",\"UserName\":\"user%05d\",\"Emails\":[{"
+                              "\"Value\":\"user%05d@example.com\",\"Primary\":true}]}",
+                              i ? "," : "", i, i, i);
+    }
+    n += (size_t)snprintf(body + n, cap - n, "]}");
+    const struct step s[] = {{.status = 200, .body = body, .body_len = n}};
+    client_start(f, s, 1, 0);
+    struct listing l = {0};
+    idc_err rc = idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err);
+    free(body);
+    assert_int_equal(rc, IDC_OK);
+    assert_int_equal(l.users, USERS);
+    assert_string_equal(l.last_id, "u-09999");
+    assert_string_equal(l.email[3], "user00003@example.com");
+    assert_int_equal(l.pages, 1);
+    assert_int_equal(l.page_users[0], USERS);
+    assert_int_equal(f->requests, 1);
+    listing_free(&l);
+}
+
+static void test_client_list_users_malformed_pages(void **state)
+{
+    struct fake *f = *state;
+    static const struct {
+        const char *body;
+        const char *fragment;
+    } pages[] = {
+        {"{\"Users\":[{\"UserId\":\"u-1\"},{\"UserId\":\"u-2\"", "byte"},
+        {"{\"Users\":{\"UserId\":\"u-1\"}}", "byte"},
+        {"{\"Users\":[{\"UserName\":\"no-id\"}]}", "no UserId"},
+        {"{\"Users\":[],\"NextToken\":5}", "NextToken is not a string"},
+        {"{\"NextToken\":\"t\"}", "no Users member"},
+        {"<html>oops</html>", "byte"},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        idc_client_free(f->client);
+        f->client = NULL;
+        struct step s[] = {{.status = 200, .body = pages[i].body}};
+        f->next = 0;
+        client_start(f, s, 1, 0);
+        struct listing l = {0};
+        idc_err rc = idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err);
+        listing_free(&l);
+        if (rc != IDC_ERR_PARSE || strstr(f->err.msg, pages[i].fragment) == NULL) {
+            fail_msg("page %zu: %s: %s", i, idc_err_name(rc), f->err.msg);
+        }
+        assert_int_equal(l.pages, 0);
+    }
+}
+
+static void test_client_list_users_offset_in_page(void **state)
+{
+    struct fake *f = *state;
+    /* The second user starts at byte 27 with no comma before it: the message gives that byte. */
+    static const struct step s[] = {
+        {.status = 200, .body = "{\"Users\":[{\"UserId\":\"u-1\"} {\"UserId\":\"u-2\"}]}"},
+    };
+    client_start(f, s, 1, 0);
+    struct listing l = {0};
+    assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err),
+                     IDC_ERR_PARSE);
+    listing_free(&l);
+    assert_non_null(strstr(f->err.msg, "near byte 27"));
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_client_200_passes, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_throttle_then_ok, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_internal_error_twice_then_ok, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_gives_up_after_max_attempts, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_access_denied_not_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_retry_after_seconds_in_body, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_retry_after_header, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_reset_after_send_read_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_reset_after_send_idempotent_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_reset_after_send_write_not_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_reset_before_send_write_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_tls_verify_never_retried, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_signature_expired_corrects_clock, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_signature_expired_retried_once, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_error_type_forms, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_error_message_keys, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_proxy_html_page, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_200_with_error_body, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_signed_headers, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_signed_headers_with_token, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_pages, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_callback_stops, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_huge_page, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_malformed_pages, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_offset_in_page, fake_setup,
+                                    fake_teardown),
+};
+
+UNIT_MAIN(tests)
