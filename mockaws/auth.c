@@ -111,10 +111,10 @@ static int signature_mismatch(struct mock_request *req, const struct idc_error *
     }
     struct idc_dynbuf m = {0};
     idc_dynbuf_printf(&m,
-                    "%s\n\nThe Canonical String for this request should have been\n'" IDC_STR_FMT
-                    "'\n\nThe String-to-Sign should have been\n'" IDC_STR_FMT "'\n",
-                    err->msg, IDC_STR_ARG(res->canonical_request),
-                    IDC_STR_ARG(res->string_to_sign));
+                      "%s\n\nThe Canonical String for this request should have been\n'" IDC_STR_FMT
+                      "'\n\nThe String-to-Sign should have been\n'" IDC_STR_FMT "'\n",
+                      err->msg, IDC_STR_ARG(res->canonical_request),
+                      IDC_STR_ARG(res->string_to_sign));
     int status = fail(req, AUTH_SIGNATURE, m.failed ? err->msg : m.p);
     idc_dynbuf_free(&m);
     return status;
@@ -214,7 +214,7 @@ static enum mock_fault draw_fault(struct mock_request *req)
     bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
     idc_dynbuf_printf(&identity, "%d\n%s\n", (int)req->service, req->operation);
     idc_dynbuf_put(&identity, post ? req->body : req->sig.query.p,
-                 post ? req->body_len : req->sig.query.len);
+                   post ? req->body_len : req->sig.query.len);
     enum mock_fault f = mock_faults_draw(s->faults, &s->opt.faults, s->opt.seed,
                                          identity.p ? identity.p : "", identity.len);
     idc_dynbuf_free(&identity);

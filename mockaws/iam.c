@@ -88,11 +88,14 @@ static const struct iam_kind kinds[K__COUNT] = {
                       .conflict = IAM_CONFLICT "delete access keys first."},
     [K_CERT] = {.key = "SigningCertificates",
                 .what = "signing certificate",
-                .fields = {{"CertificateId", FT_STRING, true}, {"Status", FT_STATUS, false}},
+                .fields = {{"CertificateId", FT_STRING, true},
+                           {"Status", FT_STATUS, false},
+                           {"CertificateBody", FT_STRING, true}},
                 .date_key = "UploadDate",
                 .element = "Certificates",
                 .cols = {{"UserName", SRC_USER},
                          {"CertificateId", SRC_F0},
+                         {"CertificateBody", SRC_F2},
                          {"Status", SRC_F1},
                          {"UploadDate", SRC_DATE}},
                 .id_param = "CertificateId",
@@ -623,7 +626,7 @@ struct iam_call {
     const struct iam_op *op;
     struct mock_iam *iam;
     const char *user_name; /* the UserName parameter; NULL: the caller */
-    struct idc_dynbuf out;   /* the Result's children */
+    struct idc_dynbuf out; /* the Result's children */
     int status;            /* nonzero: the error to send instead */
     const char *code;
     char *msg;

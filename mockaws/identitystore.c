@@ -213,7 +213,7 @@ static uint64_t token_check(const struct ids_call *c, const char *scope, uint64_
 static void put_token(struct ids_call *c, const char *scope, uint64_t seq)
 {
     idc_dynbuf_printf(&c->body, ",\"NextToken\":\"v1:%016llx:%016llx\"", (unsigned long long)seq,
-                    (unsigned long long)token_check(c, scope, seq));
+                      (unsigned long long)token_check(c, scope, seq));
 }
 
 /* The seq a page starts after: 0 without a token. */
@@ -505,7 +505,7 @@ static int run_get_user_id(struct ids_call *c)
         return not_found(c, "USER", c->filter_value);
     }
     idc_dynbuf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
-                    u->item.id);
+                      u->item.id);
     return 0;
 }
 
@@ -535,6 +535,14 @@ static cJSON *new_user_json(struct ids_call *c, const char *user_id)
     cJSON *u = cJSON_Duplicate(c->req->json, true);
     for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++) {
         cJSON_DeleteItemFromObjectCaseSensitive(u, dropped[i]);
+    }
+    cJSON *m = u ? u->child : NULL;
+    while (m != NULL) { /* members unknown to the User shape are ignored */
+        cJSON *next = m->next;
+        if (!ids_user_member_known(m->string)) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(u, m));
+        }
+        m = next;
     }
     double now = (double)mock_now(c->req->server);
     bool ok = u && cJSON_AddStringToObject(u, "UserId", user_id) &&
@@ -571,10 +579,10 @@ static int run_create_user(struct ids_call *c)
     cJSON_Delete(src);
     if (u == NULL || !ids_store_add_user(c->store, u, why, sizeof why)) {
         ids_user_free(u);
-        return fail(c, "ValidationException", NULL, "%s", why);
+        return fail(c, "ValidationException", NULL, "%s", why[0] == ':' ? why + 2 : why);
     }
     idc_dynbuf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
-                    user_id);
+                      user_id);
     return 0;
 }
 

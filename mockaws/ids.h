@@ -72,6 +72,9 @@ size_t ids_list_after(const struct ids_list *l, uint64_t seq);
 struct ids_user *ids_user_build(const cJSON *src, const char *store_id, char *why, size_t cap);
 void ids_user_free(struct ids_user *u);
 
+/* True for a member of the API's User shape (CreateUser ignores the others, as AWS does). */
+bool ids_user_member_known(const char *name);
+
 /* Adds to the store (seq, indexes); false when the id, name or memory is a problem. */
 bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size_t cap);
 /* Removes the user and its group memberships, and frees them. */

@@ -206,7 +206,12 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
             [F_STATUS] = "\"ENABLED\" or \"DISABLED\"",
             [F_TIME] = "an ISO 8601 UTC time or epoch seconds",
         };
-        snprintf(why, cap, "%s: expected %s", f->name, expected[f->kind]);
+        if (cJSON_IsString(v)) {
+            snprintf(why, cap, "%s: expected %s, got \"%.60s\"", f->name, expected[f->kind],
+                     v->valuestring);
+        } else {
+            snprintf(why, cap, "%s: expected %s", f->name, expected[f->kind]);
+        }
         return false;
     }
     if (f->kind == F_TIME) {
@@ -222,7 +227,7 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
 {
     const cJSON *m;
     if (!cJSON_IsObject(src)) {
-        snprintf(why, cap, "expected an object");
+        snprintf(why, cap, ": expected an object");
         return NULL;
     }
     cJSON_ArrayForEach(m, src)
@@ -232,13 +237,13 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
             i++;
         }
         if (i == n && strcmp(m->string, "IdentityStoreId") != 0) {
-            snprintf(why, cap, "unknown member \"%s\"", m->string);
+            snprintf(why, cap, ": unknown member \"%s\"", m->string);
             return NULL;
         }
     }
     for (size_t i = 0; required[i] != NULL; i++) {
         if (cJSON_GetObjectItemCaseSensitive(src, required[i]) == NULL) {
-            snprintf(why, cap, "missing required member \"%s\"", required[i]);
+            snprintf(why, cap, ": missing required member \"%s\"", required[i]);
             return NULL;
         }
     }
@@ -251,7 +256,7 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
     char *json = ok ? cJSON_PrintUnformatted(out) : NULL;
     cJSON_Delete(out);
     if (ok && json == NULL) {
-        snprintf(why, cap, "out of memory");
+        snprintf(why, cap, ": out of memory");
     }
     return json;
 }
@@ -320,7 +325,7 @@ struct ids_user *ids_user_build(const cJSON *src, const char *store_id, char *wh
     bool ok = u->item.id && u->name && (email == NULL || u->email) &&
               keep_external_ids(u, cJSON_GetObjectItemCaseSensitive(src, "ExternalIds"));
     if (!ok) {
-        snprintf(why, cap, "out of memory");
+        snprintf(why, cap, ": out of memory");
         ids_user_free(u);
         return NULL;
     }
@@ -380,11 +385,11 @@ struct ids_store *ids_find_store(const struct mock_ids *ids, const char *id)
 bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size_t cap)
 {
     if (mock_map_get(&s->user_by_id, u->item.id) != NULL) {
-        snprintf(why, cap, "UserId %s is already in store %s", u->item.id, s->id);
+        snprintf(why, cap, ": UserId %s is already in store %s", u->item.id, s->id);
         return false;
     }
     if (mock_map_get(&s->user_by_name, u->name) != NULL) {
-        snprintf(why, cap, "UserName %s is already in store %s", u->name, s->id);
+        snprintf(why, cap, ": UserName %s is already in store %s", u->name, s->id);
         return false;
     }
     u->item.seq = ++s->next_seq;
@@ -394,7 +399,7 @@ bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size
     ok = ok && (u->email == NULL || mock_map_get(&s->user_by_email, u->email) ||
                 mock_map_put(&s->user_by_email, u->email, u));
     if (!ok) {
-        snprintf(why, cap, "out of memory");
+        snprintf(why, cap, ": out of memory");
     }
     return ok;
 }
@@ -429,6 +434,32 @@ void ids_store_delete_user(struct ids_store *s, struct ids_user *u)
 
 /* ---- loading fixtures --------------------------------------------------------------- */
 
+/*
+ * Validation messages read "Member.Path: problem", or ": problem" for the object itself;
+ * in a fixture error the member joins the JSON path ("$...Users[3].UserStatus: ...").
+ */
+static idc_err fail_why(const struct mock_fx *fx, const char *where, const char *why)
+{
+    const char *sep = strstr(why, ": ");
+    if (sep == NULL) {
+        return mock_fx_fail(fx, where, "%s", why);
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%.160s%s%.*s", where, sep == why ? "" : ".", (int)(sep - why),
+             why);
+    return mock_fx_fail(fx, path, "%s", sep + 2);
+}
+
+bool ids_user_member_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof user_fields / sizeof user_fields[0]; i++) {
+        if (strcmp(user_fields[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static idc_err add_users(struct ids_store *s, const struct mock_fx *fx, const cJSON *users,
                          const char *path)
 {
@@ -444,7 +475,7 @@ static idc_err add_users(struct ids_store *s, const struct mock_fx *fx, const cJ
         struct ids_user *u = ids_user_build(node, s->id, why, sizeof why);
         if (u == NULL || !ids_store_add_user(s, u, why, sizeof why)) {
             ids_user_free(u);
-            return mock_fx_fail(fx, where, "%s", why);
+            return fail_why(fx, where, why);
         }
     }
     return IDC_OK;
@@ -458,7 +489,7 @@ static idc_err add_group(struct ids_store *s, const struct mock_fx *fx, const cJ
     char *json = render(node, group_fields, sizeof group_fields / sizeof group_fields[0], s->id,
                         required, why, sizeof why);
     if (json == NULL) {
-        return mock_fx_fail(fx, where, "%s", why);
+        return fail_why(fx, where, why);
     }
     struct ids_group *g = calloc(1, sizeof *g);
     const char *id = string_member(node, "GroupId"), *name = string_member(node, "DisplayName");
@@ -510,9 +541,9 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
     }
     struct idc_dynbuf j = {0};
     idc_dynbuf_printf(&j,
-                    "{\"IdentityStoreId\":\"%s\",\"MembershipId\":\"%s\",\"GroupId\":\"%s\","
-                    "\"MemberId\":{\"UserId\":\"%s\"}",
-                    s->id, id, group, user);
+                      "{\"IdentityStoreId\":\"%s\",\"MembershipId\":\"%s\",\"GroupId\":\"%s\","
+                      "\"MemberId\":{\"UserId\":\"%s\"}",
+                      s->id, id, group, user);
     if (created) {
         idc_dynbuf_printf(&j, ",\"CreatedAt\":%lld", (long long)created);
     }

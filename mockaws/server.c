@@ -123,7 +123,7 @@ static const char *status_text(int status)
 
 /* Status line, headers and body built into one buffer and written once. */
 static int send_response(struct mock_request *req, int status, const char *content_type,
-                         const char *extra_headers, const char *body, size_t len)
+                         struct idc_str extra_headers, const char *body, size_t len)
 {
     struct mock_server *s = req->server;
     char date[IDC_TIME_HTTP_LEN + 1];
@@ -131,9 +131,9 @@ static int send_response(struct mock_request *req, int status, const char *conte
     struct idc_dynbuf out = {0};
     idc_dynbuf_printf(&out,
                       "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                      "x-amzn-RequestId: %s\r\n%s\r\n",
+                      "x-amzn-RequestId: %s\r\n" IDC_STR_FMT "\r\n",
                       status, status_text(status), date, content_type, len, req->request_id,
-                      extra_headers ? extra_headers : "");
+                      IDC_STR_ARG(extra_headers));
     size_t head = out.len;
     idc_dynbuf_put(&out, body, len);
     req->status = status;
@@ -163,7 +163,7 @@ static int send_response(struct mock_request *req, int status, const char *conte
 int mock_reply(struct mock_request *req, int status, const char *content_type, const char *body,
                size_t len)
 {
-    return send_response(req, status, content_type, NULL, body, len);
+    return send_response(req, status, content_type, IDC_STR(""), body, len);
 }
 
 static int send_error(struct mock_request *req, int status, const char *code, const char *members,
@@ -194,7 +194,9 @@ static int send_error(struct mock_request *req, int status, const char *code, co
         idc_dynbuf_str(&headers, extra_headers ? extra_headers : "");
     }
     const char *type = req->service == MOCK_IDENTITYSTORE ? MOCK_JSON_TYPE : "text/xml";
-    int rc = send_response(req, status, type, headers.p, body.p ? body.p : "", body.len);
+    /* The headers buffer is not NUL-terminated: it goes by its length. */
+    int rc = send_response(req, status, type, idc_str_make(headers.p, headers.len),
+                           body.p ? body.p : "", body.len);
     idc_dynbuf_free(&body);
     idc_dynbuf_free(&headers);
     return rc;

@@ -82,6 +82,8 @@ const char *idc_err_name(idc_err code)
         [IDC_ERR_HTTP] = "IDC_ERR_HTTP",
         [IDC_ERR_PROXY] = "IDC_ERR_PROXY",
         [IDC_ERR_AWS] = "IDC_ERR_AWS",
+        [IDC_ERR_NOT_FOUND] = "IDC_ERR_NOT_FOUND",
+        [IDC_ERR_BUSY] = "IDC_ERR_BUSY",
     };
     if ((unsigned)code >= IDC_ERR__COUNT || names[code] == NULL) {
         return "IDC_ERR_?";

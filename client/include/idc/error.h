@@ -32,6 +32,8 @@ typedef enum {
     IDC_ERR_HTTP,           /* a malformed or oversized HTTP response */
     IDC_ERR_PROXY,          /* the proxy refused or broke the CONNECT tunnel */
     IDC_ERR_AWS,            /* the service answered with an error (see aws_code) */
+    IDC_ERR_NOT_FOUND,      /* a local record (integration, user) does not exist */
+    IDC_ERR_BUSY,           /* another process held the database past the busy timeout */
     IDC_ERR__COUNT
 } idc_err;
 
