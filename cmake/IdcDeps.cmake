@@ -36,6 +36,7 @@ else()
                         "${MBEDCRYPTO_LIBRARY}")
 endif()
 
+find_package(Threads REQUIRED)
 pkg_check_modules(CJSON REQUIRED IMPORTED_TARGET libcjson)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 add_library(idc::expat ALIAS PkgConfig::EXPAT)

@@ -48,6 +48,12 @@ idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err);
 bool cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* Command entry points. */
+int cli_integration_main(int argc, char **argv);
+int cli_sync_main(int argc, char **argv);
+int cli_sync_runs_main(int argc, char **argv);
+int cli_users_main(int argc, char **argv);
+int cli_audit_main(int argc, char **argv);
+int cli_policy_main(int argc, char **argv);
 int cli_sigv4_main(int argc, char **argv);
 int cli_sigv4_sign(int argc, char **argv);
 int cli_sigv4_verify(int argc, char **argv);

@@ -12,9 +12,20 @@ static const char usage_text[] =
     "usage: idcctl <command> [options]\n"
     "\n"
     "Commands:\n"
+    "  integration     add, list, test, update (rotate keys) or remove an integration\n"
+    "  sync            pull every user, with its status, into the local inventory\n"
+    "  sync-runs       list the recorded syncs and why any failed\n"
+    "  users           list users (inventory or --live), `users show`, `users delete`\n"
+    "  audit           list what idcctl deleted\n"
+    "  policy          print the least-privilege IAM policy idcctl needs\n"
     "  sigv4 sign      sign a raw HTTP request and print the signed request\n"
     "  sigv4 verify    run SigV4 test-vector folders and report each failing case\n"
     "  sigv4 speed     measure signatures per second against the crypto floor\n"
+    "\n"
+    "Options (every command): --debug (the HTTP trace on stderr, secrets redacted), --quiet\n"
+    "(only the requested data and errors), --no-progress, --help.\n"
+    "State: $IDC_HOME, else ${XDG_STATE_HOME:-~/.local/state}/idcctl (folder 0700, database\n"
+    "0600).\n"
     "\n"
     "Options:\n"
     "  -h, --help      show this help (every command has its own --help)\n"
@@ -29,6 +40,12 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"integration", cli_integration_main},
+    {"sync", cli_sync_main},
+    {"sync-runs", cli_sync_runs_main},
+    {"users", cli_users_main},
+    {"audit", cli_audit_main},
+    {"policy", cli_policy_main},
     {"sigv4", cli_sigv4_main},
 };
 

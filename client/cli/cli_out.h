@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_out.h - idcctl's output formats (cli_out.c): table, JSON, CSV.
+ */
+#ifndef IDC_CLI_OUT_H
+#define IDC_CLI_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cli_output { CLI_OUTPUT_TABLE, CLI_OUTPUT_JSON, CLI_OUTPUT_CSV };
+
+/* "table", "json" or "csv" (NULL: table); -1 otherwise. */
+int cli_output_parse(const char *text, enum cli_output *out);
+
+#define CLI_TABLE_MAX_COLUMNS 12
+
+/* Rows are kept until printing so every column gets its widest cell's width. */
+struct cli_table {
+    size_t columns;
+    size_t width[CLI_TABLE_MAX_COLUMNS];
+    char ***cells;
+    size_t rows, cap;
+    bool failed;
+};
+
+void cli_table_init(struct cli_table *t, size_t columns, const char *const *headers);
+void cli_table_add(struct cli_table *t, const char *const *cells); /* NULL or "" shows "-" */
+void cli_table_print(struct cli_table *t, FILE *out);
+void cli_table_free(struct cli_table *t);
+
+/* One RFC 4180 field, quoted when it holds a comma, quote or line break; CRLF after the last. */
+void cli_csv_field(FILE *out, const char *s, bool last);
+
+/* ISO 8601 UTC ("2026-01-01T12:00:00Z"), or "" for 0. */
+const char *cli_iso_time(int64_t t, char out[32]);
+
+#endif

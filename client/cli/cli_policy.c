@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_policy.c - the least-privilege IAM policy for exactly the calls idcctl makes
+ * (`idcctl policy`), and the statement to print when AWS denies one of them.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_conn.h"
+
+/* Every Identity Store action idcctl calls; the first five only read. */
+static const char *const ic_actions[] = {
+    "identitystore:ListUsers",     "identitystore:DescribeUser",
+    "identitystore:GetUserId",     "identitystore:ListGroupMembershipsForMember",
+    "identitystore:DescribeGroup", "identitystore:DeleteUser",
+    "identitystore:DeleteGroupMembership", NULL,
+};
+#define IC_READ_ONLY 5
+
+/* Every IAM action idcctl calls: listing with the sign-in facts, then the delete cascade. */
+static const char *const iam_actions[] = {
+    "iam:ListUsers",
+    "iam:GetUser",
+    "iam:GetLoginProfile",
+    "iam:ListAccessKeys",
+    "iam:ListGroupsForUser",
+    "iam:DeleteLoginProfile",
+    "iam:DeleteAccessKey",
+    "iam:ListSigningCertificates",
+    "iam:DeleteSigningCertificate",
+    "iam:ListSSHPublicKeys",
+    "iam:DeleteSSHPublicKey",
+    "iam:ListServiceSpecificCredentials",
+    "iam:DeleteServiceSpecificCredential",
+    "iam:ListMFADevices",
+    "iam:DeactivateMFADevice",
+    "iam:DeleteVirtualMFADevice",
+    "iam:ListUserPolicies",
+    "iam:DeleteUserPolicy",
+    "iam:ListAttachedUserPolicies",
+    "iam:DetachUserPolicy",
+    "iam:RemoveUserFromGroup",
+    "iam:DeleteUser",
+    NULL,
+};
+#define IAM_READ_ONLY 5
+
+void cli_policy_print(FILE *out, bool iam, bool read_only, const char *only_action)
+{
+    const char *const *list = iam ? iam_actions : ic_actions;
+    size_t n = read_only ? (iam ? IAM_READ_ONLY : IC_READ_ONLY) : SIZE_MAX;
+    fprintf(out, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
+                 "      \"Sid\": \"%s\",\n      \"Effect\": \"Allow\",\n      \"Action\": [",
+            iam ? "IdcctlIamUsers" : "IdcctlIdentityCenter");
+    size_t shown = 0;
+    for (size_t i = 0; list[i] != NULL && i < n; i++) {
+        if (only_action == NULL || strcasecmp(only_action, list[i]) == 0) {
+            fprintf(out, "%s\n        \"%s\"", shown++ ? "," : "", list[i]);
+        }
+    }
+    if (only_action != NULL && shown == 0) {
+        fprintf(out, "\n        \"%s\"", only_action);
+    }
+    fprintf(out, "\n      ],\n      \"Resource\": \"*\"\n    }\n  ]\n}\n");
+}
+
+static const char policy_usage[] =
+    "usage: idcctl policy [--kind identitycenter|iam] [--read-only]\n"
+    "\n"
+    "Prints the least-privilege IAM policy the integration user needs for exactly the calls\n"
+    "idcctl makes. identitycenter (the default): listing users with their status, looking a\n"
+    "user up, deleting a user and its group memberships. iam: listing IAM users with their\n"
+    "sign-in facts and the whole delete cascade. --read-only leaves out every delete.\n"
+    "\n"
+    "Note: a policy of iam:* actions only (such as iam:Get*, iam:List*, iam:DeleteUser)\n"
+    "cannot list or delete IAM Identity Center users: those need identitystore:* actions.\n";
+
+int cli_policy_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'},
+        {"read-only", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool iam = false, read_only = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(policy_usage, stdout);
+            return CLI_EXIT_OK;
+        } else if (c == 'r') {
+            read_only = true;
+        } else if (c == 'k' && (strcmp(optarg, "iam") == 0 || strcmp(optarg, "identitycenter") == 0)) {
+            iam = strcmp(optarg, "iam") == 0;
+        } else {
+            return cli_usage_error("policy", "--kind takes identitycenter or iam");
+        }
+    }
+    if (optind < argc) {
+        return cli_usage_error("policy", "unexpected argument '%s'", argv[optind]);
+    }
+    cli_policy_print(stdout, iam, read_only, NULL);
+    return CLI_EXIT_OK;
+}

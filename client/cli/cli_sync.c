@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_sync.c - `idcctl sync` and `idcctl sync-runs`: every user of each integration, status
+ * included, into the inventory. Integrations run in parallel (--jobs), each on its own
+ * inventory connection and client; a sync stages while it lists and writes the main tables
+ * in one short transaction at the end (inventory.h), so a failure or a kill leaves the
+ * previous inventory intact. --every repeats it in the foreground, one run at a time.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_args.h"
+#include "cli_home.h"
+#include "cli_users.h"
+#include "idc/iam.h"
+#include "idc/identitystore.h"
+
+static const char sync_usage[] =
+    "usage: idcctl sync (--label L | --all) [--jobs N] [--every DURATION] [--output json]\n"
+    "                   [--no-progress] [--quiet] [--debug]\n"
+    "\n"
+    "Pulls every user, with its status, of each integration into the inventory and prints\n"
+    "per integration: users, added, removed, changed (status changes named). Integrations run\n"
+    "in parallel, at most N at a time (default 4). A failed or interrupted sync leaves the\n"
+    "previous inventory as it was and is recorded (`idcctl sync-runs`). IAM users get a\n"
+    "derived status: ENABLED with a console password or an active access key, else DISABLED.\n"
+    "--every 15m keeps syncing on that period in the foreground (for a service manager or a\n"
+    "container), one run at a time under a lock.\n"
+    "\n"
+    "Exit status: 0 all succeeded, 5 some failed, else the failure's own code.\n";
+
+struct change {
+    char *user_id, *user_name, *from, *to;
+};
+
+struct job {
+    struct idc_integration in;
+    bool debug;
+    /* outcome */
+    bool ok;
+    int code;
+    char error[512];
+    struct idc_sync_result res;
+    struct change *changes;
+    size_t change_count;
+    /* progress */
+    long staged;
+};
+
+struct run {
+    struct job *jobs;
+    size_t count;
+    size_t next; /* the next job to start, under `lock` */
+    unsigned workers;
+    bool progress;
+    pthread_mutex_t lock;
+};
+
+/* ---- progress (a TTY only) ---------------------------------------------------------- */
+
+static void show_progress(struct run *r)
+{
+    char line[256];
+    size_t len = 0;
+    long total = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        total += __atomic_load_n(&r->jobs[i].staged, __ATOMIC_RELAXED);
+    }
+    len = (size_t)snprintf(line, sizeof line, "\rsyncing %zu integration%s: %ld users so far",
+                           r->count, r->count == 1 ? "" : "s", total);
+    fwrite(line, 1, len < sizeof line ? len : sizeof line - 1, stderr);
+    fflush(stderr);
+}
+
+/* ---- one integration ---------------------------------------------------------------- */
+
+struct stager {
+    struct job *job;
+    struct run *run;
+    struct idc_sync *sync;
+    struct idc_client *client;
+    idc_err rc;
+    struct idc_error err;
+};
+
+static int stage(struct stager *s, const struct idc_inv_user *u)
+{
+    s->rc = idc_sync_stage(s->sync, u, &s->err);
+    long n = __atomic_add_fetch(&s->job->staged, 1, __ATOMIC_RELAXED);
+    if (s->run->progress && n % 500 == 0) {
+        pthread_mutex_lock(&s->run->lock);
+        show_progress(s->run);
+        pthread_mutex_unlock(&s->run->lock);
+    }
+    return s->rc != IDC_OK;
+}
+
+static int stage_ids_user(void *ud, const struct idc_ids_user *u)
+{
+    struct idc_inv_user row = {
+        .user_id = u->user_id,
+        .user_name = u->user_name ? u->user_name : "",
+        .display_name = u->display_name,
+        .email = u->email,
+        .status = u->status,
+        .external = u->external,
+        .json = u->json.p,
+        .json_len = u->json.len,
+        .console_access = -1,
+        .active_keys = -1,
+    };
+    return stage(ud, &row);
+}
+
+/* IAM users get their derived status (cli_iam_user_row) before they are staged. */
+static int stage_iam_user(const struct idc_iam_user *u, void *ud)
+{
+    struct stager *s = ud;
+    struct idc_inv_user row;
+    char *json = NULL;
+    s->rc = cli_iam_user_row(s->client, u, &row, &json, &s->err);
+    int stop = s->rc ? 1 : stage(s, &row);
+    free(json);
+    return stop;
+}
+
+static void keep_change(void *ud, const struct idc_status_change *c)
+{
+    struct job *j = ud;
+    struct change *grown = realloc(j->changes, (j->change_count + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return;
+    }
+    j->changes = grown;
+    j->changes[j->change_count++] = (struct change){strdup(c->user_id), strdup(c->user_name),
+                                                    c->from ? strdup(c->from) : NULL,
+                                                    strdup(c->to ? c->to : "")};
+}
+
+static void fail_job(struct job *j, const struct idc_error *err)
+{
+    j->ok = false;
+    j->code = cli_exit_code(err);
+    snprintf(j->error, sizeof j->error, "%s", err->msg);
+}
+
+static idc_err list_into(struct stager *s)
+{
+    struct job *j = s->job;
+    if (j->in.kind == IDC_KIND_IAM) {
+        return idc_iam_list_users(s->client, NULL, stage_iam_user, s, &s->err);
+    }
+    return idc_ids_list_users(s->client, j->in.store_id, stage_ids_user, NULL, s, &s->err);
+}
+
+static void sync_one(struct run *r, struct job *j)
+{
+    struct idc_inventory *inv = NULL;
+    struct stager s = {.job = j, .run = r};
+    char home[1024];
+    struct cli_conn c = {.in = j->in};
+    idc_err rc = idc_inventory_default_home(home, sizeof home, &s.err);
+    rc = rc ? rc : idc_inventory_open(&inv, home, 0, &s.err);
+    rc = rc ? rc : idc_sync_begin(inv, j->in.label, &s.sync, &s.err);
+    rc = rc ? rc : cli_conn_client(&c, j->debug, &s.err);
+    s.client = c.client;
+    if (rc == IDC_OK) {
+        idc_err listed = list_into(&s);
+        rc = listed ? listed : s.rc;
+    }
+    if (rc == IDC_OK) {
+        rc = idc_sync_commit(s.sync, keep_change, j, &j->res, &s.err);
+    } else if (s.sync != NULL) {
+        idc_sync_fail(s.sync, s.err.msg);
+    }
+    j->ok = rc == IDC_OK;
+    if (!j->ok) {
+        fail_job(j, &s.err);
+    }
+    idc_sync_free(s.sync);
+    cli_conn_close(&c);
+    idc_inventory_close(inv);
+}
+
+static void *worker(void *arg)
+{
+    struct run *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t i = r->next < r->count ? r->next++ : r->count;
+        pthread_mutex_unlock(&r->lock);
+        if (i == r->count) {
+            return NULL;
+        }
+        sync_one(r, &r->jobs[i]);
+    }
+}
+
+/* ---- reporting ---------------------------------------------------------------------- */
+
+static void print_text(const struct run *r, bool quiet)
+{
+    for (size_t i = 0; i < r->count && !quiet; i++) {
+        const struct job *j = &r->jobs[i];
+        if (!j->ok) {
+            printf("%s: failed: %s\n", j->in.label, j->error);
+            continue;
+        }
+        printf("%s: %lld users, %lld added, %lld removed, %lld changed\n", j->in.label,
+               (long long)j->res.users, (long long)j->res.added, (long long)j->res.removed,
+               (long long)j->res.changed);
+        for (size_t k = 0; k < j->change_count; k++) {
+            const struct change *c = &j->changes[k];
+            printf("  %s: %s -> %s\n", c->user_name, c->from ? c->from : "-", c->to);
+        }
+    }
+}
+
+static cJSON *job_json(const struct job *j)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Label", j->in.label);
+    cJSON_AddStringToObject(o, "Result", j->ok ? "ok" : "failed");
+    cJSON_AddNumberToObject(o, "Users", (double)j->res.users);
+    cJSON_AddNumberToObject(o, "Added", (double)j->res.added);
+    cJSON_AddNumberToObject(o, "Removed", (double)j->res.removed);
+    cJSON_AddNumberToObject(o, "Changed", (double)j->res.changed);
+    cJSON *changes = cJSON_AddArrayToObject(o, "StatusChanges");
+    for (size_t k = 0; k < j->change_count; k++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "UserId", j->changes[k].user_id);
+        cJSON_AddStringToObject(c, "UserName", j->changes[k].user_name);
+        cJSON_AddItemToObject(c, "From", j->changes[k].from ? cJSON_CreateString(j->changes[k].from)
+                                                            : cJSON_CreateNull());
+        cJSON_AddStringToObject(c, "To", j->changes[k].to);
+        cJSON_AddItemToArray(changes, c);
+    }
+    cJSON_AddItemToObject(o, "Error", j->ok ? cJSON_CreateNull() : cJSON_CreateString(j->error));
+    return o;
+}
+
+static void print_json(const struct run *r)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(doc, "Integrations");
+    for (size_t i = 0; i < r->count; i++) {
+        cJSON_AddItemToArray(list, job_json(&r->jobs[i]));
+    }
+    char *text = cJSON_Print(doc);
+    printf("%s\n", text ? text : "{}");
+    free(text);
+    cJSON_Delete(doc);
+}
+
+/* 0 all ok, 5 some failed, else the (first) failure's own code. */
+static int run_status(const struct run *r)
+{
+    size_t failed = 0;
+    int first = CLI_EXIT_ERROR;
+    for (size_t i = 0; i < r->count; i++) {
+        if (!r->jobs[i].ok && failed++ == 0) {
+            first = r->jobs[i].code;
+        }
+    }
+    return failed == 0 ? CLI_EXIT_OK : failed < r->count ? CLI_EXIT_PARTIAL : first;
+}
+
+static void free_jobs(struct run *r)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        for (size_t k = 0; k < r->jobs[i].change_count; k++) {
+            free(r->jobs[i].changes[k].user_id);
+            free(r->jobs[i].changes[k].user_name);
+            free(r->jobs[i].changes[k].from);
+            free(r->jobs[i].changes[k].to);
+        }
+        free(r->jobs[i].changes);
+        idc_integration_wipe(&r->jobs[i].in);
+    }
+    free(r->jobs);
+    r->jobs = NULL;
+    r->count = 0;
+}
+
+/* ---- choosing and running ----------------------------------------------------------- */
+
+static int collect(void *ud, const struct idc_integration *in)
+{
+    struct run *r = ud;
+    struct job *grown = realloc(r->jobs, (r->count + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return 1;
+    }
+    r->jobs = grown;
+    memset(&r->jobs[r->count], 0, sizeof r->jobs[0]);
+    r->jobs[r->count++].in = *in;
+    return 0;
+}
+
+static int choose(const struct cli_args *a, struct run *r)
+{
+    struct idc_inventory *inv = NULL;
+    struct idc_error err = {0};
+    int rc = cli_home_open(&inv);
+    static struct idc_integration one;
+    if (rc < 0 && a->all) {
+        rc = idc_inventory_list_integrations(inv, collect, r, &err) == IDC_OK
+                 ? -1
+                 : cli_report(&err, NULL);
+    } else if (rc < 0) {
+        rc = idc_inventory_get_integration(inv, a->conn.label, &one, &err) == IDC_OK
+                 ? (collect(r, &one), -1)
+                 : cli_report(&err, "see `idcctl integration list`");
+        idc_integration_wipe(&one);
+    }
+    idc_inventory_close(inv);
+    if (rc < 0 && r->count == 0) {
+        fprintf(stderr, "idcctl: no integrations to sync\nhint: add one with `idcctl "
+                        "integration add`\n");
+        return CLI_EXIT_NOT_FOUND;
+    }
+    return rc;
+}
+
+static int sync_once(const struct cli_args *a)
+{
+    struct run r = {.workers = a->jobs ? a->jobs : 4};
+    pthread_mutex_init(&r.lock, NULL);
+    int rc = choose(a, &r);
+    if (rc < 0) {
+        r.progress = isatty(STDERR_FILENO) && !a->no_progress && !a->quiet;
+        for (size_t i = 0; i < r.count; i++) {
+            r.jobs[i].debug = a->conn.debug;
+        }
+        unsigned n = r.workers < r.count ? r.workers : (unsigned)r.count;
+        pthread_t threads[64];
+        unsigned started = 0;
+        while (started < n && pthread_create(&threads[started], NULL, worker, &r) == 0) {
+            started++;
+        }
+        if (started == 0) {
+            worker(&r);
+        }
+        for (unsigned i = 0; i < started; i++) {
+            pthread_join(threads[i], NULL);
+        }
+        if (r.progress) {
+            fputs("\r\033[K", stderr);
+        }
+        if (a->output == CLI_OUTPUT_JSON) {
+            print_json(&r);
+        } else {
+            print_text(&r, a->quiet);
+        }
+        rc = run_status(&r);
+    }
+    free_jobs(&r);
+    pthread_mutex_destroy(&r.lock);
+    return rc;
+}
+
+/* ---- --every ------------------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* One run at a time: an exclusive lock on <home>/sync.lock for the length of a run. */
+static int lock_runs(int *fd)
+{
+    char home[1024], path[1100];
+    struct idc_inventory *inv = NULL;
+    int rc = cli_home_open(&inv); /* creates the state folder (0700) on first use */
+    idc_inventory_close(inv);
+    rc = rc < 0 ? cli_home_path(home, sizeof home) : rc;
+    if (rc >= 0) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/sync.lock", home);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (*fd < 0 || flock(*fd, LOCK_EX) != 0) {
+        return cli_fail(NULL, "cannot lock %s: %s", path, strerror(errno));
+    }
+    return -1;
+}
+
+static int sync_every(const struct cli_args *a)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int last = CLI_EXIT_OK;
+    while (!stop_requested) {
+        time_t start = time(NULL);
+        int fd = -1;
+        int rc = lock_runs(&fd);
+        if (rc >= 0) {
+            return rc;
+        }
+        last = sync_once(a);
+        close(fd);
+        fflush(stdout);
+        time_t next = start + (time_t)a->every_seconds;
+        while (!stop_requested && time(NULL) < next) {
+            sleep(1);
+        }
+    }
+    return last;
+}
+
+int cli_sync_main(int argc, char **argv)
+{
+    unsigned long allowed = CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_ALL) |
+                            CLI_ALLOW(CLI_OPT_JOBS) | CLI_ALLOW(CLI_OPT_EVERY) |
+                            CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON;
+    struct cli_args a;
+    int rc = cli_args_parse(argc, argv, "sync", allowed, sync_usage, &a);
+    if (rc >= 0) {
+        return rc;
+    }
+    if ((a.conn.label == NULL) == !a.all || a.positional_count > 0) {
+        return cli_usage_error("sync", "give --label L or --all (syncing works on saved "
+                                       "integrations: `idcctl integration add`)");
+    }
+    if (a.output == CLI_OUTPUT_CSV) {
+        return cli_usage_error("sync", "--output takes table or json here");
+    }
+    if (a.every_seconds > 0) {
+        return sync_every(&a);
+    }
+    int fd = -1;
+    rc = lock_runs(&fd);
+    if (rc >= 0) {
+        return rc;
+    }
+    rc = sync_once(&a);
+    close(fd);
+    return rc;
+}
+
+/* ---- sync-runs ---------------------------------------------------------------------- */
+
+static const char runs_usage[] =
+    "usage: idcctl sync-runs [--label L] [--limit N] [--output table|json]\n"
+    "\n"
+    "Lists the recorded syncs, newest first: when, result, counts, and the cause of a\n"
+    "failure (a sync killed mid-way shows as failed, interrupted).\n";
+
+struct runs_out {
+    enum cli_output output;
+    struct cli_table table;
+    cJSON *array;
+};
+
+static int one_run(void *ud, const struct idc_sync_run *run)
+{
+    struct runs_out *o = ud;
+    char started[32], finished[32], n[5][24];
+    cli_iso_time(run->started_at, started);
+    cli_iso_time(run->finished_at, finished);
+    long long v[5] = {run->id, run->users, run->added, run->removed, run->changed};
+    for (int i = 0; i < 5; i++) {
+        snprintf(n[i], sizeof n[i], "%lld", v[i]);
+    }
+    if (o->output != CLI_OUTPUT_JSON) {
+        const char *row[] = {n[0], run->integration, started, finished, run->result,
+                             n[1], n[2],             n[3],    n[4],     run->error};
+        cli_table_add(&o->table, row);
+        return 0;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "Id", (double)run->id);
+    cJSON_AddStringToObject(j, "Label", run->integration);
+    cJSON_AddStringToObject(j, "StartedAt", started);
+    cJSON_AddItemToObject(j, "FinishedAt",
+                          finished[0] ? cJSON_CreateString(finished) : cJSON_CreateNull());
+    cJSON_AddStringToObject(j, "Result", run->result);
+    cJSON_AddNumberToObject(j, "Users", (double)run->users);
+    cJSON_AddNumberToObject(j, "Added", (double)run->added);
+    cJSON_AddNumberToObject(j, "Removed", (double)run->removed);
+    cJSON_AddNumberToObject(j, "Changed", (double)run->changed);
+    cJSON_AddItemToObject(j, "Error", run->error && run->error[0] ? cJSON_CreateString(run->error)
+                                                                   : cJSON_CreateNull());
+    cJSON_AddItemToArray(o->array, j);
+    return 0;
+}
+
+int cli_sync_runs_main(int argc, char **argv)
+{
+    static const char *const headers[] = {"ID",    "LABEL", "STARTED", "FINISHED", "RESULT",
+                                          "USERS", "ADDED", "REMOVED", "CHANGED",  "ERROR"};
+    struct cli_args a;
+    int rc = cli_args_parse(argc, argv, "sync-runs",
+                            CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_LIMIT) |
+                                CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON,
+                            runs_usage, &a);
+    if (rc >= 0) {
+        return rc;
+    }
+    struct idc_inventory *inv = NULL;
+    struct idc_error err = {0};
+    struct runs_out o = {.output = a.output, .array = cJSON_CreateArray()};
+    cli_table_init(&o.table, 10, headers);
+    rc = cli_home_open(&inv);
+    if (rc < 0 &&
+        idc_inventory_list_sync_runs(inv, a.conn.label, a.limit, one_run, &o, &err) != IDC_OK) {
+        rc = cli_report(&err, NULL);
+    }
+    if (rc < 0 && o.output == CLI_OUTPUT_JSON) {
+        cJSON *doc = cJSON_CreateObject();
+        cJSON_AddItemToObject(doc, "SyncRuns", o.array);
+        o.array = NULL;
+        char *text = cJSON_Print(doc);
+        printf("%s\n", text ? text : "{}");
+        free(text);
+        cJSON_Delete(doc);
+    } else if (rc < 0) {
+        cli_table_print(&o.table, stdout);
+    }
+    cJSON_Delete(o.array);
+    cli_table_free(&o.table);
+    idc_inventory_close(inv);
+    return rc < 0 ? CLI_EXIT_OK : rc;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_users.c - `idcctl users` (from the inventory, or --live from AWS) and `users show`:
+ * every user with its status, as a table, JSON (each user as the API returned it plus
+ * Integration, Source, FirstSeenAt, LastSeenAt) or CSV. Deleting lives in cli_delete.c.
+ */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_args.h"
+#include "cli_home.h"
+#include "cli_users.h"
+#include "idc/iam.h"
+#include "idc/identitystore.h"
+
+static const char users_usage[] =
+    "usage: idcctl users [--label L] [--status ENABLED|DISABLED] [--search TEXT]\n"
+    "                    [--output table|json|csv]\n"
+    "       idcctl users --live (--label L | --region R --identity-store-id ID | --kind iam)\n"
+    "                    [--status S] [--search TEXT] [--output table|json|csv]\n"
+    "       idcctl users show (--label L | ad-hoc connection) (--user-id ID | --user-name N)\n"
+    "       idcctl users delete (--label L | ad-hoc connection) (--user-id ID | --user-name N)\n"
+    "                    [--dry-run] [--yes]\n"
+    "\n"
+    "Lists users from the inventory (as of each integration's last sync), across\n"
+    "integrations; --live reads them from AWS instead. --search matches user name, display\n"
+    "name, e-mail and id, ignoring case. A user without a status (older stores) shows '-'\n"
+    "and never matches --status. IAM users show a derived status: ENABLED with a console\n"
+    "password or an active access key, else DISABLED.\n"
+    "Ad-hoc connection: --region R --identity-store-id d-XXXXXXXXXX [--endpoint-url URL]\n"
+    "[--profile P], or --kind iam; keys from the environment or the profile.\n";
+
+/* ---- one output, three formats ------------------------------------------------------ */
+
+void cli_users_out_init(struct cli_users_out *o, enum cli_output output)
+{
+    static const char *const headers[] = {"LABEL",  "USER ID", "USER NAME", "DISPLAY NAME",
+                                          "EMAIL",  "STATUS",  "SOURCE",    "LAST SEEN"};
+    memset(o, 0, sizeof *o);
+    o->output = output;
+    if (output == CLI_OUTPUT_TABLE) {
+        cli_table_init(&o->table, 8, headers);
+    } else if (output == CLI_OUTPUT_JSON) {
+        o->array = cJSON_CreateArray();
+    } else {
+        fputs("Integration,UserId,UserName,DisplayName,Email,UserStatus,Source,LastSeenAt\r\n",
+              stdout);
+    }
+}
+
+/* The user as the API returned it, plus what idcctl adds. */
+static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, const char *last)
+{
+    const struct idc_inv_user *u = &r->user;
+    cJSON *o = cJSON_ParseWithLength(u->json, u->json_len);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "UserId", u->user_id);
+    }
+    if (r->kind == IDC_KIND_IAM) {
+        cJSON_AddStringToObject(o, "UserStatus", u->status ? u->status : "DISABLED");
+        cJSON_AddBoolToObject(o, "ConsoleAccess", u->console_access > 0);
+        cJSON_AddNumberToObject(o, "ActiveAccessKeys", u->active_keys > 0 ? u->active_keys : 0);
+    }
+    cJSON_AddStringToObject(o, "Integration", r->integration);
+    cJSON_AddStringToObject(o, "Source", u->external ? "external" : "local");
+    cJSON_AddItemToObject(o, "FirstSeenAt", first[0] ? cJSON_CreateString(first) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "LastSeenAt", last[0] ? cJSON_CreateString(last) : cJSON_CreateNull());
+    return o;
+}
+
+int cli_users_out_add(void *ud, const struct idc_inv_user_row *r)
+{
+    struct cli_users_out *o = ud;
+    const struct idc_inv_user *u = &r->user;
+    char first[32], last[32];
+    cli_iso_time(r->first_seen_at, first);
+    cli_iso_time(r->last_seen_at, last);
+    const char *source = u->external ? "external" : "local";
+    const char *status = u->status ? u->status : "-";
+    o->count++;
+    if (o->output == CLI_OUTPUT_TABLE) {
+        const char *row[] = {r->integration, u->user_id, u->user_name, u->display_name,
+                             u->email,       status,     source,       last};
+        cli_table_add(&o->table, row);
+    } else if (o->output == CLI_OUTPUT_JSON) {
+        cJSON_AddItemToArray(o->array, user_json(r, first, last));
+    } else {
+        const char *f[] = {r->integration, u->user_id, u->user_name, u->display_name,
+                           u->email,       u->status,  source,       last};
+        for (int i = 0; i < 8; i++) {
+            cli_csv_field(stdout, f[i], i == 7);
+        }
+    }
+    return 0;
+}
+
+void cli_users_out_finish(struct cli_users_out *o)
+{
+    if (o->output == CLI_OUTPUT_TABLE) {
+        cli_table_print(&o->table, stdout);
+        cli_table_free(&o->table);
+    } else if (o->output == CLI_OUTPUT_JSON) {
+        cJSON *doc = cJSON_CreateObject();
+        cJSON_AddItemToObject(doc, "Users", o->array);
+        char *text = cJSON_Print(doc);
+        printf("%s\n", text ? text : "{}");
+        free(text);
+        cJSON_Delete(doc);
+    }
+    o->array = NULL;
+}
+
+/* ---- from the inventory ------------------------------------------------------------- */
+
+static int from_inventory(const struct cli_args *a)
+{
+    if (cli_conn_is_ad_hoc(&a->conn)) {
+        return cli_usage_error("users", "the inventory is listed by --label (or for every "
+                                        "integration); for an ad-hoc connection add --live");
+    }
+    struct idc_inventory *inv = NULL;
+    struct idc_error err = {0};
+    struct cli_users_out o;
+    int rc = cli_home_open(&inv);
+    if (rc >= 0) {
+        return rc;
+    }
+    struct idc_user_filter f = {a->conn.label, a->status, a->search};
+    cli_users_out_init(&o, a->output);
+    if (a->conn.label != NULL) {
+        static struct idc_integration in;
+        rc = idc_inventory_get_integration(inv, a->conn.label, &in, &err) == IDC_OK
+                 ? -1
+                 : cli_report(&err, "see `idcctl integration list`");
+        idc_integration_wipe(&in);
+    }
+    if (rc < 0 && idc_inventory_list_users(inv, &f, cli_users_out_add, &o, &err) != IDC_OK) {
+        rc = cli_report(&err, NULL);
+    }
+    cli_users_out_finish(&o);
+    idc_inventory_close(inv);
+    return rc < 0 ? CLI_EXIT_OK : rc;
+}
+
+/* ---- live ---------------------------------------------------------------------------- */
+
+/* ASCII case-insensitive substring. */
+static bool contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; hay && *hay; hay++) {
+        if (strncasecmp(hay, needle, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cli_user_matches(const struct idc_inv_user *u, const char *status, const char *search)
+{
+    if (status && (u->status == NULL || strcmp(u->status, status) != 0)) {
+        return false;
+    }
+    return search == NULL || contains(u->user_name, search) || contains(u->display_name, search) ||
+           contains(u->email, search) || contains(u->user_id, search);
+}
+
+struct live {
+    struct cli_users_out out;
+    struct cli_conn *conn;
+    const char *status, *search;
+    idc_err rc;
+    struct idc_error err;
+};
+
+static int live_row(struct live *l, const struct idc_inv_user *u)
+{
+    if (!cli_user_matches(u, l->status, l->search)) {
+        return 0;
+    }
+    struct idc_inv_user_row row = {.integration = l->conn->scope,
+                                   .kind = l->conn->in.kind,
+                                   .user = *u};
+    return cli_users_out_add(&l->out, &row);
+}
+
+static int live_ids(void *ud, const struct idc_ids_user *u)
+{
+    struct idc_inv_user v = {u->user_id, u->user_name ? u->user_name : "", u->display_name,
+                             u->email,   u->status, u->external, u->json.p, u->json.len, -1, -1};
+    return live_row(ud, &v);
+}
+
+idc_err cli_iam_user_row(struct idc_client *c, const struct idc_iam_user *u,
+                         struct idc_inv_user *out, char **json, struct idc_error *err)
+{
+    bool password = false;
+    struct idc_iam_key_counts keys = {0};
+    idc_err rc = idc_iam_get_login_profile(c, u->user_name, &password, err);
+    rc = rc ? rc : idc_iam_list_access_keys(c, u->user_name, NULL, NULL, &keys, err);
+    if (rc) {
+        return rc;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Path", u->path);
+    cJSON_AddStringToObject(o, "UserName", u->user_name);
+    cJSON_AddStringToObject(o, "UserId", u->user_id);
+    cJSON_AddStringToObject(o, "Arn", u->arn);
+    cJSON_AddStringToObject(o, "CreateDate", u->create_date);
+    if (u->password_last_used[0]) {
+        cJSON_AddStringToObject(o, "PasswordLastUsed", u->password_last_used);
+    }
+    *json = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    *out = (struct idc_inv_user){
+        .user_id = u->user_id,
+        .user_name = u->user_name,
+        .status = password || keys.active > 0 ? "ENABLED" : "DISABLED",
+        .json = *json ? *json : "{}",
+        .json_len = *json ? strlen(*json) : 2,
+        .console_access = password,
+        .active_keys = keys.active,
+    };
+    return IDC_OK;
+}
+
+static int live_iam(const struct idc_iam_user *u, void *ud)
+{
+    struct live *l = ud;
+    struct idc_inv_user v;
+    char *json = NULL;
+    l->rc = cli_iam_user_row(l->conn->client, u, &v, &json, &l->err);
+    int stop = l->rc ? 1 : live_row(l, &v);
+    free(json);
+    return stop;
+}
+
+static int live(const struct cli_args *a)
+{
+    struct idc_inventory *inv = NULL;
+    struct cli_conn c;
+    struct live l = {.conn = &c, .status = a->status, .search = a->search};
+    int rc = a->conn.label ? cli_home_open(&inv) : -1;
+    rc = rc < 0 ? cli_conn_open(&c, &a->conn, inv) : rc;
+    idc_inventory_close(inv);
+    if (rc >= 0) {
+        return rc;
+    }
+    cli_users_out_init(&l.out, a->output);
+    idc_err e = c.in.kind == IDC_KIND_IAM
+                    ? idc_iam_list_users(c.client, NULL, live_iam, &l, &l.err)
+                    : idc_ids_list_users(c.client, c.in.store_id, live_ids, NULL, &l, &l.err);
+    e = e ? e : l.rc;
+    cli_users_out_finish(&l.out);
+    rc = e ? (c.in.kind == IDC_KIND_IAM ? cli_report(&l.err, NULL) : cli_diagnose(&l.err, &c.in))
+           : CLI_EXIT_OK;
+    cli_conn_close(&c);
+    return rc;
+}
+
+int cli_users_main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "delete") == 0) {
+        return cli_delete_main(argc - 1, argv + 1, users_usage);
+    }
+    if (argc >= 2 && strcmp(argv[1], "show") == 0) {
+        return cli_show_main(argc - 1, argv + 1, users_usage);
+    }
+    unsigned long allowed = CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_STATUS) | CLI_ALLOW(CLI_OPT_SEARCH) |
+                            CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW(CLI_OPT_LIVE) | CLI_ALLOW_COMMON;
+    struct cli_args a;
+    int rc = cli_args_parse(argc, argv, "users", allowed, users_usage, &a);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (a.positional_count > 0) {
+        return cli_usage_error("users", "unexpected argument '%s'", a.positional[0]);
+    }
+    return a.live ? live(&a) : from_inventory(&a);
+}
