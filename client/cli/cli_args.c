@@ -181,7 +181,13 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
         }
         set_flag(a, id);
     }
-    a->positional = argv + optind;
-    a->positional_count = argc - optind;
+    if (optind + 1 == argc && (allowed & CLI_ALLOW(CLI_OPT_LABEL_ARG)) && a->conn.label == NULL) {
+        a->conn.label = argv[optind++];
+    }
+    if (optind < argc) {
+        bool names_user = strncmp(cmd, "users ", 6) == 0;
+        return cli_usage_error(cmd, "unexpected argument '%s'%s", argv[optind],
+                               names_user ? ": name the user with --user-name or --user-id" : "");
+    }
     return -1;
 }

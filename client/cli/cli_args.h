@@ -38,6 +38,7 @@ enum cli_option {
     CLI_OPT_QUIET,
     CLI_OPT_NO_PROGRESS,
     CLI_OPT_HELP,
+    CLI_OPT_LABEL_ARG, /* not an option: the label may also be given bare (`test L`) */
 };
 
 /* A bit per option, for the `allowed` masks. */
@@ -60,11 +61,12 @@ struct cli_args {
     unsigned long every_seconds;
     const char *status, *search, *user_id, *user_name;
     enum cli_output output;
-    char **positional;
-    int positional_count;
 };
 
-/* -1 when parsing succeeded, else the exit status (--help printed `usage`: 0). */
+/*
+ * -1 when parsing succeeded, else the exit status (--help printed `usage`: 0). Arguments
+ * that are not options are refused: every value is named by its option.
+ */
 int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed,
                    const char *usage, struct cli_args *a);
 

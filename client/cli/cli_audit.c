@@ -74,9 +74,7 @@ int cli_audit_main(int argc, char **argv)
         cJSON *doc = cJSON_CreateObject();
         cJSON_AddItemToObject(doc, "Audit", o.array);
         o.array = NULL;
-        char *text = cJSON_Print(doc);
-        printf("%s\n", text ? text : "{}");
-        free(text);
+        cli_json_print(stdout, doc);
         cJSON_Delete(doc);
     } else if (rc < 0 && o.output == CLI_OUTPUT_TABLE) {
         cli_table_print(&o.table, stdout);

@@ -344,6 +344,9 @@ int cli_delete_main(int argc, char **argv, const char *usage)
             printf("  the IAM delete cascade removes first: login profile, access keys, signing "
                    "certificates, SSH keys, service-specific credentials, MFA devices, inline and "
                    "attached policies, group memberships\n");
+        } else {
+            printf("  the delete removes the %zu group membership%s above, then the user\n", m.n,
+                   m.n == 1 ? "" : "s");
         }
         if (a.dry_run) {
             printf("dry run: nothing deleted\n");

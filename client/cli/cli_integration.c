@@ -29,10 +29,10 @@ static const char integration_usage[] =
     "                     endpoint and the region are saved, so later syncs do not depend on\n"
     "                     the environment. One signed call checks them first.\n"
     "  list [--output table|json]\n"
-    "  test (--label L | --region R --identity-store-id ID | --kind iam)\n"
-    "  update --label L [--access-key-id ID [--secret-stdin] | --profile P]\n"
+    "  test (L | --label L | --region R --identity-store-id ID | --kind iam)\n"
+    "  update (L | --label L) [--access-key-id ID [--secret-stdin] | --profile P]\n"
     "      [--endpoint-url URL] [--region R]      (key rotation: checked before saving)\n"
-    "  remove --label L   (its users and sync runs go; the audit trail stays)\n"
+    "  remove (L | --label L)   (its users and sync runs go; the audit trail stays)\n"
     "\n"
     "Common options: --debug (the client's trace on stderr, secrets redacted), --quiet,\n"
     "--help. Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 access denied.\n";
@@ -316,9 +316,7 @@ static int list(const struct cli_args *a)
         cJSON *doc = cJSON_CreateObject();
         cJSON_AddItemToObject(doc, "Integrations", l.array);
         l.array = NULL;
-        char *text = cJSON_Print(doc);
-        printf("%s\n", text ? text : "{}");
-        free(text);
+        cli_json_print(stdout, doc);
         cJSON_Delete(doc);
     } else if (rc < 0) {
         cli_table_print(&l.table, stdout);
@@ -342,10 +340,10 @@ int cli_integration_main(int argc, char **argv)
     } subs[] = {
         {"add", add, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) | CLI_ALLOW(CLI_OPT_SECRET_STDIN)},
         {"list", list, CLI_ALLOW(CLI_OPT_OUTPUT)},
-        {"test", test, CLI_ALLOW_CONN},
+        {"test", test, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
         {"update", update, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) |
-                               CLI_ALLOW(CLI_OPT_SECRET_STDIN)},
-        {"remove", remove_one, CLI_ALLOW(CLI_OPT_LABEL)},
+                               CLI_ALLOW(CLI_OPT_SECRET_STDIN) | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
+        {"remove", remove_one, CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         if (strcmp(argv[1], subs[i].name) != 0) {
@@ -356,9 +354,6 @@ int cli_integration_main(int argc, char **argv)
                                 integration_usage, &a);
         if (rc >= 0) {
             return rc;
-        }
-        if (a.positional_count > 0) {
-            return cli_usage_error("integration", "unexpected argument '%s'", a.positional[0]);
         }
         return subs[i].run(&a);
     }

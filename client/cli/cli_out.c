@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cli_out.c - idcctl's output formats: aligned tables (widths counted in characters, not
+ * cli_out.c - idcctl's output formats: aligned tables (widths counted in terminal columns, not
  * bytes, so non-ASCII names line up), RFC 4180 CSV, ISO 8601 times, and the choice of
  * format from --output.
  */
 #include "cli_out.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +27,51 @@ int cli_output_parse(const char *text, enum cli_output *out)
     return 0;
 }
 
-/* Characters in a UTF-8 string (continuation bytes are not counted). */
+/* Terminal columns of one code point: 0 for combining marks, 2 for East Asian wide ones. */
+static size_t code_point_width(uint32_t cp)
+{
+    static const uint32_t zero[][2] = {{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD},
+                                       {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
+                                       {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}};
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},  {0x3400, 0x4DBF},
+        {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xAC00, 0xD7A3},  {0xF900, 0xFAFF},
+        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},  {0x1F300, 0x1F64F},
+        {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) {
+        if (cp >= zero[i][0] && cp <= zero[i][1]) {
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+        if (cp >= wide[i][0] && cp <= wide[i][1]) {
+            return 2;
+        }
+    }
+    return 1;
+}
+
+/* Terminal columns of a UTF-8 string; a stray byte counts as one column. */
 static size_t display_width(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t n = 0;
-    for (; *s; s++) {
-        n += ((unsigned char)*s & 0xC0) != 0x80;
+    while (*p) {
+        uint32_t cp = *p;
+        size_t len = cp < 0x80 ? 1 : (cp >> 5) == 6 ? 2 : (cp >> 4) == 14 ? 3 : (cp >> 3) == 30 ? 4 : 1;
+        if (len > 1) {
+            cp &= 0x3Fu >> (len - 1);
+            for (size_t i = 1; i < len; i++) {
+                if ((p[i] & 0xC0) != 0x80) {
+                    len = 1;
+                    cp = 0xFFFD;
+                    break;
+                }
+                cp = (cp << 6) | (p[i] & 0x3Fu);
+            }
+        }
+        n += code_point_width(cp);
+        p += len;
     }
     return n;
 }
@@ -125,4 +166,52 @@ const char *cli_iso_time(int64_t t, char out[32])
     }
     idc_time_format_iso(t, out);
     return out;
+}
+
+/* ---- JSON --------------------------------------------------------------------------- */
+
+static void indent(FILE *out, int depth)
+{
+    fprintf(out, "%*s", depth * 4, "");
+}
+
+/* A scalar exactly as cJSON writes it (escaping, numbers). */
+static void write_scalar(FILE *out, const cJSON *item)
+{
+    char *text = cJSON_PrintUnformatted(item);
+    fputs(text ? text : "null", out);
+    free(text);
+}
+
+void cli_json_write(FILE *out, const cJSON *item, int depth)
+{
+    bool object = cJSON_IsObject(item);
+    if (!object && !cJSON_IsArray(item)) {
+        write_scalar(out, item);
+        return;
+    }
+    if (item->child == NULL) {
+        fputs(object ? "{}" : "[]", out);
+        return;
+    }
+    fputs(object ? "{\n" : "[\n", out);
+    for (const cJSON *c = item->child; c != NULL; c = c->next) {
+        indent(out, depth + 1);
+        if (object) {
+            cJSON *key = cJSON_CreateString(c->string ? c->string : "");
+            write_scalar(out, key);
+            cJSON_Delete(key);
+            fputs(": ", out);
+        }
+        cli_json_write(out, c, depth + 1);
+        fputs(c->next ? ",\n" : "\n", out);
+    }
+    indent(out, depth);
+    fputc(object ? '}' : ']', out);
+}
+
+void cli_json_print(FILE *out, const cJSON *doc)
+{
+    cli_json_write(out, doc, 0);
+    fputc('\n', out);
 }

@@ -34,6 +34,17 @@ void cli_table_free(struct cli_table *t);
 /* One RFC 4180 field, quoted when it holds a comma, quote or line break; CRLF after the last. */
 void cli_csv_field(FILE *out, const char *s, bool last);
 
+struct cJSON;
+
+/*
+ * `item` as the aws CLI prints JSON: 4-space indents, `"key": value`, UTF-8 as is. `depth`
+ * is the indent level of the item's own line (0 at the top); no line break after it.
+ */
+void cli_json_write(FILE *out, const struct cJSON *item, int depth);
+
+/* A whole document: cli_json_write at depth 0 and a line break. */
+void cli_json_print(FILE *out, const struct cJSON *doc);
+
 /* ISO 8601 UTC ("2026-01-01T12:00:00Z"), or "" for 0. */
 const char *cli_iso_time(int64_t t, char out[32]);
 

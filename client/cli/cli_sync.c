@@ -255,9 +255,7 @@ static void print_json(const struct run *r)
     for (size_t i = 0; i < r->count; i++) {
         cJSON_AddItemToArray(list, job_json(&r->jobs[i]));
     }
-    char *text = cJSON_Print(doc);
-    printf("%s\n", text ? text : "{}");
-    free(text);
+    cli_json_print(stdout, doc);
     cJSON_Delete(doc);
 }
 
@@ -432,7 +430,7 @@ int cli_sync_main(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
-    if ((a.conn.label == NULL) == !a.all || a.positional_count > 0) {
+    if ((a.conn.label == NULL) == !a.all) {
         return cli_usage_error("sync", "give --label L or --all (syncing works on saved "
                                        "integrations: `idcctl integration add`)");
     }
@@ -524,9 +522,7 @@ int cli_sync_runs_main(int argc, char **argv)
         cJSON *doc = cJSON_CreateObject();
         cJSON_AddItemToObject(doc, "SyncRuns", o.array);
         o.array = NULL;
-        char *text = cJSON_Print(doc);
-        printf("%s\n", text ? text : "{}");
-        free(text);
+        cli_json_print(stdout, doc);
         cJSON_Delete(doc);
     } else if (rc < 0) {
         cli_table_print(&o.table, stdout);

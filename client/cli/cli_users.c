@@ -44,7 +44,7 @@ void cli_users_out_init(struct cli_users_out *o, enum cli_output output)
     if (output == CLI_OUTPUT_TABLE) {
         cli_table_init(&o->table, 8, headers);
     } else if (output == CLI_OUTPUT_JSON) {
-        o->array = cJSON_CreateArray();
+        fputs("{\n    \"Users\": [", stdout); /* streamed: one user in memory at a time */
     } else {
         fputs("Integration,UserId,UserName,DisplayName,Email,UserStatus,Source,LastSeenAt\r\n",
               stdout);
@@ -88,7 +88,10 @@ int cli_users_out_add(void *ud, const struct idc_inv_user_row *r)
                              u->email,       status,     source,       last};
         cli_table_add(&o->table, row);
     } else if (o->output == CLI_OUTPUT_JSON) {
-        cJSON_AddItemToArray(o->array, user_json(r, first, last));
+        cJSON *item = user_json(r, first, last);
+        fputs(o->count > 1 ? ",\n        " : "\n        ", stdout);
+        cli_json_write(stdout, item, 2);
+        cJSON_Delete(item);
     } else {
         const char *f[] = {r->integration, u->user_id, u->user_name, u->display_name,
                            u->email,       u->status,  source,       last};
@@ -105,14 +108,8 @@ void cli_users_out_finish(struct cli_users_out *o)
         cli_table_print(&o->table, stdout);
         cli_table_free(&o->table);
     } else if (o->output == CLI_OUTPUT_JSON) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON_AddItemToObject(doc, "Users", o->array);
-        char *text = cJSON_Print(doc);
-        printf("%s\n", text ? text : "{}");
-        free(text);
-        cJSON_Delete(doc);
+        fputs(o->count ? "\n    ]\n}\n" : "]\n}\n", stdout);
     }
-    o->array = NULL;
 }
 
 /* ---- from the inventory ------------------------------------------------------------- */
@@ -277,9 +274,6 @@ int cli_users_main(int argc, char **argv)
     int rc = cli_args_parse(argc, argv, "users", allowed, users_usage, &a);
     if (rc >= 0) {
         return rc;
-    }
-    if (a.positional_count > 0) {
-        return cli_usage_error("users", "unexpected argument '%s'", a.positional[0]);
     }
     return a.live ? live(&a) : from_inventory(&a);
 }

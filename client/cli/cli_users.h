@@ -14,14 +14,13 @@
 
 struct cli_users_out {
     enum cli_output output;
-    struct cli_table table;
-    cJSON *array;
+    struct cli_table table; /* a table waits for every row (column widths); JSON and CSV stream */
     size_t count;
 };
 
 void cli_users_out_init(struct cli_users_out *o, enum cli_output output);
 int cli_users_out_add(void *ud, const struct idc_inv_user_row *row); /* an idc_inv_user_fn */
-void cli_users_out_finish(struct cli_users_out *o); /* prints table or JSON, frees */
+void cli_users_out_finish(struct cli_users_out *o); /* prints the table, closes JSON */
 
 /* --status and --search (ASCII case-insensitive) on one user. */
 bool cli_user_matches(const struct idc_inv_user *u, const char *status, const char *search);
