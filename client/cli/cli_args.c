@@ -181,7 +181,7 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
         }
         set_flag(a, id);
     }
-    if (optind + 1 == argc && (allowed & CLI_ALLOW(CLI_OPT_LABEL_ARG)) && a->conn.label == NULL) {
+    if (optind < argc && (allowed & CLI_ALLOW(CLI_OPT_LABEL_ARG)) && a->conn.label == NULL) {
         a->conn.label = argv[optind++];
     }
     if (optind < argc) {

@@ -284,8 +284,9 @@ int cli_conn_validate(struct cli_conn *c)
     struct idc_http_response resp;
     idc_err rc;
     if (c->in.kind == IDC_KIND_IAM) {
-        const char form[] = "Action=GetUser&Version=2010-05-08";
-        rc = idc_client_call(c->client, "GetUser", form, sizeof form - 1, IDC_CALL_READ, &resp,
+        /* Not GetUser without a name: AWS refuses that for role sessions (ASIA... keys). */
+        const char form[] = "Action=ListUsers&MaxItems=1&Version=2010-05-08";
+        rc = idc_client_call(c->client, "ListUsers", form, sizeof form - 1, IDC_CALL_READ, &resp,
                              &err);
     } else {
         char body[160];

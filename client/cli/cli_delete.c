@@ -335,6 +335,11 @@ int cli_delete_main(int argc, char **argv, const char *usage)
     idc_err e = resolve(&c, &a, &t, &err);
     if (e && cli_err_not_found(&err)) {
         printf("no such user in %s: nothing to delete (already gone?)\n", c.scope);
+        snprintf(t.user_id, sizeof t.user_id, "%s", a.user_id ? a.user_id : "");
+        snprintf(t.user_name, sizeof t.user_name, "%s", a.user_name ? a.user_name : "");
+        if (!a.dry_run) {
+            audit(inv, &c, &t, "already-gone", err.msg);
+        }
         rc = CLI_EXIT_OK;
     } else if (e || (e = groups_of(&c, &t, &m, &err)) != IDC_OK) {
         rc = cli_report(&err, NULL);

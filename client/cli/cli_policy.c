@@ -87,6 +87,7 @@ int cli_policy_main(int argc, char **argv)
     bool iam = false, read_only = false;
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(policy_usage, stdout);
@@ -95,8 +96,11 @@ int cli_policy_main(int argc, char **argv)
             read_only = true;
         } else if (c == 'k' && (strcmp(optarg, "iam") == 0 || strcmp(optarg, "identitycenter") == 0)) {
             iam = strcmp(optarg, "iam") == 0;
+        } else if (c == 'k') {
+            return cli_usage_error("policy", "--kind takes identitycenter or iam, not '%s'", optarg);
         } else {
-            return cli_usage_error("policy", "--kind takes identitycenter or iam");
+            return cli_usage_error("policy", "unknown option or missing value: %s",
+                                   argv[optind - 1]);
         }
     }
     if (optind < argc) {

@@ -178,14 +178,22 @@ int cli_sigv4_speed(int argc, char **argv)
     unsigned long seconds = 3;
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(speed_usage, stdout);
             return CLI_EXIT_OK;
         }
-        if (c != 's' || !cli_parse_ulong(optarg, 1, 3600, &seconds)) {
+        if (c != 's') {
+            return cli_usage_error("sigv4 speed", "unknown option or missing value: %s",
+                                   argv[optind - 1]);
+        }
+        if (!cli_parse_ulong(optarg, 1, 3600, &seconds)) {
             return cli_usage_error("sigv4 speed", "--seconds takes 1..3600");
         }
+    }
+    if (optind < argc) {
+        return cli_usage_error("sigv4 speed", "unexpected argument '%s'", argv[optind]);
     }
     static struct speed_case sc;
     int rc = setup(&sc);

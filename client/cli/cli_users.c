@@ -61,7 +61,9 @@ static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, con
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "UserId", u->user_id);
     }
-    if (r->kind == IDC_KIND_IAM) {
+    if (r->kind != IDC_KIND_IAM && !cJSON_HasObjectItem(o, "UserStatus")) {
+        cJSON_AddNullToObject(o, "UserStatus"); /* every user has the key; null: no status */
+    } else if (r->kind == IDC_KIND_IAM) {
         cJSON_AddStringToObject(o, "UserStatus", u->status ? u->status : "DISABLED");
         cJSON_AddBoolToObject(o, "ConsoleAccess", u->console_access > 0);
         cJSON_AddNumberToObject(o, "ActiveAccessKeys", u->active_keys > 0 ? u->active_keys : 0);
