@@ -53,7 +53,7 @@ idc_err cli_conn_client(struct cli_conn *c, bool debug, struct idc_error *err);
 void cli_conn_close(struct cli_conn *c);
 
 /*
- * The guide's "Next" step: one signed call (ListUsers MaxResults=1; IAM: GetUser). -1 when
+ * The guide's "Next" step: one signed call (ListUsers with one result, for both kinds). -1 when
  * it passes, else the exit code after naming the likely wrong input.
  */
 int cli_conn_validate(struct cli_conn *c);

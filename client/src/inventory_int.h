@@ -23,6 +23,10 @@ struct idc_inventory {
     char path[PATH_MAX];   /* the database file, for messages */
 };
 
+/* SQL: a 'running' sync run whose process is gone (killed), and the error it gets. */
+#define INV_DEAD_RUN       "(result = 'running' AND idc_pid_gone(pid))"
+#define INV_DEAD_RUN_ERROR "'interrupted: process ' || pid || ' ended without finishing'"
+
 /*
  * Translates a failed SQLite call: SQLITE_BUSY/SQLITE_LOCKED become IDC_ERR_BUSY, anything
  * else IDC_ERR_IO naming what was being done (`fmt`, "add integration prod") with
