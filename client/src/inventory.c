@@ -141,8 +141,8 @@ idc_err inv_prepare(struct idc_inventory *inv, const char *sql, sqlite3_stmt **s
     return rc == SQLITE_OK ? IDC_OK : inv_fail(inv, rc, err, "%s", doing);
 }
 
-idc_err inv_finish(struct idc_inventory *inv, sqlite3_stmt *st, int bind_rc,
-                   struct idc_error *err, const char *fmt, ...)
+idc_err inv_finish(struct idc_inventory *inv, sqlite3_stmt *st, int bind_rc, struct idc_error *err,
+                   const char *fmt, ...)
 {
     int rc = bind_rc;
     if (rc == SQLITE_OK) {
@@ -243,8 +243,9 @@ static idc_err make_home(const char *home, struct idc_error *err)
     bool loose = (st.st_mode & 077) != 0;
     /* A fresh folder is chmod-ed too: the umask may have taken bits we need. */
     if ((created || (ours && loose)) && (st.st_mode & 0777) != 0700 && chmod(home, 0700) != 0) {
-        return idc_error_set(err, IDC_ERR_IO, "could not make the folder %s private (chmod 0700): %s",
-                             home, strerror(errno));
+        return idc_error_set(err, IDC_ERR_IO,
+                             "could not make the folder %s private (chmod 0700): %s", home,
+                             strerror(errno));
     }
     return IDC_OK;
 }
@@ -323,20 +324,18 @@ static idc_err use_wal(struct idc_inventory *inv, struct idc_error *err)
 }
 
 /*
- * Measured with 100,000 users: syscalls cost about 8 us each on our CI machines, so the
- * pages a sync reads and writes stay in memory. temp_store=MEMORY keeps the staging table
- * (about 700 bytes a user) off a temp file; mmap lets the one comparison read the users
- * without a read() per page; the larger cache keeps a first sync's inserts from spilling
- * into the WAL mid-transaction.
+ * A 16 MiB page cache (SQLite's default is 2 MiB) holds the users indexes a sync of 100,000
+ * users walks, so its comparison does not read() page by page (about 8 us a call here);
+ * memory stays bounded whatever the number of users.
  */
-static const char connection_pragmas[] = "PRAGMA page_size = 16384; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+static const char connection_pragmas[] = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
                                          " PRAGMA cache_size = -16384";
 
 static idc_err connect_db(struct idc_inventory *inv, struct idc_error *err)
 {
     /* NOMUTEX: one connection per thread (inventory.h). */
-    int rc = sqlite3_open_v2(inv->path, &inv->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc =
+        sqlite3_open_v2(inv->path, &inv->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         return inv_fail(inv, rc, err, "open the database");
     }
@@ -438,8 +437,7 @@ idc_err idc_inventory_open(struct idc_inventory **out, const char *home, int bus
     *out = NULL;
     struct idc_inventory *inv = calloc(1, sizeof *inv);
     if (inv == NULL) {
-        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory opening the inventory in %s",
-                             home);
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory opening the inventory in %s", home);
     }
     inv->busy_ms = busy_ms ? busy_ms : DEFAULT_BUSY_MS;
     idc_err e = open_steps(inv, home, err);
@@ -503,9 +501,9 @@ idc_err idc_inventory_default_home(char *out, size_t cap, struct idc_error *err)
 /* ---- integrations --------------------------------------------------------------------------- */
 
 #define INTEGRATION_SELECT                                                                         \
-    "SELECT label, kind, region, store_id, endpoint_url, profile, access_key_id,"                 \
-    " secret_access_key, session_token, created_at, updated_at, last_sync_at, last_result,"       \
-    " last_error, (SELECT COUNT(*) FROM users u WHERE u.integration = i.label)"                   \
+    "SELECT label, kind, region, store_id, endpoint_url, profile, access_key_id,"                  \
+    " secret_access_key, session_token, created_at, updated_at, last_sync_at, last_result,"        \
+    " last_error, (SELECT COUNT(*) FROM users u WHERE u.integration = i.label)"                    \
     " FROM integrations i"
 
 /* A text field of struct idc_integration: its column in INTEGRATION_SELECT (and, for the
@@ -519,8 +517,10 @@ struct text_field {
 };
 
 #define TEXT_FIELD(col, f, what, setting)                                                          \
-    {col, offsetof(struct idc_integration, f), sizeof(((struct idc_integration *)0)->f), what,    \
-     setting}
+    {                                                                                              \
+        col, offsetof(struct idc_integration, f), sizeof(((struct idc_integration *)0)->f), what,  \
+            setting                                                                                \
+    }
 
 static const struct text_field integration_fields[] = {
     TEXT_FIELD(0, label, "label", true),
@@ -744,8 +744,7 @@ idc_err idc_inventory_get_integration(struct idc_inventory *inv, const char *lab
     return e;
 }
 
-idc_err inv_require_integration(struct idc_inventory *inv, const char *label,
-                                struct idc_error *err)
+idc_err inv_require_integration(struct idc_inventory *inv, const char *label, struct idc_error *err)
 {
     sqlite3_stmt *st = NULL;
     idc_err e = inv_prepare(inv, "SELECT 1 FROM integrations WHERE label = ?1", &st,
@@ -765,8 +764,8 @@ idc_err inv_require_integration(struct idc_inventory *inv, const char *label,
     return e;
 }
 
-idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integration_fn *fn,
-                                        void *ud, struct idc_error *err)
+idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integration_fn *fn, void *ud,
+                                        struct idc_error *err)
 {
     if (inv == NULL || fn == NULL) {
         return idc_error_set(err, IDC_ERR_ARG, "listing integrations needs a callback");
@@ -807,7 +806,7 @@ void idc_integration_wipe(struct idc_integration *in)
 /* ---- users ---------------------------------------------------------------------------------- */
 
 #define USER_COLUMNS                                                                               \
-    "u.integration, i.kind, u.user_id, u.user_name, u.display_name, u.email, u.status,"           \
+    "u.integration, i.kind, u.user_id, u.user_name, u.display_name, u.email, u.status,"            \
     " u.external, u.json, u.console_access, u.active_keys, u.first_seen_at, i.last_sync_at"
 
 #define USER_FROM " FROM users u JOIN integrations i ON i.label = u.integration"
@@ -891,9 +890,8 @@ idc_err idc_inventory_list_users(struct idc_inventory *inv, const struct idc_use
     return emit_users(inv, &b, fn, ud, &seen, err);
 }
 
-idc_err idc_inventory_find_user(struct idc_inventory *inv, const char *integration,
-                                const char *key, bool by_name, idc_inv_user_fn *fn, void *ud,
-                                struct idc_error *err)
+idc_err idc_inventory_find_user(struct idc_inventory *inv, const char *integration, const char *key,
+                                bool by_name, idc_inv_user_fn *fn, void *ud, struct idc_error *err)
 {
     if (inv == NULL || integration == NULL || key == NULL || fn == NULL) {
         return idc_error_set(err, IDC_ERR_ARG,
@@ -979,15 +977,15 @@ idc_err idc_inventory_list_sync_runs(struct idc_inventory *inv, const char *inte
         return idc_error_set(err, IDC_ERR_ARG, "listing sync runs needs a callback");
     }
     sqlite3_stmt *st = NULL;
-    idc_err e = prepare_recent(inv,
-                               "SELECT id, integration, started_at, finished_at,"
-                               " CASE WHEN " INV_DEAD_RUN " THEN 'failed' ELSE result END, users,"
-                               " added, removed, changed,"
-                               " CASE WHEN " INV_DEAD_RUN " THEN " INV_DEAD_RUN_ERROR
-                               " ELSE error END"
-                               " FROM sync_runs"
-                               " WHERE ?1 IS NULL OR integration = ?1 ORDER BY id DESC LIMIT ?2",
-                               integration, limit ? limit : 50, &st, "list sync runs", err);
+    idc_err e =
+        prepare_recent(inv,
+                       "SELECT id, integration, started_at, finished_at,"
+                       " CASE WHEN " INV_DEAD_RUN " THEN 'failed' ELSE result END, users,"
+                       " added, removed, changed,"
+                       " CASE WHEN " INV_DEAD_RUN " THEN " INV_DEAD_RUN_ERROR " ELSE error END"
+                       " FROM sync_runs"
+                       " WHERE ?1 IS NULL OR integration = ?1 ORDER BY id DESC LIMIT ?2",
+                       integration, limit ? limit : 50, &st, "list sync runs", err);
     if (e != IDC_OK) {
         return e;
     }
@@ -1043,9 +1041,8 @@ idc_err idc_inventory_audit(struct idc_inventory *inv, const struct idc_audit_en
     return inv_finish(inv, st, b.rc, err, "add %s to the audit trail", e->action);
 }
 
-idc_err idc_inventory_list_audit(struct idc_inventory *inv, const char *integration,
-                                 unsigned limit, idc_audit_fn *fn, void *ud,
-                                 struct idc_error *err)
+idc_err idc_inventory_list_audit(struct idc_inventory *inv, const char *integration, unsigned limit,
+                                 idc_audit_fn *fn, void *ud, struct idc_error *err)
 {
     if (inv == NULL || fn == NULL) {
         return idc_error_set(err, IDC_ERR_ARG, "listing the audit trail needs a callback");

@@ -47,9 +47,8 @@ idc_err inv_prepare(struct idc_inventory *inv, const char *sql, sqlite3_stmt **s
  * Steps a write statement to its end and finalizes it (also on failure). `bind_rc` is the
  * binder's result: a failed bind fails here without stepping.
  */
-idc_err inv_finish(struct idc_inventory *inv, sqlite3_stmt *st, int bind_rc,
-                   struct idc_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+idc_err inv_finish(struct idc_inventory *inv, sqlite3_stmt *st, int bind_rc, struct idc_error *err,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Commits the open staging batch, if any, so the next statement starts its own transaction. */
 idc_err inv_settle(struct idc_inventory *inv, struct idc_error *err);

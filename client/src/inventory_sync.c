@@ -70,8 +70,8 @@ static idc_err write_failure(void *ctx, struct idc_error *err)
         struct inv_binder b = {st, SQLITE_OK};
         inv_bind_text(&b, 1, s->label);
         inv_bind_text(&b, 2, s->cause);
-        inv_bind_int(&b, 3, inv_now());
         if (i == 0) {
+            inv_bind_int(&b, 3, inv_now());
             inv_bind_int(&b, 4, s->run_id);
         }
         e = inv_finish(s->inv, st, b.rc, err, "record the failed sync of %s", s->label);
@@ -159,6 +159,9 @@ static idc_err start_run(void *ctx, struct idc_error *err)
 /*
  * temp.staging holds the listing; temp.diff, filled at commit, the ids that are new or
  * changed, so the steps under the lock after the one comparison touch only those rows.
+ * The temp schema stays a file with a bounded cache (about 700 bytes a user spill to it);
+ * 64 KiB pages make that 16 times fewer syscalls and make DROP cheap, and an in-memory
+ * journal keeps each batch's commit from writing one.
  */
 static idc_err create_staging(struct idc_sync *s, struct idc_error *err)
 {
@@ -296,8 +299,7 @@ static idc_err check_stage(const struct idc_sync *s, const struct idc_inv_user *
                              s->label);
     }
     if (u->json_len > INT32_MAX) {
-        return idc_error_set(err, IDC_ERR_LIMIT, "the JSON of user %s is over 2 GiB",
-                             u->user_id);
+        return idc_error_set(err, IDC_ERR_LIMIT, "the JSON of user %s is over 2 GiB", u->user_id);
     }
     return IDC_OK;
 }
@@ -538,8 +540,7 @@ idc_err idc_sync_commit(struct idc_sync *s, idc_status_change_fn *fn, void *ud,
     struct idc_error local;
     err = err ? err : &local; /* the failure's text is recorded in the run */
     if (s->inv == NULL || s->state != SYNC_STAGING) {
-        return idc_error_set(err, IDC_ERR_ARG, "the sync of %s is over; begin a new one",
-                             s->label);
+        return idc_error_set(err, IDC_ERR_ARG, "the sync of %s is over; begin a new one", s->label);
     }
     idc_err e = s->broken ? idc_error_set(err, IDC_ERR_ARG,
                                           "the listing of %s is incomplete (staging failed "
@@ -584,8 +585,8 @@ static void sync_end(struct idc_sync *s)
     sqlite3_finalize(s->insert);
     s->insert = NULL;
     discard_batch(inv);
-    sqlite3_exec(inv->db, "DROP TABLE IF EXISTS temp.staging; DROP TABLE IF EXISTS temp.diff",
-                 NULL, NULL, NULL);
+    sqlite3_exec(inv->db, "DROP TABLE IF EXISTS temp.staging; DROP TABLE IF EXISTS temp.diff", NULL,
+                 NULL, NULL);
     inv->sync = NULL;
     s->inv = NULL;
 }

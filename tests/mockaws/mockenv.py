@@ -78,13 +78,15 @@ class MockAws:
         with open(self.log_path, encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
 
-    def wait_log(self, count, timeout=5.0):
-        """The request log once it has at least `count` lines: mockaws writes a request's
-        line after its response has gone out, so a client can be a little ahead of it."""
+    def wait_log(self, count, timeout=5.0, until=None):
+        """The request log once it has at least `count` lines (and `until(entries)` holds,
+        when given): mockaws writes a request's line after its response has gone out, so a
+        client can be a little ahead of it."""
         deadline = time.monotonic() + timeout
         while True:
             entries = self.log() if os.path.exists(self.log_path) else []
-            if len(entries) >= count or time.monotonic() > deadline:
+            done = len(entries) >= count and (until is None or until(entries))
+            if done or time.monotonic() > deadline:
                 return entries
             time.sleep(0.01)
 

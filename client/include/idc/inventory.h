@@ -32,7 +32,11 @@ idc_err idc_inventory_open(struct idc_inventory **out, const char *home, int bus
                            struct idc_error *err);
 void idc_inventory_close(struct idc_inventory *inv); /* NULL is fine */
 
-/* The folder idcctl uses: $IDC_HOME, else ${XDG_STATE_HOME:-$HOME/.local/state}/idcctl. */
+/*
+ * The folder idcctl uses: $IDC_HOME, else ${XDG_STATE_HOME:-$HOME/.local/state}/idcctl (a
+ * relative XDG_STATE_HOME is ignored, as the XDG spec says). IDC_ERR_ARG when neither
+ * IDC_HOME nor HOME is set, IDC_ERR_SPACE when the path does not fit `cap`.
+ */
 idc_err idc_inventory_default_home(char *out, size_t cap, struct idc_error *err);
 
 /* ---- integrations ------------------------------------------------------------------- */
@@ -64,7 +68,11 @@ struct idc_integration {
 /* Adds; IDC_ERR_ARG when the label exists. The secret is stored in the 0600 database. */
 idc_err idc_inventory_add_integration(struct idc_inventory *inv, const struct idc_integration *in,
                                       struct idc_error *err);
-/* Replaces the connection settings (keys, endpoint, profile, region); IDC_ERR_NOT_FOUND. */
+/*
+ * Replaces the connection settings (keys, endpoint, profile, region); the kind and the
+ * store id are what the integration is, so they never change (remove and add instead).
+ * IDC_ERR_NOT_FOUND.
+ */
 idc_err idc_inventory_update_integration(struct idc_inventory *inv,
                                          const struct idc_integration *in, struct idc_error *err);
 /* Removes it with its users and sync runs (the audit trail stays); IDC_ERR_NOT_FOUND. */
@@ -140,14 +148,18 @@ struct idc_sync;
 idc_err idc_sync_begin(struct idc_inventory *inv, const char *integration, struct idc_sync **out,
                        struct idc_error *err);
 
-/* Stages one user (the TEMP table only: no lock on the inventory). */
+/*
+ * Stages one user (the TEMP table only: no lock on the inventory). One sync stages at a time
+ * per inventory handle (a second begin is IDC_ERR_ARG), and nothing is staged or committed
+ * after a commit (IDC_ERR_ARG).
+ */
 idc_err idc_sync_stage(struct idc_sync *s, const struct idc_inv_user *u, struct idc_error *err);
 
 struct idc_status_change {
     const char *user_id;
     const char *user_name;
     const char *from; /* NULL when the user had no status */
-    const char *to;
+    const char *to;   /* never NULL: a change to "no status" updates the row unreported */
 };
 
 typedef void idc_status_change_fn(void *ud, const struct idc_status_change *change);
@@ -170,7 +182,12 @@ idc_err idc_sync_commit(struct idc_sync *s, idc_status_change_fn *fn, void *ud,
 /* Records the run as failed with `cause`; the inventory is unchanged. */
 void idc_sync_fail(struct idc_sync *s, const char *cause);
 
-void idc_sync_free(struct idc_sync *s); /* drops the staging table; NULL is fine */
+/*
+ * Drops the staging table; a run neither committed nor failed is recorded as failed
+ * ("abandoned"), which may wait up to the busy timeout. NULL is fine. Closing the
+ * inventory with a sync still open does the same.
+ */
+void idc_sync_free(struct idc_sync *s);
 
 struct idc_sync_run {
     int64_t id;
