@@ -73,10 +73,10 @@ static bool duration(const char *s, unsigned long *seconds)
     }
     unsigned long v = strtoul(s, &end, 10);
     unsigned long unit = *end == '\0' || strcmp(end, "s") == 0 ? 1
-                         : strcmp(end, "m") == 0              ? 60
-                         : strcmp(end, "h") == 0              ? 3600
-                         : strcmp(end, "d") == 0              ? 86400
-                                                              : 0;
+                         : strcmp(end, "m") == 0               ? 60
+                         : strcmp(end, "h") == 0               ? 3600
+                         : strcmp(end, "d") == 0               ? 86400
+                                                               : 0;
     if (unit == 0 || v == 0 || v > 366UL * 86400 / unit) {
         return false;
     }
@@ -88,7 +88,9 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
 {
     unsigned long v;
     switch (id) {
-    case CLI_OPT_LABEL: a->conn.label = optarg; break;
+    case CLI_OPT_LABEL:
+        a->conn.label = optarg;
+        break;
     case CLI_OPT_KIND:
         if (strcmp(optarg, "iam") != 0 && strcmp(optarg, "identitycenter") != 0) {
             return cli_usage_error(cmd, "--kind takes identitycenter or iam, not '%s'", optarg);
@@ -96,20 +98,36 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
         a->conn.iam = strcmp(optarg, "iam") == 0;
         a->kind_given = true;
         break;
-    case CLI_OPT_REGION: a->conn.region = optarg; break;
-    case CLI_OPT_STORE: a->conn.store_id = optarg; break;
-    case CLI_OPT_ENDPOINT: a->conn.endpoint_url = optarg; break;
-    case CLI_OPT_PROFILE: a->conn.profile = optarg; break;
-    case CLI_OPT_ACCESS_KEY: a->access_key_id = optarg; break;
+    case CLI_OPT_REGION:
+        a->conn.region = optarg;
+        break;
+    case CLI_OPT_STORE:
+        a->conn.store_id = optarg;
+        break;
+    case CLI_OPT_ENDPOINT:
+        a->conn.endpoint_url = optarg;
+        break;
+    case CLI_OPT_PROFILE:
+        a->conn.profile = optarg;
+        break;
+    case CLI_OPT_ACCESS_KEY:
+        a->access_key_id = optarg;
+        break;
     case CLI_OPT_STATUS:
         if (strcmp(optarg, "ENABLED") != 0 && strcmp(optarg, "DISABLED") != 0) {
             return cli_usage_error(cmd, "--status takes ENABLED or DISABLED, not '%s'", optarg);
         }
         a->status = optarg;
         break;
-    case CLI_OPT_SEARCH: a->search = optarg; break;
-    case CLI_OPT_USER_ID: a->user_id = optarg; break;
-    case CLI_OPT_USER_NAME: a->user_name = optarg; break;
+    case CLI_OPT_SEARCH:
+        a->search = optarg;
+        break;
+    case CLI_OPT_USER_ID:
+        a->user_id = optarg;
+        break;
+    case CLI_OPT_USER_NAME:
+        a->user_name = optarg;
+        break;
     case CLI_OPT_OUTPUT:
         if (cli_output_parse(optarg, &a->output) != 0) {
             return cli_usage_error(cmd, "--output takes table, json or csv, not '%s'", optarg);
@@ -129,13 +147,15 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
         break;
     case CLI_OPT_EVERY:
         if (!duration(optarg, &v)) {
-            return cli_usage_error(cmd, "--every takes a duration such as 15m, 1h or 90s, not "
-                                        "'%s'",
+            return cli_usage_error(cmd,
+                                   "--every takes a duration such as 15m, 1h or 90s, not "
+                                   "'%s'",
                                    optarg);
         }
         a->every_seconds = v;
         break;
-    default: return -1;
+    default:
+        return -1;
     }
     return -1;
 }
@@ -143,21 +163,40 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
 static void set_flag(struct cli_args *a, int id)
 {
     switch (id) {
-    case CLI_OPT_SECRET_STDIN: a->secret_stdin = true; break;
-    case CLI_OPT_ALL: a->all = true; break;
-    case CLI_OPT_LIVE: a->live = true; break;
-    case CLI_OPT_DRY_RUN: a->dry_run = true; break;
-    case CLI_OPT_YES: a->yes = true; break;
-    case CLI_OPT_READ_ONLY: a->read_only = true; break;
-    case CLI_OPT_DEBUG: a->conn.debug = true; break;
-    case CLI_OPT_QUIET: a->quiet = true; break;
-    case CLI_OPT_NO_PROGRESS: a->no_progress = true; break;
-    default: break;
+    case CLI_OPT_SECRET_STDIN:
+        a->secret_stdin = true;
+        break;
+    case CLI_OPT_ALL:
+        a->all = true;
+        break;
+    case CLI_OPT_LIVE:
+        a->live = true;
+        break;
+    case CLI_OPT_DRY_RUN:
+        a->dry_run = true;
+        break;
+    case CLI_OPT_YES:
+        a->yes = true;
+        break;
+    case CLI_OPT_READ_ONLY:
+        a->read_only = true;
+        break;
+    case CLI_OPT_DEBUG:
+        a->conn.debug = true;
+        break;
+    case CLI_OPT_QUIET:
+        a->quiet = true;
+        break;
+    case CLI_OPT_NO_PROGRESS:
+        a->no_progress = true;
+        break;
+    default:
+        break;
     }
 }
 
-int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed,
-                   const char *usage, struct cli_args *a)
+int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed, const char *usage,
+                   struct cli_args *a)
 {
     memset(a, 0, sizeof *a);
     int id;
@@ -169,8 +208,7 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
             return CLI_EXIT_OK;
         }
         if (id == '?' || id == ':') {
-            return cli_usage_error(cmd, "unknown option or missing value: %s",
-                                   argv[optind - 1]);
+            return cli_usage_error(cmd, "unknown option or missing value: %s", argv[optind - 1]);
         }
         if (!(allowed & (1UL << (id - CLI_OPT_BASE)))) {
             return cli_usage_error(cmd, "--%s does not apply to `idcctl %s`", option_name(id), cmd);

@@ -43,10 +43,10 @@ enum cli_option {
 
 /* A bit per option, for the `allowed` masks. */
 #define CLI_ALLOW(opt) (1UL << ((opt)-CLI_OPT_BASE))
-#define CLI_ALLOW_CONN                                                                            \
+#define CLI_ALLOW_CONN                                                                             \
     (CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_KIND) | CLI_ALLOW(CLI_OPT_REGION) |              \
      CLI_ALLOW(CLI_OPT_STORE) | CLI_ALLOW(CLI_OPT_ENDPOINT) | CLI_ALLOW(CLI_OPT_PROFILE))
-#define CLI_ALLOW_COMMON                                                                          \
+#define CLI_ALLOW_COMMON                                                                           \
     (CLI_ALLOW(CLI_OPT_DEBUG) | CLI_ALLOW(CLI_OPT_QUIET) | CLI_ALLOW(CLI_OPT_NO_PROGRESS) |        \
      CLI_ALLOW(CLI_OPT_HELP))
 
@@ -67,7 +67,7 @@ struct cli_args {
  * -1 when parsing succeeded, else the exit status (--help printed `usage`: 0). Arguments
  * that are not options are refused: every value is named by its option.
  */
-int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed,
-                   const char *usage, struct cli_args *a);
+int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed, const char *usage,
+                   struct cli_args *a);
 
 #endif

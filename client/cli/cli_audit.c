@@ -27,8 +27,8 @@ static int one(void *ud, const struct idc_audit_entry *e, int64_t id)
     char when[32];
     cli_iso_time(e->at, when);
     (void)id;
-    const char *f[] = {when, e->integration, e->user_id, e->user_name, e->action, e->result,
-                       e->detail};
+    const char *f[] = {when,      e->integration, e->user_id, e->user_name,
+                       e->action, e->result,      e->detail};
     if (o->output == CLI_OUTPUT_TABLE) {
         cli_table_add(&o->table, f);
     } else if (o->output == CLI_OUTPUT_CSV) {

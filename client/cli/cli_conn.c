@@ -150,8 +150,8 @@ static int resolve_keys(const struct cli_conn_opts *o, struct idc_integration *i
 static int resolve_place(const struct cli_conn_opts *o, struct idc_integration *in,
                          struct idc_error *err)
 {
-    struct idc_resolve_input ri = {.profile = o->profile, .region = o->region,
-                                   .endpoint_url = o->endpoint_url};
+    struct idc_resolve_input ri = {
+        .profile = o->profile, .region = o->region, .endpoint_url = o->endpoint_url};
     struct idc_resolve_region region;
     struct idc_resolve_endpoint ep;
     enum idc_service svc = in->kind == IDC_KIND_IAM ? IDC_SERVICE_IAM : IDC_SERVICE_IDENTITYSTORE;
@@ -185,8 +185,9 @@ int cli_conn_resolve(const struct cli_conn_opts *o, struct idc_integration *in)
         return CLI_EXIT_USAGE;
     }
     if (!o->iam && !cli_valid_store_id(o->store_id)) {
-        fprintf(stderr, "idcctl: '%s' is not an Identity Store id\nhint: it looks like "
-                        "d-1234567890 (d- and 10 hex digits) or a UUID\n",
+        fprintf(stderr,
+                "idcctl: '%s' is not an Identity Store id\nhint: it looks like "
+                "d-1234567890 (d- and 10 hex digits) or a UUID\n",
                 o->store_id);
         return CLI_EXIT_USAGE;
     }

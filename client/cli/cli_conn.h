@@ -15,19 +15,19 @@
 /* Connection options as given on the command line (NULL when absent). */
 struct cli_conn_opts {
     const char *label;
-    bool iam;                 /* --kind iam */
+    bool iam; /* --kind iam */
     const char *region;
     const char *store_id;
     const char *endpoint_url;
     const char *profile;
-    bool debug;               /* --debug: the client's trace on stderr, secrets redacted */
-    bool keys_given;          /* --access-key-id: the caller fills the keys itself */
+    bool debug;      /* --debug: the client's trace on stderr, secrets redacted */
+    bool keys_given; /* --access-key-id: the caller fills the keys itself */
 };
 
 struct cli_conn {
     struct idc_integration in; /* the effective connection */
     bool ad_hoc;
-    char scope[80];            /* the label, or the store id of an ad-hoc connection */
+    char scope[80]; /* the label, or the store id of an ad-hoc connection */
     struct idc_client *client;
 };
 

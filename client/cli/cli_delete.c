@@ -154,8 +154,8 @@ static idc_err groups_of(struct cli_conn *c, const struct target *t, struct memb
     idc_err rc = idc_ids_list_memberships_for_member(c->client, c->in.store_id, t->user_id,
                                                      keep_membership, m, err);
     for (size_t i = 0; rc == IDC_OK && i < m->n; i++) {
-        rc = idc_ids_describe_group(c->client, c->in.store_id, m->v[i].group_id,
-                                    m->v[i].group_name, sizeof m->v[i].group_name, err);
+        rc = idc_ids_describe_group(c->client, c->in.store_id, m->v[i].group_id, m->v[i].group_name,
+                                    sizeof m->v[i].group_name, err);
     }
     return rc;
 }
@@ -215,9 +215,16 @@ int cli_show_main(int argc, char **argv, const char *usage)
         print_plan(&c, &t, &m);
     } else {
         struct cli_users_out o;
-        struct idc_inv_user u = {t.user_id, t.user_name, t.display_name, t.email,
-                                 t.status[0] ? t.status : NULL, t.external, t.json,
-                                 t.json ? strlen(t.json) : 0, -1, -1};
+        struct idc_inv_user u = {t.user_id,
+                                 t.user_name,
+                                 t.display_name,
+                                 t.email,
+                                 t.status[0] ? t.status : NULL,
+                                 t.external,
+                                 t.json,
+                                 t.json ? strlen(t.json) : 0,
+                                 -1,
+                                 -1};
         struct idc_inv_user_row row = {c.scope, c.in.kind, u, 0, 0};
         cli_users_out_init(&o, a.output);
         cli_users_out_add(&o, &row);
@@ -249,8 +256,8 @@ static bool confirm(const struct target *t)
 static void audit(struct idc_inventory *inv, const struct cli_conn *c, const struct target *t,
                   const char *result, const char *detail)
 {
-    struct idc_audit_entry e = {0, c->scope, t->user_id, t->user_name, "delete-user", result,
-                                detail};
+    struct idc_audit_entry e = {0,      c->scope, t->user_id, t->user_name, "delete-user",
+                                result, detail};
     struct idc_error err = {0};
     if (inv != NULL && idc_inventory_audit(inv, &e, &err) != IDC_OK) {
         fprintf(stderr, "idcctl: warning: the audit row was not written: %s\n", err.msg);
@@ -296,8 +303,8 @@ static int run_delete(struct cli_conn *c, struct idc_inventory *inv, const struc
     }
     if (rc) {
         audit(inv, c, t, "failed", err.msg);
-        return cli_report(&err, cli_err_denied(&err) ? "`idcctl policy` prints what idcctl needs"
-                                                     : NULL);
+        return cli_report(&err,
+                          cli_err_denied(&err) ? "`idcctl policy` prints what idcctl needs" : NULL);
     }
     printf("%s %s\n", t->user_name, gone ? "was already gone: nothing to delete" : "deleted");
     audit(inv, c, t, gone ? "already-gone" : "ok", m->n ? "group memberships removed" : "");

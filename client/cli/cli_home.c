@@ -27,8 +27,8 @@ int cli_home_open(struct idc_inventory **inv)
     }
     if (idc_inventory_open(inv, home, 0, &err) != IDC_OK) {
         *inv = NULL;
-        return cli_report(&err, err.code == IDC_ERR_BUSY ? "another idcctl is writing; try again"
-                                                         : NULL);
+        return cli_report(&err,
+                          err.code == IDC_ERR_BUSY ? "another idcctl is writing; try again" : NULL);
     }
     return -1;
 }

@@ -118,8 +118,8 @@ static int validate(struct idc_integration *in, bool debug)
 {
     struct cli_conn c = {.in = *in};
     struct idc_error err = {0};
-    int rc = cli_conn_client(&c, debug, &err) == IDC_OK ? cli_conn_validate(&c)
-                                                        : cli_report(&err, NULL);
+    int rc =
+        cli_conn_client(&c, debug, &err) == IDC_OK ? cli_conn_validate(&c) : cli_report(&err, NULL);
     cli_conn_close(&c);
     return rc;
 }
@@ -273,10 +273,10 @@ static int list_one(void *ud, const struct idc_integration *in)
     cli_iso_time(in->last_sync_at, when);
     snprintf(users, sizeof users, "%lld", (long long)in->user_count);
     if (l->output != CLI_OUTPUT_JSON) {
-        const char *row[] = {in->label,   in->kind == IDC_KIND_IAM ? "iam" : "identitycenter",
-                             in->region,  in->store_id,
-                             when,        in->last_result,
-                             users,       in->last_error};
+        const char *row[] = {in->label,  in->kind == IDC_KIND_IAM ? "iam" : "identitycenter",
+                             in->region, in->store_id,
+                             when,       in->last_result,
+                             users,      in->last_error};
         cli_table_add(&l->table, row);
         return 0;
     }
@@ -301,8 +301,8 @@ static int list_one(void *ud, const struct idc_integration *in)
 
 static int list(const struct cli_args *a)
 {
-    static const char *const headers[] = {"LABEL", "KIND", "REGION", "STORE", "LAST SYNC",
-                                          "RESULT", "USERS", "LAST ERROR"};
+    static const char *const headers[] = {"LABEL",     "KIND",   "REGION", "STORE",
+                                          "LAST SYNC", "RESULT", "USERS",  "LAST ERROR"};
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
     struct listing l = {.output = a->output};
@@ -338,11 +338,13 @@ int cli_integration_main(int argc, char **argv)
         int (*run)(const struct cli_args *);
         unsigned long allowed;
     } subs[] = {
-        {"add", add, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) | CLI_ALLOW(CLI_OPT_SECRET_STDIN)},
+        {"add", add,
+         CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) | CLI_ALLOW(CLI_OPT_SECRET_STDIN)},
         {"list", list, CLI_ALLOW(CLI_OPT_OUTPUT)},
         {"test", test, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
-        {"update", update, CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) |
-                               CLI_ALLOW(CLI_OPT_SECRET_STDIN) | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
+        {"update", update,
+         CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_ACCESS_KEY) | CLI_ALLOW(CLI_OPT_SECRET_STDIN) |
+             CLI_ALLOW(CLI_OPT_LABEL_ARG)},
         {"remove", remove_one, CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_LABEL_ARG)},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
@@ -350,8 +352,8 @@ int cli_integration_main(int argc, char **argv)
             continue;
         }
         struct cli_args a;
-        int rc = cli_args_parse(argc - 1, argv + 1, "integration", subs[i].allowed | CLI_ALLOW_COMMON,
-                                integration_usage, &a);
+        int rc = cli_args_parse(argc - 1, argv + 1, "integration",
+                                subs[i].allowed | CLI_ALLOW_COMMON, integration_usage, &a);
         if (rc >= 0) {
             return rc;
         }

@@ -33,11 +33,11 @@ static size_t code_point_width(uint32_t cp)
     static const uint32_t zero[][2] = {{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD},
                                        {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
                                        {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}};
-    static const uint32_t wide[][2] = {
-        {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},  {0x3400, 0x4DBF},
-        {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xAC00, 0xD7A3},  {0xF900, 0xFAFF},
-        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},  {0x1F300, 0x1F64F},
-        {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+    static const uint32_t wide[][2] = {{0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},
+                                       {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+                                       {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},
+                                       {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+                                       {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
     for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) {
         if (cp >= zero[i][0] && cp <= zero[i][1]) {
             return 0;
@@ -58,7 +58,11 @@ static size_t display_width(const char *s)
     size_t n = 0;
     while (*p) {
         uint32_t cp = *p;
-        size_t len = cp < 0x80 ? 1 : (cp >> 5) == 6 ? 2 : (cp >> 4) == 14 ? 3 : (cp >> 3) == 30 ? 4 : 1;
+        size_t len = cp < 0x80         ? 1
+                     : (cp >> 5) == 6  ? 2
+                     : (cp >> 4) == 14 ? 3
+                     : (cp >> 3) == 30 ? 4
+                                       : 1;
         if (len > 1) {
             cp &= 0x3Fu >> (len - 1);
             for (size_t i = 1; i < len; i++) {
@@ -142,7 +146,8 @@ void cli_table_free(struct cli_table *t)
 void cli_csv_field(FILE *out, const char *s, bool last)
 {
     s = s ? s : "";
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '));
+    bool quote =
+        strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '));
     if (quote) {
         fputc('"', out);
         for (; *s; s++) {

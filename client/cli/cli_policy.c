@@ -11,10 +11,14 @@
 
 /* Every Identity Store action idcctl calls; the first five only read. */
 static const char *const ic_actions[] = {
-    "identitystore:ListUsers",     "identitystore:DescribeUser",
-    "identitystore:GetUserId",     "identitystore:ListGroupMembershipsForMember",
-    "identitystore:DescribeGroup", "identitystore:DeleteUser",
-    "identitystore:DeleteGroupMembership", NULL,
+    "identitystore:ListUsers",
+    "identitystore:DescribeUser",
+    "identitystore:GetUserId",
+    "identitystore:ListGroupMembershipsForMember",
+    "identitystore:DescribeGroup",
+    "identitystore:DeleteUser",
+    "identitystore:DeleteGroupMembership",
+    NULL,
 };
 #define IC_READ_ONLY 5
 
@@ -50,8 +54,9 @@ void cli_policy_print(FILE *out, bool iam, bool read_only, const char *only_acti
 {
     const char *const *list = iam ? iam_actions : ic_actions;
     size_t n = read_only ? (iam ? IAM_READ_ONLY : IC_READ_ONLY) : SIZE_MAX;
-    fprintf(out, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
-                 "      \"Sid\": \"%s\",\n      \"Effect\": \"Allow\",\n      \"Action\": [",
+    fprintf(out,
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
+            "      \"Sid\": \"%s\",\n      \"Effect\": \"Allow\",\n      \"Action\": [",
             iam ? "IdcctlIamUsers" : "IdcctlIdentityCenter");
     size_t shown = 0;
     for (size_t i = 0; list[i] != NULL && i < n; i++) {
@@ -94,10 +99,12 @@ int cli_policy_main(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (c == 'r') {
             read_only = true;
-        } else if (c == 'k' && (strcmp(optarg, "iam") == 0 || strcmp(optarg, "identitycenter") == 0)) {
+        } else if (c == 'k' &&
+                   (strcmp(optarg, "iam") == 0 || strcmp(optarg, "identitycenter") == 0)) {
             iam = strcmp(optarg, "iam") == 0;
         } else if (c == 'k') {
-            return cli_usage_error("policy", "--kind takes identitycenter or iam, not '%s'", optarg);
+            return cli_usage_error("policy", "--kind takes identitycenter or iam, not '%s'",
+                                   optarg);
         } else {
             return cli_usage_error("policy", "unknown option or missing value: %s",
                                    argv[optind - 1]);

@@ -141,9 +141,9 @@ static void keep_change(void *ud, const struct idc_status_change *c)
         return;
     }
     j->changes = grown;
-    j->changes[j->change_count++] = (struct change){strdup(c->user_id), strdup(c->user_name),
-                                                    c->from ? strdup(c->from) : NULL,
-                                                    strdup(c->to ? c->to : "")};
+    j->changes[j->change_count++] =
+        (struct change){strdup(c->user_id), strdup(c->user_name), c->from ? strdup(c->from) : NULL,
+                        strdup(c->to ? c->to : "")};
 }
 
 static void fail_job(struct job *j, const struct idc_error *err)
@@ -239,8 +239,9 @@ static cJSON *job_json(const struct job *j)
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "UserId", j->changes[k].user_id);
         cJSON_AddStringToObject(c, "UserName", j->changes[k].user_name);
-        cJSON_AddItemToObject(c, "From", j->changes[k].from ? cJSON_CreateString(j->changes[k].from)
-                                                            : cJSON_CreateNull());
+        cJSON_AddItemToObject(c, "From",
+                              j->changes[k].from ? cJSON_CreateString(j->changes[k].from)
+                                                 : cJSON_CreateNull());
         cJSON_AddStringToObject(c, "To", j->changes[k].to);
         cJSON_AddItemToArray(changes, c);
     }
@@ -475,8 +476,9 @@ static int one_run(void *ud, const struct idc_sync_run *run)
         snprintf(n[i], sizeof n[i], "%lld", v[i]);
     }
     if (o->output != CLI_OUTPUT_JSON) {
-        const char *row[] = {n[0], run->integration, started, finished, run->result,
-                             n[1], n[2],             n[3],    n[4],     run->error};
+        const char *row[] = {
+            n[0], run->integration, started, finished, run->result, n[1], n[2], n[3],
+            n[4], run->error};
         cli_table_add(&o->table, row);
         return 0;
     }
@@ -491,8 +493,9 @@ static int one_run(void *ud, const struct idc_sync_run *run)
     cJSON_AddNumberToObject(j, "Added", (double)run->added);
     cJSON_AddNumberToObject(j, "Removed", (double)run->removed);
     cJSON_AddNumberToObject(j, "Changed", (double)run->changed);
-    cJSON_AddItemToObject(j, "Error", run->error && run->error[0] ? cJSON_CreateString(run->error)
-                                                                   : cJSON_CreateNull());
+    cJSON_AddItemToObject(j, "Error",
+                          run->error && run->error[0] ? cJSON_CreateString(run->error)
+                                                      : cJSON_CreateNull());
     cJSON_AddItemToArray(o->array, j);
     return 0;
 }

@@ -37,8 +37,8 @@ static const char users_usage[] =
 
 void cli_users_out_init(struct cli_users_out *o, enum cli_output output)
 {
-    static const char *const headers[] = {"LABEL",  "USER ID", "USER NAME", "DISPLAY NAME",
-                                          "EMAIL",  "STATUS",  "SOURCE",    "LAST SEEN"};
+    static const char *const headers[] = {"LABEL", "USER ID", "USER NAME", "DISPLAY NAME",
+                                          "EMAIL", "STATUS",  "SOURCE",    "LAST SEEN"};
     memset(o, 0, sizeof *o);
     o->output = output;
     if (output == CLI_OUTPUT_TABLE) {
@@ -70,7 +70,8 @@ static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, con
     }
     cJSON_AddStringToObject(o, "Integration", r->integration);
     cJSON_AddStringToObject(o, "Source", u->external ? "external" : "local");
-    cJSON_AddItemToObject(o, "FirstSeenAt", first[0] ? cJSON_CreateString(first) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "FirstSeenAt",
+                          first[0] ? cJSON_CreateString(first) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "LastSeenAt", last[0] ? cJSON_CreateString(last) : cJSON_CreateNull());
     return o;
 }
@@ -182,16 +183,23 @@ static int live_row(struct live *l, const struct idc_inv_user *u)
     if (!cli_user_matches(u, l->status, l->search)) {
         return 0;
     }
-    struct idc_inv_user_row row = {.integration = l->conn->scope,
-                                   .kind = l->conn->in.kind,
-                                   .user = *u};
+    struct idc_inv_user_row row = {
+        .integration = l->conn->scope, .kind = l->conn->in.kind, .user = *u};
     return cli_users_out_add(&l->out, &row);
 }
 
 static int live_ids(void *ud, const struct idc_ids_user *u)
 {
-    struct idc_inv_user v = {u->user_id, u->user_name ? u->user_name : "", u->display_name,
-                             u->email,   u->status, u->external, u->json.p, u->json.len, -1, -1};
+    struct idc_inv_user v = {u->user_id,
+                             u->user_name ? u->user_name : "",
+                             u->display_name,
+                             u->email,
+                             u->status,
+                             u->external,
+                             u->json.p,
+                             u->json.len,
+                             -1,
+                             -1};
     return live_row(ud, &v);
 }
 

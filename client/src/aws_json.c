@@ -35,9 +35,10 @@ static void fill_plain(const struct idc_http_response *resp, struct idc_error *e
 {
     char start[128];
     quote_body(resp, start, sizeof start);
-    idc_error_set(err, IDC_ERR_AWS, "HTTP %d with a body that is not the service's JSON "
-                                    "(Content-Type %s): \"%s\"; is a proxy or a wrong endpoint "
-                                    "answering?",
+    idc_error_set(err, IDC_ERR_AWS,
+                  "HTTP %d with a body that is not the service's JSON "
+                  "(Content-Type %s): \"%s\"; is a proxy or a wrong endpoint "
+                  "answering?",
                   resp->status, resp->content_type[0] ? resp->content_type : "none", start);
 }
 

@@ -73,14 +73,18 @@ static idc_err copy_config(struct idc_client *c, const struct idc_client_config 
     idc_err rc = copy_setting(cfg->endpoint_url, c->endpoint_url, sizeof c->endpoint_url,
                               "an endpoint URL", true, err);
     rc = rc ? rc : copy_setting(cfg->region, c->region, sizeof c->region, "a region", true, err);
-    rc = rc ? rc : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
-                                "an access key id", true, err);
-    rc = rc ? rc : copy_setting(cfg->secret_access_key, c->secret, sizeof c->secret,
-                                "a secret access key", true, err);
-    rc = rc ? rc : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token",
-                                false, err);
-    rc = rc ? rc : copy_setting(cfg->ca_bundle, c->ca_bundle, sizeof c->ca_bundle,
-                                "the CA bundle path", false, err);
+    rc = rc ? rc
+            : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
+                           "an access key id", true, err);
+    rc = rc ? rc
+            : copy_setting(cfg->secret_access_key, c->secret, sizeof c->secret,
+                           "a secret access key", true, err);
+    rc = rc ? rc
+            : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token", false,
+                           err);
+    rc = rc ? rc
+            : copy_setting(cfg->ca_bundle, c->ca_bundle, sizeof c->ca_bundle, "the CA bundle path",
+                           false, err);
     return rc ? rc : idc_url_parse(c->endpoint_url, &c->url, err);
 }
 
@@ -183,8 +187,8 @@ static idc_err sign_request(struct idc_client *c, const char *operation, const c
 {
     bool ids = c->service == IDC_SERVICE_IDENTITYSTORE;
     a->header_count = 0;
-    a->headers[a->header_count++] = (struct idc_sigv4_header){IDC_STR("Host"),
-                                                              idc_str_c(c->url.authority)};
+    a->headers[a->header_count++] =
+        (struct idc_sigv4_header){IDC_STR("Host"), idc_str_c(c->url.authority)};
     a->headers[a->header_count++] = (struct idc_sigv4_header){
         IDC_STR("Content-Type"), ids ? IDC_STR("application/x-amz-json-1.1")
                                      : IDC_STR("application/x-www-form-urlencoded; charset=utf-8")};
@@ -192,8 +196,8 @@ static idc_err sign_request(struct idc_client *c, const char *operation, const c
     size_t used = 0;
     if (ids) {
         used = (size_t)snprintf(op_header, 128, "AWSIdentityStore.%s", operation) + 1;
-        a->headers[a->header_count++] = (struct idc_sigv4_header){
-            IDC_STR("X-Amz-Target"), idc_str_make(op_header, used - 1)};
+        a->headers[a->header_count++] =
+            (struct idc_sigv4_header){IDC_STR("X-Amz-Target"), idc_str_make(op_header, used - 1)};
     }
     struct idc_sigv4_config sc = {
         .region = idc_str_c(c->region),
@@ -204,9 +208,12 @@ static idc_err sign_request(struct idc_client *c, const char *operation, const c
     };
     struct idc_sigv4_credentials creds = {idc_str_c(c->access_key_id), idc_str_c(c->secret),
                                           idc_str_c(c->token)};
-    struct idc_sigv4_request req = {.method = IDC_STR("POST"), .path = IDC_STR("/"),
-                                    .headers = a->headers, .header_count = a->header_count,
-                                    .body = (const uint8_t *)body, .body_len = len};
+    struct idc_sigv4_request req = {.method = IDC_STR("POST"),
+                                    .path = IDC_STR("/"),
+                                    .headers = a->headers,
+                                    .header_count = a->header_count,
+                                    .body = (const uint8_t *)body,
+                                    .body_len = len};
     struct idc_buf work = {c->work + used, 0, sizeof c->work - used};
     struct idc_sigv4_result res;
     idc_err rc = idc_sigv4_sign(&sc, &creds, &req, &work, &res, err);
@@ -231,14 +238,28 @@ static bool in_list(const char *code, const char *const *list)
 /* The standard retry mode's throttling and transient error codes (botocore). */
 static bool retryable_code(const char *code, int status)
 {
-    static const char *const codes[] = {
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException",
-        "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-        "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-        "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-        "InternalServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
-        "ServiceFailure", NULL};
+    static const char *const codes[] = {"Throttling",
+                                        "ThrottlingException",
+                                        "ThrottledException",
+                                        "RequestThrottledException",
+                                        "TooManyRequestsException",
+                                        "ProvisionedThroughputExceededException",
+                                        "TransactionInProgressException",
+                                        "RequestLimitExceeded",
+                                        "BandwidthLimitExceeded",
+                                        "LimitExceededException",
+                                        "RequestThrottled",
+                                        "SlowDown",
+                                        "PriorRequestNotComplete",
+                                        "EC2ThrottledException",
+                                        "RequestTimeout",
+                                        "RequestTimeoutException",
+                                        "InternalServerException",
+                                        "InternalFailure",
+                                        "InternalError",
+                                        "ServiceUnavailable",
+                                        "ServiceFailure",
+                                        NULL};
     if (strncmp(code, "InternalServer", 14) == 0 || in_list(code, codes)) {
         return true;
     }
@@ -248,8 +269,8 @@ static bool retryable_code(const char *code, int status)
 static bool retryable_transport(idc_err rc, enum idc_call_kind kind,
                                 const struct idc_exchange_info *info)
 {
-    bool transient = rc == IDC_ERR_RESET || rc == IDC_ERR_TIMEOUT || rc == IDC_ERR_CONNECT ||
-                     rc == IDC_ERR_DNS;
+    bool transient =
+        rc == IDC_ERR_RESET || rc == IDC_ERR_TIMEOUT || rc == IDC_ERR_CONNECT || rc == IDC_ERR_DNS;
     if (!transient) {
         return false; /* TLS verification, malformed HTTP, a proxy's refusal: not transient */
     }
@@ -330,8 +351,8 @@ static idc_err attempt_once(struct idc_client *c, const char *operation, const c
     if (rc) {
         return rc;
     }
-    struct idc_http_request req = {IDC_STR("POST"), IDC_STR("/"), a.headers, a.header_count,
-                                   (const uint8_t *)body, len};
+    struct idc_http_request req = {IDC_STR("POST"), IDC_STR("/"),          a.headers,
+                                   a.header_count,  (const uint8_t *)body, len};
     rc = c->ops->exchange(c->transport, &req, resp, &a.info, err);
     c->stats.requests = a.info.requests;
     c->stats.connections = a.info.connections;

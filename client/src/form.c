@@ -39,8 +39,8 @@ idc_err idc_form_decode(struct idc_str in, struct idc_buf *out, struct idc_error
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 idc_err idc_form_encode(struct idc_str in, struct idc_buf *out, struct idc_error *err)
@@ -83,7 +83,8 @@ bool idc_form_next(struct idc_str form, size_t *pos, struct idc_str *name, struc
         struct idc_str part = idc_str_make(form.p + i, j - i);
         const char *eq = idc_str_chr(part, '=');
         *name = eq ? idc_str_make(part.p, (size_t)(eq - part.p)) : part;
-        *value = eq ? idc_str_make(eq + 1, part.len - name->len - 1) : idc_str_make(part.p + part.len, 0);
+        *value = eq ? idc_str_make(eq + 1, part.len - name->len - 1)
+                    : idc_str_make(part.p + part.len, 0);
         return true;
     }
     return false;

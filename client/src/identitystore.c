@@ -29,8 +29,7 @@ static void body_string(struct idc_dynbuf *b, const char *key, const char *value
 }
 
 static idc_err call(struct idc_client *c, const char *op, struct idc_dynbuf *b,
-                    enum idc_call_kind kind, struct idc_http_response *resp,
-                    struct idc_error *err)
+                    enum idc_call_kind kind, struct idc_http_response *resp, struct idc_error *err)
 {
     idc_dynbuf_str(b, "}");
     if (b->failed) {

@@ -25,8 +25,7 @@ int64_t idc_net_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what,
-                     struct idc_error *err)
+idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what, struct idc_error *err)
 {
     struct pollfd p = {fd, events, 0};
     int64_t deadline = idc_net_now_ms() + timeout_ms;
@@ -41,8 +40,7 @@ idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what,
                                  what);
         }
         if (errno != EINTR) {
-            return idc_error_set(err, IDC_ERR_RESET, "poll failed %s: %s", what,
-                                 strerror(errno));
+            return idc_error_set(err, IDC_ERR_RESET, "poll failed %s: %s", what, strerror(errno));
         }
     }
 }
@@ -61,9 +59,10 @@ idc_err idc_net_wait_until(int fd, short events, int64_t deadline_ms, int total_
 static void address_text(const struct addrinfo *ai, char *out, size_t cap)
 {
     char host[INET6_ADDRSTRLEN] = "?";
-    const void *a = ai->ai_family == AF_INET6
-                        ? (const void *)&((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr
-                        : (const void *)&((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr;
+    const void *a =
+        ai->ai_family == AF_INET6
+            ? (const void *)&((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr
+            : (const void *)&((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr;
     inet_ntop(ai->ai_family, a, host, sizeof host);
     snprintf(out, cap, ai->ai_family == AF_INET6 ? "[%s]" : "%s", host);
 }
@@ -107,8 +106,9 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
     struct addrinfo *list = NULL;
     int g = getaddrinfo(host, port, &hints, &list);
     if (g != 0) {
-        return idc_error_set(err, IDC_ERR_DNS, "cannot resolve %s: %s; check the endpoint's "
-                                               "host name and the network",
+        return idc_error_set(err, IDC_ERR_DNS,
+                             "cannot resolve %s: %s; check the endpoint's "
+                             "host name and the network",
                              host, gai_strerror(g));
     }
     int64_t deadline = idc_net_now_ms() + timeout_ms;
@@ -127,8 +127,9 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
     }
     freeaddrinfo(list);
     if (e == ETIMEDOUT) {
-        return idc_error_set(err, IDC_ERR_TIMEOUT, "connecting to %s port %s timed out after %d "
-                                                   "ms",
+        return idc_error_set(err, IDC_ERR_TIMEOUT,
+                             "connecting to %s port %s timed out after %d "
+                             "ms",
                              host, port, timeout_ms);
     }
     idc_err rc = idc_error_set(err, IDC_ERR_CONNECT, "cannot connect to %s port %s (%s): %s", host,
@@ -184,8 +185,9 @@ idc_err idc_net_recv(int fd, void *buf, size_t cap, size_t *got, int timeout_ms,
             }
             continue;
         }
-        idc_err rc = idc_error_set(err, IDC_ERR_RESET, "the connection was reset while reading: "
-                                                       "%s",
+        idc_err rc = idc_error_set(err, IDC_ERR_RESET,
+                                   "the connection was reset while reading: "
+                                   "%s",
                                    strerror(errno));
         if (err != NULL) {
             err->native = errno;

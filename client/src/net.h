@@ -25,8 +25,7 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
                         struct idc_error *err);
 
 /* Waits for POLLIN or POLLOUT; IDC_ERR_TIMEOUT names `what` ("reading the response"). */
-idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what,
-                     struct idc_error *err);
+idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what, struct idc_error *err);
 
 /*
  * Waits until `deadline_ms` (idc_net_now_ms time) for POLLIN or POLLOUT; a timeout message

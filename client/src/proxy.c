@@ -26,7 +26,8 @@ static bool entry_matches(const char *entry, size_t len, const char *host)
         len--;
     }
     const char *colon = memchr(entry, ':', len);
-    if (colon != NULL && memchr(entry, ']', len) == NULL && memchr(colon + 1, ':', len - (size_t)(colon - entry) - 1) == NULL) {
+    if (colon != NULL && memchr(entry, ']', len) == NULL &&
+        memchr(colon + 1, ':', len - (size_t)(colon - entry) - 1) == NULL) {
         len = (size_t)(colon - entry); /* "host:port": the port is ignored */
     }
     while (len > 0 && entry[len - 1] == ' ') {
@@ -82,8 +83,8 @@ idc_err idc_proxy_connect(int fd, const struct idc_proxy *proxy, const struct id
                           int timeout_ms, struct idc_error *err)
 {
     char req[700], resp[4096];
-    int n = snprintf(req, sizeof req, "CONNECT %s:%s HTTP/1.1\r\nHost: %s:%s\r\n\r\n",
-                     target->host, target->port, target->host, target->port);
+    int n = snprintf(req, sizeof req, "CONNECT %s:%s HTTP/1.1\r\nHost: %s:%s\r\n\r\n", target->host,
+                     target->port, target->host, target->port);
     idc_err rc = idc_net_send(fd, req, (size_t)n, timeout_ms, err);
     size_t len = 0;
     /* Byte by byte up to the blank line: nothing after it may be consumed (TLS follows). */

@@ -15,8 +15,9 @@
 
 static idc_err bad(struct idc_error *err, const char *url, const char *what)
 {
-    return idc_error_set(err, IDC_ERR_ARG, "endpoint URL '%.200s': %s; use "
-                                           "https://host[:port] or http://host[:port]",
+    return idc_error_set(err, IDC_ERR_ARG,
+                         "endpoint URL '%.200s': %s; use "
+                         "https://host[:port] or http://host[:port]",
                          url, what);
 }
 

@@ -23,21 +23,21 @@ enum idc_service {
 
 struct idc_client_config {
     enum idc_service service;
-    const char *endpoint_url;   /* required: https://identitystore.us-east-1.amazonaws.com */
-    const char *region;         /* required: the signing region */
-    const char *access_key_id;  /* required */
+    const char *endpoint_url;      /* required: https://identitystore.us-east-1.amazonaws.com */
+    const char *region;            /* required: the signing region */
+    const char *access_key_id;     /* required */
     const char *secret_access_key; /* required; copied, wiped on free, never printed */
-    const char *session_token;  /* optional */
-    const char *transport;      /* "native" (default) or "curl" */
+    const char *session_token;     /* optional */
+    const char *transport;         /* "native" (default) or "curl" */
     const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
                                                       stack); overrides `transport` */
-    const char *ca_bundle;      /* optional PEM file; else AWS_CA_BUNDLE, else the system store */
-    int max_attempts;           /* 0: 3 (the SDKs' standard mode) */
-    int base_delay_ms;          /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
-    int max_backoff_ms;         /* 0: 20000 */
-    int connect_timeout_ms;     /* 0: 10000 */
-    int read_timeout_ms;        /* 0: 60000 */
-    idc_trace_fn *trace;        /* optional debug trace (secrets redacted) */
+    const char *ca_bundle;  /* optional PEM file; else AWS_CA_BUNDLE, else the system store */
+    int max_attempts;       /* 0: 3 (the SDKs' standard mode) */
+    int base_delay_ms;      /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
+    int max_backoff_ms;     /* 0: 20000 */
+    int connect_timeout_ms; /* 0: 10000 */
+    int read_timeout_ms;    /* 0: 60000 */
+    idc_trace_fn *trace;    /* optional debug trace (secrets redacted) */
     void *trace_ud;
 };
 

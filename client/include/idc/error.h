@@ -46,10 +46,10 @@ typedef enum {
 struct idc_error {
     idc_err code;
     long native;
-    int http_status;      /* 0 when no response was received */
+    int http_status; /* 0 when no response was received */
     bool retryable;
-    char aws_code[64];    /* "ThrottlingException", "NoSuchEntity", ... or "" */
-    char request_id[64];  /* x-amzn-RequestId or the XML RequestId, or "" */
+    char aws_code[64];   /* "ThrottlingException", "NoSuchEntity", ... or "" */
+    char request_id[64]; /* x-amzn-RequestId or the XML RequestId, or "" */
     char msg[384];
 };
 

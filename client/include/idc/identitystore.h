@@ -16,7 +16,7 @@
 /* A user as the service returned it. Everything points into the current page: valid only
  * during the callback. */
 struct idc_ids_user {
-    struct idc_str json;      /* the User object's bytes exactly as served */
+    struct idc_str json; /* the User object's bytes exactly as served */
     const char *user_id;
     const char *user_name;    /* may be NULL */
     const char *display_name; /* may be NULL */

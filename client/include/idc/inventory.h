@@ -51,18 +51,18 @@ struct idc_integration {
     char label[65];
     enum idc_integration_kind kind;
     char region[64];
-    char store_id[40];          /* "" for IAM */
+    char store_id[40]; /* "" for IAM */
     char endpoint_url[513];
-    char profile[129];          /* when set, the keys come from this profile at each use */
-    char access_key_id[129];    /* "" with a profile */
+    char profile[129];       /* when set, the keys come from this profile at each use */
+    char access_key_id[129]; /* "" with a profile */
     char secret_access_key[129];
-    char session_token[4097];   /* "" for long-term keys */
-    int64_t created_at;         /* epoch seconds */
+    char session_token[4097]; /* "" for long-term keys */
+    int64_t created_at;       /* epoch seconds */
     int64_t updated_at;
-    int64_t last_sync_at;       /* the last successful sync, 0 when never */
-    char last_result[16];       /* "ok", "failed" or "" */
-    char last_error[384];       /* the last failure's cause, "" */
-    int64_t user_count;         /* users in the inventory for it */
+    int64_t last_sync_at; /* the last successful sync, 0 when never */
+    char last_result[16]; /* "ok", "failed" or "" */
+    char last_error[384]; /* the last failure's cause, "" */
+    int64_t user_count;   /* users in the inventory for it */
 };
 
 /* Adds; IDC_ERR_ARG when the label exists. The secret is stored in the 0600 database. */
@@ -84,8 +84,8 @@ idc_err idc_inventory_get_integration(struct idc_inventory *inv, const char *lab
 
 typedef int idc_integration_fn(void *ud, const struct idc_integration *in); /* nonzero stops */
 /* In label order. */
-idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integration_fn *fn,
-                                        void *ud, struct idc_error *err);
+idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integration_fn *fn, void *ud,
+                                        struct idc_error *err);
 
 /* Wipes the secrets of an integration struct. */
 void idc_integration_wipe(struct idc_integration *in);
@@ -102,8 +102,8 @@ struct idc_inv_user {
     bool external;            /* has ExternalIds (Identity Center) */
     const char *json;         /* the user as the API returned it (kept verbatim) */
     size_t json_len;
-    int console_access;       /* IAM: 1 has a password, 0 none; -1 for Identity Center */
-    int active_keys;          /* IAM: number of active access keys; -1 for Identity Center */
+    int console_access; /* IAM: 1 has a password, 0 none; -1 for Identity Center */
+    int active_keys;    /* IAM: number of active access keys; -1 for Identity Center */
 };
 
 /* A user as the inventory holds it; strings owned by the row passed to the callback. */
@@ -111,14 +111,14 @@ struct idc_inv_user_row {
     const char *integration;
     enum idc_integration_kind kind;
     struct idc_inv_user user;
-    int64_t first_seen_at;    /* when a sync first saw it */
-    int64_t last_seen_at;     /* the integration's last successful sync */
+    int64_t first_seen_at; /* when a sync first saw it */
+    int64_t last_seen_at;  /* the integration's last successful sync */
 };
 
 struct idc_user_filter {
     const char *integration; /* NULL: all */
-    const char *status;      /* "ENABLED"/"DISABLED", NULL: all; a user without status never matches */
-    const char *search;      /* case-insensitive substring of name, display name, e-mail, id */
+    const char *status; /* "ENABLED"/"DISABLED", NULL: all; a user without status never matches */
+    const char *search; /* case-insensitive substring of name, display name, e-mail, id */
 };
 
 typedef int idc_inv_user_fn(void *ud, const struct idc_inv_user_row *row);
@@ -128,9 +128,8 @@ idc_err idc_inventory_list_users(struct idc_inventory *inv, const struct idc_use
                                  idc_inv_user_fn *fn, void *ud, struct idc_error *err);
 
 /* One user by id, or by user name when `by_name`; IDC_ERR_NOT_FOUND. */
-idc_err idc_inventory_find_user(struct idc_inventory *inv, const char *integration,
-                                const char *key, bool by_name, idc_inv_user_fn *fn, void *ud,
-                                struct idc_error *err);
+idc_err idc_inventory_find_user(struct idc_inventory *inv, const char *integration, const char *key,
+                                bool by_name, idc_inv_user_fn *fn, void *ud, struct idc_error *err);
 
 /* After a delete: the user leaves the inventory (no-op when absent). */
 idc_err idc_inventory_forget_user(struct idc_inventory *inv, const char *integration,
@@ -195,7 +194,7 @@ struct idc_sync_run {
     int64_t started_at, finished_at; /* finished 0 while running */
     const char *result;              /* "running", "ok", "failed" */
     int64_t users, added, removed, changed;
-    const char *error;               /* "" unless failed */
+    const char *error; /* "" unless failed */
 };
 
 typedef int idc_sync_run_fn(void *ud, const struct idc_sync_run *run);
@@ -208,13 +207,13 @@ idc_err idc_inventory_list_sync_runs(struct idc_inventory *inv, const char *inte
 /* ---- audit -------------------------------------------------------------------------- */
 
 struct idc_audit_entry {
-    int64_t at;               /* 0: now */
-    const char *integration;  /* the label, or the store id of an ad-hoc connection */
+    int64_t at;              /* 0: now */
+    const char *integration; /* the label, or the store id of an ad-hoc connection */
     const char *user_id;
     const char *user_name;
-    const char *action;       /* "delete-user", "remove-membership", "delete-login-profile"... */
-    const char *result;       /* "ok", "already-gone", "failed", "dry-run" */
-    const char *detail;       /* free text, never a secret */
+    const char *action; /* "delete-user", "remove-membership", "delete-login-profile"... */
+    const char *result; /* "ok", "already-gone", "failed", "dry-run" */
+    const char *detail; /* free text, never a secret */
 };
 
 idc_err idc_inventory_audit(struct idc_inventory *inv, const struct idc_audit_entry *e,
@@ -223,8 +222,7 @@ idc_err idc_inventory_audit(struct idc_inventory *inv, const struct idc_audit_en
 typedef int idc_audit_fn(void *ud, const struct idc_audit_entry *e, int64_t id);
 
 /* Newest first; `integration` NULL for all; at most `limit` (0: 100). */
-idc_err idc_inventory_list_audit(struct idc_inventory *inv, const char *integration,
-                                 unsigned limit, idc_audit_fn *fn, void *ud,
-                                 struct idc_error *err);
+idc_err idc_inventory_list_audit(struct idc_inventory *inv, const char *integration, unsigned limit,
+                                 idc_audit_fn *fn, void *ud, struct idc_error *err);
 
 #endif

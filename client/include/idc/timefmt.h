@@ -12,7 +12,7 @@
 #include "idc/error.h"
 #include "idc/str.h"
 
-#define IDC_TIME_AMZ_LEN 16 /* "20150830T123600Z" */
+#define IDC_TIME_AMZ_LEN  16 /* "20150830T123600Z" */
 #define IDC_TIME_ISO_LEN  20 /* "2015-08-30T12:36:00Z" */
 #define IDC_TIME_HTTP_LEN 29 /* "Sun, 30 Aug 2015 12:36:00 GMT" */
 

@@ -14,9 +14,9 @@
 #include "idc/error.h"
 
 struct idc_tls_ops {
-    const char *name;  /* "openssl" or "mbedtls" */
-    size_t conf_size;  /* per client: trust store, random generator, library context */
-    size_t conn_size;  /* per connection */
+    const char *name; /* "openssl" or "mbedtls" */
+    size_t conf_size; /* per client: trust store, random generator, library context */
+    size_t conn_size; /* per connection */
 
     /*
      * Loads the trust store: `ca_file` (PEM) when not NULL, else the system store

@@ -21,9 +21,9 @@
 /* A parsed endpoint URL: scheme://host[:port][/] (a path other than "/" is refused). */
 struct idc_url {
     bool https;
-    char host[256];       /* without brackets for IPv6 */
-    char port[8];         /* always set: "443", "80" or the given one */
-    char authority[272];  /* the Host header: host, plus ":port" when not the default */
+    char host[256];      /* without brackets for IPv6 */
+    char port[8];        /* always set: "443", "80" or the given one */
+    char authority[272]; /* the Host header: host, plus ":port" when not the default */
 };
 
 /* Parses http:// and https:// URLs. Returns IDC_ERR_ARG naming the part at fault. */
@@ -38,18 +38,18 @@ typedef void idc_trace_fn(void *ud, const char *line);
 
 struct idc_transport_config {
     struct idc_url endpoint;
-    const char *ca_bundle;    /* PEM file; NULL: AWS_CA_BUNDLE, else the system store */
-    int connect_timeout_ms;   /* 0: 10000 */
-    int read_timeout_ms;      /* 0: 60000 */
-    size_t max_response;      /* 0: IDC_HTTP_MAX_RESPONSE */
-    const char *user_agent;   /* NULL: "idcctl/<version>" */
-    idc_trace_fn *trace;      /* optional */
+    const char *ca_bundle;  /* PEM file; NULL: AWS_CA_BUNDLE, else the system store */
+    int connect_timeout_ms; /* 0: 10000 */
+    int read_timeout_ms;    /* 0: 60000 */
+    size_t max_response;    /* 0: IDC_HTTP_MAX_RESPONSE */
+    const char *user_agent; /* NULL: "idcctl/<version>" */
+    idc_trace_fn *trace;    /* optional */
     void *trace_ud;
 };
 
 struct idc_http_request {
     struct idc_str method;
-    struct idc_str target; /* "/" */
+    struct idc_str target;                  /* "/" */
     const struct idc_sigv4_header *headers; /* Host and the signed ones */
     size_t header_count;
     const uint8_t *body;
@@ -59,21 +59,21 @@ struct idc_http_request {
 /* The response; the body is the transport's buffer, valid until the next exchange. */
 struct idc_http_response {
     int status;
-    char request_id[64];   /* x-amzn-RequestId (or x-amz-request-id) */
-    char error_type[128];  /* X-Amzn-ErrorType */
-    char date[40];         /* Date */
+    char request_id[64];  /* x-amzn-RequestId (or x-amz-request-id) */
+    char error_type[128]; /* X-Amzn-ErrorType */
+    char date[40];        /* Date */
     char content_type[128];
-    long retry_after;      /* Retry-After in seconds, -1 when absent */
+    long retry_after; /* Retry-After in seconds, -1 when absent */
     const char *body;
     size_t body_len;
 };
 
 /* What happened on the wire, for the retry rules and the statistics. */
 struct idc_exchange_info {
-    bool sent;              /* the whole request left (false: safe to retry anything) */
-    bool got_headers;       /* a status line and headers arrived */
-    uint64_t connections;   /* connections opened so far by this transport instance */
-    uint64_t requests;      /* requests sent so far */
+    bool sent;            /* the whole request left (false: safe to retry anything) */
+    bool got_headers;     /* a status line and headers arrived */
+    uint64_t connections; /* connections opened so far by this transport instance */
+    uint64_t requests;    /* requests sent so far */
 };
 
 struct idc_transport_ops {
