@@ -2,9 +2,10 @@
 /*
  * cli_sync.c - `idcctl sync` and `idcctl sync-runs`: every user of each integration, status
  * included, into the inventory. Integrations run in parallel (--jobs), each on its own
- * inventory connection and client; a sync stages while it lists and writes the main tables
- * in one short transaction at the end (inventory.h), so a failure or a kill leaves the
- * previous inventory intact. --every repeats it in the foreground, one run at a time.
+ * inventory connection and client; a sync stages while it lists (a listing thread hands
+ * batches over, cli_handoff.h) and writes the main tables in one short transaction at the
+ * end (inventory.h), so a failure or a kill leaves the previous inventory intact. --every repeats
+ * it in the foreground, one run at a time.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli_args.h"
+#include "cli_handoff.h"
 #include "cli_home.h"
 #include "cli_users.h"
 #include "idc/iam.h"
@@ -83,25 +85,23 @@ static void show_progress(struct run *r)
 
 /* ---- one integration ---------------------------------------------------------------- */
 
+/*
+ * A sync's two threads: the lister (network, JSON) hands batches of users to the job's own
+ * thread, which stages them (SQLite), so the two kinds of work overlap.
+ */
 struct stager {
     struct job *job;
     struct run *run;
-    struct idc_sync *sync;
     struct idc_client *client;
-    idc_err rc;
-    struct idc_error err;
+    struct cli_handoff handoff;
+    idc_err listed;       /* the lister's result */
+    idc_err row_rc;       /* an IAM user's derived status failed */
+    struct idc_error err; /* the lister's error */
 };
 
-static int stage(struct stager *s, const struct idc_inv_user *u)
+static int hand_over(struct stager *s, const struct idc_inv_user *u)
 {
-    s->rc = idc_sync_stage(s->sync, u, &s->err);
-    long n = __atomic_add_fetch(&s->job->staged, 1, __ATOMIC_RELAXED);
-    if (s->run->progress && n % 500 == 0) {
-        pthread_mutex_lock(&s->run->lock);
-        show_progress(s->run);
-        pthread_mutex_unlock(&s->run->lock);
-    }
-    return s->rc != IDC_OK;
+    return cli_handoff_put(&s->handoff, u);
 }
 
 static int stage_ids_user(void *ud, const struct idc_ids_user *u)
@@ -118,19 +118,82 @@ static int stage_ids_user(void *ud, const struct idc_ids_user *u)
         .console_access = -1,
         .active_keys = -1,
     };
-    return stage(ud, &row);
+    return hand_over(ud, &row);
 }
 
-/* IAM users get their derived status (cli_iam_user_row) before they are staged. */
+/* IAM users get their derived status (cli_iam_user_row) before they are handed over. */
 static int stage_iam_user(const struct idc_iam_user *u, void *ud)
 {
     struct stager *s = ud;
     struct idc_inv_user row;
     char *json = NULL;
-    s->rc = cli_iam_user_row(s->client, u, &row, &json, &s->err);
-    int stop = s->rc ? 1 : stage(s, &row);
+    s->row_rc = cli_iam_user_row(s->client, u, &row, &json, &s->err);
+    int stop = s->row_rc ? 1 : hand_over(s, &row);
     free(json);
     return stop;
+}
+
+static void *list_users(void *arg)
+{
+    struct stager *s = arg;
+    struct job *j = s->job;
+    if (j->in.kind == IDC_KIND_IAM) {
+        s->listed = idc_iam_list_users(s->client, NULL, stage_iam_user, s, &s->err);
+    } else {
+        s->listed = idc_ids_list_users(s->client, j->in.store_id, stage_ids_user, NULL, s, &s->err);
+    }
+    s->listed = s->row_rc ? s->row_rc : s->listed;
+    cli_handoff_close(&s->handoff);
+    return NULL;
+}
+
+/* Stages what the lister hands over until it is done; the first failure stops both. */
+static idc_err stage_all(struct stager *s, struct idc_sync *sync, struct idc_error *err)
+{
+    const struct cli_user_batch *b;
+    idc_err rc = IDC_OK;
+    while (rc == IDC_OK && (b = cli_handoff_take(&s->handoff)) != NULL) {
+        for (size_t i = 0; rc == IDC_OK && i < b->count; i++) {
+            rc = idc_sync_stage(sync, &b->rows[i], err);
+        }
+        long n = __atomic_add_fetch(&s->job->staged, (long)b->count, __ATOMIC_RELAXED);
+        if (s->run->progress && n % 1000 < CLI_HANDOFF_BATCH) {
+            pthread_mutex_lock(&s->run->lock);
+            show_progress(s->run);
+            pthread_mutex_unlock(&s->run->lock);
+        }
+        cli_handoff_release(&s->handoff);
+    }
+    if (rc != IDC_OK) {
+        cli_handoff_abort(&s->handoff);
+    }
+    return rc;
+}
+
+/* Lists into `sync` with the lister on its own thread; the first error in `err`. */
+static idc_err list_into(struct stager *s, struct idc_sync *sync, struct idc_error *err)
+{
+    pthread_t lister;
+    cli_handoff_init(&s->handoff);
+    if (pthread_create(&lister, NULL, list_users, s) != 0) {
+        cli_handoff_free(&s->handoff);
+        return idc_error_set(err, IDC_ERR_NOMEM, "cannot start the listing thread");
+    }
+    idc_err staged = stage_all(s, sync, err);
+    pthread_join(lister, NULL);
+    bool no_memory = s->handoff.no_memory;
+    cli_handoff_free(&s->handoff);
+    if (staged != IDC_OK) {
+        return staged;
+    }
+    if (no_memory) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory while listing the users of %s",
+                             s->job->in.label);
+    }
+    if (s->listed != IDC_OK) {
+        *err = s->err;
+    }
+    return s->listed;
 }
 
 static void keep_change(void *ud, const struct idc_status_change *c)
@@ -153,40 +216,30 @@ static void fail_job(struct job *j, const struct idc_error *err)
     snprintf(j->error, sizeof j->error, "%s", err->msg);
 }
 
-static idc_err list_into(struct stager *s)
-{
-    struct job *j = s->job;
-    if (j->in.kind == IDC_KIND_IAM) {
-        return idc_iam_list_users(s->client, NULL, stage_iam_user, s, &s->err);
-    }
-    return idc_ids_list_users(s->client, j->in.store_id, stage_ids_user, NULL, s, &s->err);
-}
-
 static void sync_one(struct run *r, struct job *j)
 {
     struct idc_inventory *inv = NULL;
+    struct idc_sync *sync = NULL;
     struct stager s = {.job = j, .run = r};
+    struct idc_error err = {0};
     char home[1024];
     struct cli_conn c = {.in = j->in};
-    idc_err rc = idc_inventory_default_home(home, sizeof home, &s.err);
-    rc = rc ? rc : idc_inventory_open(&inv, home, 0, &s.err);
-    rc = rc ? rc : idc_sync_begin(inv, j->in.label, &s.sync, &s.err);
-    rc = rc ? rc : cli_conn_client(&c, j->debug, &s.err);
+    idc_err rc = idc_inventory_default_home(home, sizeof home, &err);
+    rc = rc ? rc : idc_inventory_open(&inv, home, 0, &err);
+    rc = rc ? rc : idc_sync_begin(inv, j->in.label, &sync, &err);
+    rc = rc ? rc : cli_conn_client(&c, j->debug, &err);
     s.client = c.client;
+    rc = rc ? rc : list_into(&s, sync, &err);
     if (rc == IDC_OK) {
-        idc_err listed = list_into(&s);
-        rc = listed ? listed : s.rc;
-    }
-    if (rc == IDC_OK) {
-        rc = idc_sync_commit(s.sync, keep_change, j, &j->res, &s.err);
-    } else if (s.sync != NULL) {
-        idc_sync_fail(s.sync, s.err.msg);
+        rc = idc_sync_commit(sync, keep_change, j, &j->res, &err);
+    } else if (sync != NULL) {
+        idc_sync_fail(sync, err.msg);
     }
     j->ok = rc == IDC_OK;
     if (!j->ok) {
-        fail_job(j, &s.err);
+        fail_job(j, &err);
     }
-    idc_sync_free(s.sync);
+    idc_sync_free(sync);
     cli_conn_close(&c);
     idc_inventory_close(inv);
 }
