@@ -180,12 +180,57 @@ static void indent(FILE *out, int depth)
     fprintf(out, "%*s", depth * 4, "");
 }
 
-/* A scalar exactly as cJSON writes it (escaping, numbers). */
+/* A JSON string: quotes, backslashes and control characters escaped, UTF-8 as is. */
+static void write_string(FILE *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    fputc('"', out);
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\') {
+            continue;
+        }
+        fwrite(run, 1, (size_t)(p - run), out);
+        run = p + 1;
+        switch (*p) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            fprintf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
+            break;
+        }
+    }
+    fwrite(run, 1, (size_t)(p - run), out);
+    fputc('"', out);
+}
+
+/* A scalar: strings by write_string, numbers exactly as cJSON writes them. */
 static void write_scalar(FILE *out, const cJSON *item)
 {
-    char *text = cJSON_PrintUnformatted(item);
-    fputs(text ? text : "null", out);
-    free(text);
+    if (cJSON_IsString(item)) {
+        write_string(out, item->valuestring ? item->valuestring : "");
+    } else if (cJSON_IsBool(item)) {
+        fputs(cJSON_IsTrue(item) ? "true" : "false", out);
+    } else if (cJSON_IsNumber(item)) {
+        char *text = cJSON_PrintUnformatted(item);
+        fputs(text ? text : "null", out);
+        free(text);
+    } else {
+        fputs("null", out);
+    }
 }
 
 void cli_json_write(FILE *out, const cJSON *item, int depth)
@@ -203,9 +248,7 @@ void cli_json_write(FILE *out, const cJSON *item, int depth)
     for (const cJSON *c = item->child; c != NULL; c = c->next) {
         indent(out, depth + 1);
         if (object) {
-            cJSON *key = cJSON_CreateString(c->string ? c->string : "");
-            write_scalar(out, key);
-            cJSON_Delete(key);
+            write_string(out, c->string ? c->string : "");
             fputs(": ", out);
         }
         cli_json_write(out, c, depth + 1);
