@@ -554,8 +554,7 @@ static bool kind_parse(const char *s, enum idc_integration_kind *kind)
 
 static idc_err no_integration(const char *label, struct idc_error *err)
 {
-    return idc_error_set(err, IDC_ERR_NOT_FOUND,
-                         "no integration labelled %s; see idcctl integration list", label);
+    return idc_error_set(err, IDC_ERR_NOT_FOUND, "no integration labelled %s", label);
 }
 
 /* Every setting is NUL-terminated inside its array (the label first: messages use it). */
