@@ -287,53 +287,6 @@ static struct idc_str root_name(struct idc_str body)
     return idc_str_make(body.p + start, i - start);
 }
 
-/* The start of a body that is not an AWS error, printable ASCII only. */
-static void quote_start(const struct idc_http_response *resp, char *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < resp->body_len && i < 100 && n + 1 < cap; i++) {
-        unsigned char c = (unsigned char)resp->body[i];
-        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
-    }
-    out[n] = '\0';
-}
-
-static void fill_not_xml(const struct idc_http_response *resp, struct idc_error *err)
-{
-    const char *type = resp->content_type[0] ? resp->content_type : "none";
-    if (resp->body_len == 0) {
-        idc_error_set(err, IDC_ERR_AWS,
-                      "HTTP %d with an empty body (Content-Type %s) and no AWS error code; is a "
-                      "proxy or a wrong endpoint answering?",
-                      resp->status, type);
-        return;
-    }
-    char start[104];
-    quote_start(resp, start, sizeof start);
-    idc_error_set(err, IDC_ERR_AWS,
-                  "HTTP %d with a body that is not an AWS XML error (Content-Type %s): \"%s\"; "
-                  "is a proxy or a wrong endpoint answering?",
-                  resp->status, type, start);
-}
-
-/* "aws.x#Code:uri" gives "Code" (the Smithy rule; awsQuery codes are normally bare). */
-static void bare_code(const char *code, char *out, size_t cap)
-{
-    const char *hash = strchr(code, '#');
-    const char *start = hash ? hash + 1 : code;
-    snprintf(out, cap, "%.*s", (int)strcspn(start, ":"), start);
-}
-
-static void fill_aws(const struct idc_http_response *resp, const struct error_fields *f,
-                     struct idc_error *err)
-{
-    char code[sizeof err->aws_code];
-    bare_code(f->code, code, sizeof code);
-    idc_error_set(err, IDC_ERR_AWS, "%s%s%s (HTTP %d)", code[0] ? code : "error",
-                  f->message[0] ? ": " : "", f->message, resp->status);
-    memcpy(err->aws_code, code, sizeof code);
-}
-
 bool idc_query_error(const struct idc_http_response *resp, struct idc_error *err)
 {
     struct idc_str body = idc_str_make(resp->body ? resp->body : "", resp->body_len);
@@ -345,13 +298,11 @@ bool idc_query_error(const struct idc_http_response *resp, struct idc_error *err
     struct error_fields f = {0};
     idc_err rc = idc_xml_walk(body.p, body.len, error_leaf, &f, NULL);
     if (rc != IDC_OK || !f.has_code) {
-        fill_not_xml(resp, err);
+        idc_protocol_fill_foreign(resp, "XML", err);
     } else {
-        fill_aws(resp, &f, err);
+        idc_protocol_fill_aws(resp, f.code, f.message, err);
     }
-    err->http_status = resp->status;
-    snprintf(err->request_id, sizeof err->request_id, "%s",
-             resp->request_id[0] ? resp->request_id : f.request_id);
+    idc_protocol_finish(resp, f.request_id, err);
     return true;
 }
 

@@ -25,6 +25,27 @@
 bool idc_json_error(const struct idc_http_response *resp, struct idc_error *err);
 bool idc_query_error(const struct idc_http_response *resp, struct idc_error *err);
 
+/* ---- shared by both (protocol.c) ---- */
+
+/* "aws.x#FooError:http://..." gives "FooError" (the Smithy rule). */
+void idc_protocol_bare_code(const char *type, char *out, size_t cap);
+
+/*
+ * `err` for an error answer whose body is not the protocol's (`what`: "JSON", "XML"): the
+ * status, the content type and the start of the body, or that it is empty; the code of
+ * an X-Amzn-ErrorType header when there is one, so a throttle still reads as one.
+ */
+void idc_protocol_fill_foreign(const struct idc_http_response *resp, const char *what,
+                               struct idc_error *err);
+
+/* The service's code and message: "Code: message (HTTP n)", aws_code set. */
+void idc_protocol_fill_aws(const struct idc_http_response *resp, const char *code,
+                           const char *message, struct idc_error *err);
+
+/* Sets http_status and request_id (the header's, else `body_request_id`, may be NULL). */
+void idc_protocol_finish(const struct idc_http_response *resp, const char *body_request_id,
+                         struct idc_error *err);
+
 /*
  * Walks an XML document with expat, calling `leaf` for each element that holds text only:
  * `path` are the element names from the root (namespaces dropped), `depth` how many.

@@ -36,17 +36,7 @@ struct shown {
 static struct shown show(struct idc_str v)
 {
     struct shown out;
-    size_t max = sizeof out.s - 4;
-    size_t n = v.len < max ? v.len : max;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)v.p[i];
-        out.s[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    if (v.len > max) {
-        memcpy(out.s + n, "...", 3);
-        n += 3;
-    }
-    out.s[n] = '\0';
+    idc_str_printable(v, out.s, sizeof out.s, '?');
     return out;
 }
 

@@ -48,6 +48,12 @@ bool idc_str_starts_with(struct idc_str s, struct idc_str prefix);
 struct idc_str idc_str_trim(struct idc_str s);
 
 /*
+ * A view made safe to quote in a message: bytes outside printable ASCII become
+ * `replacement`; a view longer than `cap` - 1 is cut and ends with "...". `cap` >= 4.
+ */
+void idc_str_printable(struct idc_str s, char *out, size_t cap, char replacement);
+
+/*
  * Copies the view into `out` (capacity `cap`) with a terminating NUL.
  * Returns IDC_ERR_SPACE, naming `what`, when it does not fit.
  */
