@@ -7,8 +7,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "map.h"
 #include "mock_int.h"
 
 /* One signing-key cache per CivetWeb thread: the cache is not thread-safe by design. */
@@ -135,20 +135,16 @@ static int verify(struct mock_request *req, const struct idc_sigv4_auth *a)
     struct idc_error err = {0};
     idc_err rc =
         idc_sigv4_verify(&req->sig, a, idc_str_c(req->caller->secret), &opts, &buf, &res, &err);
+    /* A presigned URL past X-Amz-Expires is RequestExpired; a skewed date is a bad signature. */
+    bool url_expired = a->placement == IDC_SIGV4_IN_QUERY && opts.now > a->time + a->expires;
     switch (rc) {
     case IDC_OK:
         return 0;
     case IDC_ERR_SIGNATURE:
         return signature_mismatch(req, &err, &res);
     case IDC_ERR_EXPIRED:
-        return fail(req,
-                    a->placement == IDC_SIGV4_IN_QUERY && strstr(err.msg, "Request has expired")
-                        ? AUTH_EXPIRED_URL
-                        : AUTH_SIGNATURE,
-                    err.msg);
-    case IDC_ERR_AUTH_MALFORMED:
-        return fail(req, AUTH_INCOMPLETE, err.msg);
-    default:
+        return fail(req, url_expired ? AUTH_EXPIRED_URL : AUTH_SIGNATURE, err.msg);
+    default: /* IDC_ERR_AUTH_MALFORMED and anything else the verifier refuses */
         return fail(req, AUTH_INCOMPLETE, err.msg);
     }
 }
@@ -206,19 +202,23 @@ static int deny(struct mock_request *req, const char *action, const char *resour
                             NULL, "%s", msg);
 }
 
-/* The fault's identity: service, operation and parameters, never the date or signature. */
+/*
+ * The fault's identity: service, operation and parameters, never the date or signature.
+ * Hashed in place, as "SERVICE\nOPERATION\n" then the body (or query) bytes.
+ */
 static enum mock_fault draw_fault(struct mock_request *req)
 {
     struct mock_server *s = req->server;
-    struct idc_dynbuf identity = {0};
+    if (s->opt.faults.total <= 0) {
+        return MOCK_FAULT_NONE;
+    }
+    char head[sizeof req->operation + 16];
+    int n = snprintf(head, sizeof head, "%d\n%s\n", (int)req->service, req->operation);
     bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
-    idc_dynbuf_printf(&identity, "%d\n%s\n", (int)req->service, req->operation);
-    idc_dynbuf_put(&identity, post ? req->body : req->sig.query.p,
-                   post ? req->body_len : req->sig.query.len);
-    enum mock_fault f = mock_faults_draw(s->faults, &s->opt.faults, s->opt.seed,
-                                         identity.p ? identity.p : "", identity.len);
-    idc_dynbuf_free(&identity);
-    return f;
+    uint64_t h = mock_fnv1a(MOCK_FNV1A_BASIS, head, (size_t)n);
+    h = post ? mock_fnv1a(h, req->body, req->body_len)
+             : mock_fnv1a(h, req->sig.query.p, req->sig.query.len);
+    return mock_faults_draw(s->faults, &s->opt.faults, s->opt.seed, h);
 }
 
 /* Throttle and error faults answer before the operation runs; the rest wait for the reply. */
@@ -249,16 +249,10 @@ static int pre_operation_fault(struct mock_request *req)
 
 int mock_admit(struct mock_request *req, const char *action, const char *const *resources, size_t n)
 {
-    const struct mock_policy *p = req->caller->policy;
-    for (size_t i = 0; i < n; i++) {
-        if (mock_policy_decide(p, action, &resources[i], 1) == MOCK_DENIED_EXPLICITLY) {
-            return deny(req, action, resources[i], true);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (mock_policy_decide(p, action, &resources[i], 1) != MOCK_ALLOWED) {
-            return deny(req, action, resources[i], false);
-        }
+    size_t at = 0;
+    enum mock_decision d = mock_policy_decide(req->caller->policy, action, resources, n, &at);
+    if (d != MOCK_ALLOWED) {
+        return deny(req, action, resources[at], d == MOCK_DENIED_EXPLICITLY);
     }
     return pre_operation_fault(req);
 }

@@ -64,15 +64,12 @@ idc_err mock_fault_spec_parse(const char *text, struct mock_fault_spec *out, str
         }
         p += len + (p[len] == ',');
     }
-    double sum = 0;
     for (int k = MOCK_FAULT_THROTTLE; k < MOCK_FAULT__COUNT; k++) {
-        sum += out->p[k];
+        out->total += out->p[k];
     }
-    if (sum > 1.0 + 1e-9) {
+    if (out->total > 1.0 + 1e-9) {
         return idc_error_set(err, IDC_ERR_ARG,
-                             "--faults: the probabilities add up to %.3f, more "
-                             "than 1",
-                             sum);
+                             "--faults: the probabilities add up to %.3f, more than 1", out->total);
     }
     return IDC_OK;
 }
@@ -115,16 +112,6 @@ static uint64_t mix(uint64_t x)
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
-}
-
-static uint64_t hash_bytes(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
-    for (size_t i = 0; i < len; i++) {
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    }
-    return mix(h);
 }
 
 static bool grow(struct mock_faults *f)
@@ -178,16 +165,12 @@ static uint32_t count_seen(struct mock_faults *f, uint64_t key)
 }
 
 enum mock_fault mock_faults_draw(struct mock_faults *f, const struct mock_fault_spec *spec,
-                                 uint64_t seed, const void *identity, size_t len)
+                                 uint64_t seed, uint64_t identity)
 {
-    double total = 0;
-    for (int k = MOCK_FAULT_THROTTLE; k < MOCK_FAULT__COUNT; k++) {
-        total += spec->p[k];
-    }
-    if (total <= 0) {
+    if (spec->total <= 0) {
         return MOCK_FAULT_NONE;
     }
-    uint64_t key = hash_bytes(identity, len);
+    uint64_t key = mix(identity); /* FNV-1a alone leaves the low bits poorly spread */
     uint32_t seen = count_seen(f, key);
     uint64_t r = mix(mix(seed ^ key) + seen);
     double u = (double)(r >> 11) / 9007199254740992.0; /* uniform in [0, 1) */

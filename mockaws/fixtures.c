@@ -19,12 +19,23 @@
 
 idc_err mock_fx_fail(const struct mock_fx *fx, const char *path, const char *fmt, ...)
 {
-    char what[200];
+    char what[sizeof fx->err->msg];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     return idc_error_set(fx->err, IDC_ERR_PARSE, "%s: %s: %s", fx->file, path, what);
+}
+
+idc_err mock_fx_fail_key(const struct mock_fx *fx, const char *path, const char *key,
+                         const char *fmt, ...)
+{
+    char what[sizeof fx->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return idc_error_set(fx->err, IDC_ERR_PARSE, "%s: %s.%s: %s", fx->file, path, key, what);
 }
 
 idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *path,
@@ -33,10 +44,10 @@ idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *p
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = NULL;
     if (v == NULL) {
-        return required ? mock_fx_fail(fx, path, "missing required member \"%s\"", key) : IDC_OK;
+        return required ? mock_fx_fail_key(fx, path, key, "missing required member") : IDC_OK;
     }
     if (!cJSON_IsString(v)) {
-        return mock_fx_fail(fx, path, "%s: expected a string", key);
+        return mock_fx_fail_key(fx, path, key, "expected a string");
     }
     *out = v->valuestring;
     return IDC_OK;
@@ -68,7 +79,7 @@ idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *pat
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = 0;
     if (v == NULL) {
-        return required ? mock_fx_fail(fx, path, "missing required member \"%s\"", key) : IDC_OK;
+        return required ? mock_fx_fail_key(fx, path, key, "missing required member") : IDC_OK;
     }
     if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 253402300800.0) {
         *out = (int64_t)v->valuedouble;
@@ -77,10 +88,9 @@ idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *pat
     if (cJSON_IsString(v) && idc_time_parse_iso(idc_str_c(v->valuestring), out, NULL) == IDC_OK) {
         return IDC_OK;
     }
-    return mock_fx_fail(fx, path,
-                        "%s: expected an ISO 8601 UTC time such as "
-                        "\"2025-11-20T09:30:00Z\", or epoch seconds",
-                        key);
+    return mock_fx_fail_key(fx, path, key,
+                            "expected an ISO 8601 UTC time such as \"2025-11-20T09:30:00Z\", "
+                            "or epoch seconds");
 }
 
 /* ---- credentials -------------------------------------------------------------------- */
@@ -98,6 +108,32 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
+/* The secret is never quoted: only its length is. */
+static idc_err check_credential(const struct mock_world *w, const struct mock_fx *fx,
+                                const char *path, const char *akid, const char *secret,
+                                const char *arn)
+{
+    size_t akid_len = strlen(akid), secret_len = strlen(secret);
+    if (akid_len == 0 || akid_len > MOCK_ACCESS_KEY_MAX) {
+        return mock_fx_fail_key(fx, path, "AccessKeyId", "expected 1 to %d bytes, got %zu",
+                                MOCK_ACCESS_KEY_MAX, akid_len);
+    }
+    if (secret_len == 0 || secret_len > IDC_SIGV4_SECRET_MAX) {
+        return mock_fx_fail_key(fx, path, "SecretAccessKey", "expected 1 to %d bytes, got %zu",
+                                IDC_SIGV4_SECRET_MAX, secret_len);
+    }
+    if (strncmp(arn, "arn:", 4) != 0) {
+        return mock_fx_fail_key(fx, path, "Arn",
+                                "expected an ARN such as \"arn:aws:iam::123456789012:user/name\", "
+                                "got \"%s\"",
+                                arn);
+    }
+    if (mock_world_credential(w, idc_str_c(akid)) != NULL) {
+        return mock_fx_fail_key(fx, path, "AccessKeyId", "%s is defined twice", akid);
+    }
+    return IDC_OK;
+}
+
 static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, const cJSON *node,
                               const char *path)
 {
@@ -110,23 +146,15 @@ static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, co
     rc = rc ? rc : mock_fx_string(fx, node, path, "SecretAccessKey", true, &secret);
     rc = rc ? rc : mock_fx_string(fx, node, path, "SessionToken", false, &token);
     rc = rc ? rc : mock_fx_string(fx, node, path, "Arn", true, &arn);
+    rc = rc ? rc : check_credential(w, fx, path, akid, secret, arn);
     if (rc) {
         return rc;
-    }
-    if (akid[0] == '\0' || strlen(akid) > 128 || secret[0] == '\0' ||
-        strlen(secret) > IDC_SIGV4_SECRET_MAX || strncmp(arn, "arn:", 4) != 0) {
-        return mock_fx_fail(fx, path,
-                            "AccessKeyId and SecretAccessKey must be non-empty (at most "
-                            "128 bytes) and Arn an ARN");
-    }
-    if (mock_world_credential(w, idc_str_c(akid)) != NULL) {
-        return mock_fx_fail(fx, path, "AccessKeyId %s is defined twice", akid);
     }
     char sub[256];
     snprintf(sub, sizeof sub, "%s.Policy", path);
     const cJSON *doc = cJSON_GetObjectItemCaseSensitive(node, "Policy");
     if (doc == NULL) {
-        return mock_fx_fail(fx, path, "missing required member \"Policy\"");
+        return mock_fx_fail_key(fx, path, "Policy", "missing required member");
     }
     struct mock_policy *policy;
     rc = mock_policy_parse(doc, fx->file, sub, &policy, fx->err);
@@ -170,11 +198,12 @@ static idc_err load_account(struct mock_world *w, const struct mock_fx *fx, cons
         return rc;
     }
     if (!all_digits(account, 12)) {
-        return mock_fx_fail(fx, "$.AccountId", "expected 12 digits, got \"%s\"", account);
+        return mock_fx_fail_key(fx, "$", "AccountId", "expected 12 digits, got \"%s\"", account);
     }
     if (w->account_id[0] != '\0' && strcmp(w->account_id, account) != 0) {
-        return mock_fx_fail(fx, "$.AccountId", "%s differs from %s set by an earlier fixture",
-                            account, w->account_id);
+        return mock_fx_fail_key(fx, "$", "AccountId",
+                                "%s differs from %s set by an earlier fixture", account,
+                                w->account_id);
     }
     memcpy(w->account_id, account, 13);
     return IDC_OK;
@@ -187,7 +216,7 @@ static idc_err load_document(struct mock_world *w, const struct mock_fx *fx, con
     const cJSON *c;
     const cJSON *creds = cJSON_GetObjectItemCaseSensitive(root, "Credentials");
     if (creds != NULL && !cJSON_IsArray(creds)) {
-        return mock_fx_fail(fx, "$.Credentials", "expected an array");
+        return mock_fx_fail_key(fx, "$", "Credentials", "expected an array");
     }
     cJSON_ArrayForEach(c, creds)
     {
@@ -356,6 +385,9 @@ void mock_world_free(struct mock_world *w)
         struct mock_credential *c = &w->creds[i];
         if (c->secret != NULL) {
             idc_wipe(c->secret, strlen(c->secret));
+        }
+        if (c->session_token != NULL) {
+            idc_wipe(c->session_token, strlen(c->session_token));
         }
         free(c->access_key_id);
         free(c->secret);

@@ -13,9 +13,9 @@
 #include <strings.h>
 
 #include "idc/timefmt.h"
+#include "map.h"
 
 #define IAM_VERSION         "2010-05-08"
-#define IAM_XMLNS           "https://iam.amazonaws.com/doc/2010-05-08/"
 #define IAM_ARN_MAX         768 /* "arn:aws:iam::" ACCOUNT ":group" + path (512) + name (128) */
 #define IAM_KEY_MAX         128 /* the longest name or sequence number a Marker carries */
 #define IAM_FIELDS          4
@@ -484,11 +484,7 @@ static bool mfa_is_virtual(const char *serial)
 static void make_user_id(struct mock_iam *iam, const char *name, char out[22])
 {
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *p = name; *p; p++) {
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    }
-    h ^= iam->next_seq++;
+    uint64_t h = mock_fnv1a(MOCK_FNV1A_BASIS, name, strlen(name)) ^ iam->next_seq++;
     memcpy(out, "AIDA", 4);
     for (size_t i = 4; i < 21; i++) {
         h = h * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -626,15 +622,20 @@ struct iam_call {
     const struct iam_op *op;
     struct mock_iam *iam;
     const char *user_name; /* the UserName parameter; NULL: the caller */
-    struct idc_dynbuf out; /* the Result's children */
+    struct idc_dynbuf out; /* the response: call_init opens it, call_finish closes it */
     int status;            /* nonzero: the error to send instead */
     const char *code;
     char *msg;
 };
 
+/* The envelope opens in `out` at once, so the answer is never copied into another buffer. */
 static void call_init(struct iam_call *c, struct mock_request *req, const struct iam_op *op)
 {
     *c = (struct iam_call){.req = req, .op = op, .iam = req->server->world.iam};
+    idc_dynbuf_printf(&c->out, "<%sResponse xmlns=\"" MOCK_IAM_XMLNS "\">", op->name);
+    if (op->result) {
+        idc_dynbuf_printf(&c->out, "<%sResult>", op->name);
+    }
 }
 
 static void call_cleanup(struct iam_call *c)
@@ -674,13 +675,10 @@ static void fail_nomem(struct iam_call *c)
     fail(c, 500, "ServiceFailure", "out of memory");
 }
 
-static void envelope(struct idc_dynbuf *b, const struct iam_call *c)
+static void envelope_close(struct idc_dynbuf *b, const struct iam_call *c)
 {
     const char *op = c->op->name;
-    idc_dynbuf_printf(b, "<%sResponse xmlns=\"" IAM_XMLNS "\">", op);
     if (c->op->result) {
-        idc_dynbuf_printf(b, "<%sResult>", op);
-        idc_dynbuf_put(b, c->out.p, c->out.len);
         idc_dynbuf_printf(b, "</%sResult>", op);
     }
     idc_dynbuf_str(b, "<ResponseMetadata><RequestId>");
@@ -691,20 +689,15 @@ static void envelope(struct idc_dynbuf *b, const struct iam_call *c)
 /* Sends the answer (called with the lock released) and returns its status. */
 static int call_finish(struct iam_call *c)
 {
-    struct idc_dynbuf env = {0};
+    if (!c->status) {
+        envelope_close(&c->out, c);
+    }
     if (c->out.failed) {
         fail_nomem(c);
     }
-    if (!c->status) {
-        envelope(&env, c);
-        if (env.failed) {
-            fail_nomem(c);
-        }
-    }
     int rc = c->status
                  ? mock_reply_error(c->req, c->status, c->code, NULL, "%s", c->msg ? c->msg : "")
-                 : mock_reply(c->req, 200, "text/xml", env.p, env.len);
-    idc_dynbuf_free(&env);
+                 : mock_reply(c->req, 200, "text/xml", c->out.p, c->out.len);
     call_cleanup(c);
     return rc;
 }
@@ -723,12 +716,17 @@ static void iam_unlock(struct mock_iam *iam)
     pthread_rwlock_unlock(&iam->lock);
 }
 
+/* Returns 0 to go on, else the status already sent; the call is then cleaned up. */
 static int admit_one(struct iam_call *c, const char *resource)
 {
     char action[80];
     const char *resources[1] = {resource};
     snprintf(action, sizeof action, "iam:%s", c->op->name);
-    return mock_admit(c->req, action, resources, 1);
+    int rc = mock_admit(c->req, action, resources, 1);
+    if (rc) {
+        call_cleanup(c);
+    }
+    return rc;
 }
 
 static const char *caller_arn(const struct mock_request *req)
@@ -873,8 +871,13 @@ static void list_users_core(struct iam_call *c)
     size_t shown = 0;
     const char *last = "";
     bool more = false;
+    size_t start = after[0] ? user_bound(c->iam, after, true) : 0;
+    if (start < c->iam->user_count) { /* one allocation for a page of users of similar size */
+        size_t n = c->iam->user_count - start < max ? c->iam->user_count - start : max;
+        idc_dynbuf_reserve(&c->out, 256 + n * (c->iam->users[start]->xml.len + 32));
+    }
     idc_dynbuf_str(&c->out, "<Users>");
-    for (size_t i = after[0] ? user_bound(c->iam, after, true) : 0; i < c->iam->user_count; i++) {
+    for (size_t i = start; i < c->iam->user_count; i++) {
         const struct iam_user *u = c->iam->users[i];
         if (plen && strncmp(u->path, prefix, plen)) {
             continue;
@@ -1501,9 +1504,6 @@ int mock_iam_dispatch(struct mock_request *req)
 {
     const char *action = mock_param(req, "Action");
     const char *version = mock_param(req, "Version");
-    if (!action && req->operation[0]) {
-        action = req->operation;
-    }
     if (!action || !action[0]) {
         return mock_reply_error(req, 400, "MissingAction", NULL, "Missing Action");
     }
@@ -1528,23 +1528,6 @@ static idc_err fx_nomem(const struct mock_fx *fx)
                          fx->file);
 }
 
-/* mock_fx_fail for member `key` of the object at `path`. */
-static idc_err fx_fail_key(const struct mock_fx *fx, const char *path, const char *key,
-                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static idc_err fx_fail_key(const struct mock_fx *fx, const char *path, const char *key,
-                           const char *fmt, ...)
-{
-    char at[256];
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(at, sizeof at, "%s.%s", path, key);
-    return mock_fx_fail(fx, at, "%s", msg);
-}
-
 static idc_err fx_object(const struct mock_fx *fx, const cJSON *obj, const char *path,
                          const char *const *known)
 {
@@ -1559,7 +1542,7 @@ static idc_err fx_name(const struct mock_fx *fx, const cJSON *obj, const char *p
 {
     idc_err rc = mock_fx_string(fx, obj, path, key, true, out);
     if (!rc && !name_ok(*out, max)) {
-        rc = fx_fail_key(fx, path, key, "expected [\\w+=,.@-]{1,%zu}, got \"%s\"", max, *out);
+        rc = mock_fx_fail_key(fx, path, key, "expected [\\w+=,.@-]{1,%zu}, got \"%s\"", max, *out);
     }
     return rc;
 }
@@ -1572,10 +1555,10 @@ static idc_err fx_path(const struct mock_fx *fx, const cJSON *obj, const char *p
         *out = "/";
     }
     if (!rc && !path_ok(*out)) {
-        rc = fx_fail_key(fx, path, "Path",
-                         "expected \"/\" or \"/a/b/\" (up to 512 printable "
-                         "characters), got \"%s\"",
-                         *out);
+        rc = mock_fx_fail_key(fx, path, "Path",
+                              "expected \"/\" or \"/a/b/\" (up to 512 printable "
+                              "characters), got \"%s\"",
+                              *out);
     }
     return rc;
 }
@@ -1586,7 +1569,7 @@ static idc_err fx_bool(const struct mock_fx *fx, const cJSON *obj, const char *p
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = cJSON_IsTrue(v);
     if (v && !cJSON_IsBool(v)) {
-        return fx_fail_key(fx, path, key, "expected true or false");
+        return mock_fx_fail_key(fx, path, key, "expected true or false");
     }
     return IDC_OK;
 }
@@ -1608,7 +1591,7 @@ static idc_err load_group(struct mock_iam *iam, const struct mock_fx *fx, const 
         return rc;
     }
     if (group_find(iam, name)) {
-        return fx_fail_key(
+        return mock_fx_fail_key(
             fx, path, "GroupName",
             "group \"%s\" is already defined (names are unique across fixtures, ignoring case)",
             name);
@@ -1634,11 +1617,11 @@ static idc_err load_field(const struct mock_fx *fx, const cJSON *obj, const char
     char *printed = NULL;
     idc_err rc = IDC_OK;
     if (f->type == FT_JSON && !v) {
-        return f->required ? fx_fail_key(fx, path, f->key, "missing") : IDC_OK;
+        return f->required ? mock_fx_fail_key(fx, path, f->key, "missing required member") : IDC_OK;
     }
     if (f->type == FT_JSON && !cJSON_IsString(v)) {
         if (!cJSON_IsObject(v)) {
-            return fx_fail_key(fx, path, f->key, "expected an object or a string");
+            return mock_fx_fail_key(fx, path, f->key, "expected an object or a string");
         }
         s = printed = cJSON_PrintUnformatted(v);
         rc = printed ? IDC_OK : fx_nomem(fx);
@@ -1648,8 +1631,8 @@ static idc_err load_field(const struct mock_fx *fx, const cJSON *obj, const char
     if (!rc && f->type == FT_STATUS) {
         s = s ? s : "Active";
         if (strcmp(s, "Active") && strcmp(s, "Inactive")) {
-            rc =
-                fx_fail_key(fx, path, f->key, "expected \"Active\" or \"Inactive\", got \"%s\"", s);
+            rc = mock_fx_fail_key(fx, path, f->key,
+                                  "expected \"Active\" or \"Inactive\", got \"%s\"", s);
         }
     }
     if (!rc && s && !(*out = strdup(s))) {
@@ -1680,7 +1663,7 @@ static idc_err load_item(struct mock_iam *iam, const struct mock_fx *fx, const c
     }
     it.date = date ? date : it.date; /* an absent date is the user's CreateDate */
     if (!rc && items_find(&u->items[kind], k, it.f[0]) < u->items[kind].n) {
-        rc = fx_fail_key(fx, path, k->fields[0].key, "duplicate %s \"%s\"", k->what, it.f[0]);
+        rc = mock_fx_fail_key(fx, path, k->fields[0].key, "duplicate %s \"%s\"", k->what, it.f[0]);
     }
     if (!rc && !items_push(iam, &u->items[kind], &it)) {
         rc = fx_nomem(fx);
@@ -1719,24 +1702,22 @@ static idc_err load_items(struct mock_iam *iam, const struct mock_fx *fx, const 
     const struct iam_kind *k = &kinds[kind];
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, k->key);
     const cJSON *el = NULL;
-    char at[256];
     char item_path[280];
     int i = 0;
     idc_err rc = IDC_OK;
     if (!arr) {
         return IDC_OK;
     }
-    snprintf(at, sizeof at, "%s.%s", path, k->key);
     if (!cJSON_IsArray(arr)) {
-        return mock_fx_fail(fx, at, "expected an array");
+        return mock_fx_fail_key(fx, path, k->key, "expected an array");
     }
     if (k->max && (size_t)cJSON_GetArraySize(arr) > k->max) {
-        return mock_fx_fail(fx, at, "at most %zu %ss per user, got %d", k->max, k->what,
-                            cJSON_GetArraySize(arr));
+        return mock_fx_fail_key(fx, path, k->key, "at most %zu %ss per user, got %d", k->max,
+                                k->what, cJSON_GetArraySize(arr));
     }
     cJSON_ArrayForEach(el, arr)
     {
-        snprintf(item_path, sizeof item_path, "%s[%d]", at, i++);
+        snprintf(item_path, sizeof item_path, "%s.%s[%d]", path, k->key, i++);
         rc = kind == K_GROUP ? load_membership(iam, fx, el, item_path, u)
                              : load_item(iam, fx, el, item_path, u, kind);
         if (rc) {
@@ -1802,7 +1783,7 @@ static idc_err load_user(struct mock_iam *iam, const struct mock_fx *fx, const c
         return rc;
     }
     if (user_find(iam, name)) {
-        return fx_fail_key(
+        return mock_fx_fail_key(
             fx, path, "UserName",
             "user \"%s\" is already defined (names are unique across fixtures, ignoring case)",
             name);
@@ -1834,9 +1815,8 @@ static idc_err load_array(struct mock_iam *iam, const struct mock_fx *fx, const 
     if (!arr) {
         return IDC_OK;
     }
-    snprintf(path, sizeof path, "$.Iam.%s", key);
     if (!cJSON_IsArray(arr)) {
-        return mock_fx_fail(fx, path, "expected an array");
+        return mock_fx_fail_key(fx, "$.Iam", key, "expected an array");
     }
     cJSON_ArrayForEach(el, arr)
     {

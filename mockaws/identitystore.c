@@ -34,7 +34,7 @@ struct ids_call {
     struct idc_dynbuf body;
     int status;
     const char *code;
-    char members[320];
+    struct idc_dynbuf members; /* extra JSON members of the error, e.g. ResourceType */
     char message[512];
 };
 
@@ -58,7 +58,10 @@ static int fail(struct ids_call *c, const char *code, const char *members, const
     va_end(ap);
     c->code = code;
     c->status = strcmp(code, "InternalServerException") == 0 ? 500 : 400;
-    snprintf(c->members, sizeof c->members, "%s", members ? members : "");
+    idc_dynbuf_free(&c->members);
+    if (members != NULL) {
+        idc_dynbuf_str(&c->members, members);
+    }
     return -1;
 }
 
@@ -80,16 +83,18 @@ static int invalid(struct ids_call *c, const char *member, const char *value, co
                 value, field, rule);
 }
 
+/* `id` may be the caller's text (GetUserId's AttributeValue): quoted, never pasted. */
 static int not_found(struct ids_call *c, const char *type, const char *id)
 {
-    char members[256];
-    snprintf(members, sizeof members, "\"ResourceType\":\"%s\",\"ResourceId\":\"%.160s\"", type,
-             id);
     if (strcmp(type, "IDENTITY_STORE") == 0) {
-        return fail(c, "ResourceNotFoundException", members,
-                    "IdentityStore not present for IdentityStoreId: %s", id);
+        fail(c, "ResourceNotFoundException", NULL,
+             "IdentityStore not present for IdentityStoreId: %s", id);
+    } else {
+        fail(c, "ResourceNotFoundException", NULL, "%s not found: %.160s", type, id);
     }
-    return fail(c, "ResourceNotFoundException", members, "%s not found: %.160s", type, id);
+    idc_dynbuf_printf(&c->members, "\"ResourceType\":\"%s\",\"ResourceId\":", type);
+    idc_json_quote(&c->members, id, strlen(id));
+    return -1;
 }
 
 /* ---- parameters --------------------------------------------------------------------- */
@@ -202,10 +207,8 @@ static uint64_t token_check(const struct ids_call *c, const char *scope, uint64_
     uint64_t h = 0x6d6f636b61777331ULL ^ seq;
     const char *parts[3] = {c->store_id, c->req->operation, scope ? scope : ""};
     for (int i = 0; i < 3; i++) {
-        for (const char *p = parts[i]; *p; p++) {
-            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-        }
-        h = (h ^ 0xff) * 0x100000001b3ULL;
+        h = mock_fnv1a(h, parts[i], strlen(parts[i]));
+        h = mock_fnv1a(h, "\xff", 1); /* a byte no part holds ends each one */
     }
     return h ^ (h >> 29);
 }
@@ -247,9 +250,13 @@ static int list_items(struct ids_call *c, const struct ids_list *l, const char *
     if (token_position(c, scope, &after)) {
         return -1;
     }
+    size_t i = ids_list_after(l, after);
+    if (i < l->n) { /* one allocation for a page of items of about the size of the first */
+        size_t n = l->n - i < (size_t)c->max_results ? l->n - i : (size_t)c->max_results;
+        idc_dynbuf_reserve(&c->body, 128 + n * (l->v[i]->json_len + 1));
+    }
     idc_dynbuf_printf(&c->body, "{\"%s\":[", key);
     int taken = 0;
-    size_t i = ids_list_after(l, after);
     uint64_t last = after;
     for (; i < l->n; i++) {
         const struct ids_item *it = l->v[i];
@@ -560,26 +567,27 @@ static cJSON *new_user_json(struct ids_call *c, const char *user_id)
 
 static int run_create_user(struct ids_call *c)
 {
-    unsigned char r[21];
-    char user_id[48], why[256] = "out of memory";
+    uint8_t r[5 + 16];
+    char user_id[10 + 1 + 37];
+    struct ids_why why = {"", "out of memory"};
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
         return fail(c, "InternalServerException", NULL, "no randomness for a new user id");
     }
-    snprintf(
-        user_id, sizeof user_id,
-        "%02x%02x%02x%02x%02x-%02x%02x%02x%02x-%02x%02x-4%x%02x-%x%x%02x-%02x%02x%02x%02x%02x%02x",
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] & 15, r[12],
-        8 | (r[13] & 3), r[13] >> 4 & 15, r[14], r[15], r[16], r[17], r[18], r[19], r[20]);
+    /* As the service makes them: 10 hex digits, a dash, a UUID. */
+    idc_hex_lower(r, 5, user_id);
+    user_id[10] = '-';
+    mock_uuid_format(r + 5, user_id + 11);
     if (mock_map_get(&c->store->user_by_name, c->filter_value) != NULL) {
         return fail(c, "ConflictException", "\"Reason\":\"UNIQUENESS_CONSTRAINT_VIOLATION\"",
                     "Duplicate UserName");
     }
     cJSON *src = new_user_json(c, user_id);
-    struct ids_user *u = src ? ids_user_build(src, c->store->id, why, sizeof why) : NULL;
+    struct ids_user *u = src ? ids_user_build(src, c->store->id, &why) : NULL;
     cJSON_Delete(src);
-    if (u == NULL || !ids_store_add_user(c->store, u, why, sizeof why)) {
+    if (u == NULL || !ids_store_add_user(c->store, u, &why)) {
         ids_user_free(u);
-        return fail(c, "ValidationException", NULL, "%s", why[0] == ':' ? why + 2 : why);
+        return fail(c, "ValidationException", NULL, "%s%s%s", why.member, why.member[0] ? ": " : "",
+                    why.problem);
     }
     idc_dynbuf_printf(&c->body, "{\"IdentityStoreId\":\"%s\",\"UserId\":\"%s\"}", c->store->id,
                       user_id);
@@ -639,19 +647,23 @@ int mock_ids_dispatch(struct mock_request *req)
     int status;
     char action[96];
     snprintf(action, sizeof action, "identitystore:%s", op->name);
-    if (op->parse(c) == 0 && (status = mock_admit(req, action, c->resources, c->resource_count))) {
-        free(c);
-        return status;
-    }
-    if (c->code == NULL) {
+    status = op->parse(c) == 0 ? mock_admit(req, action, c->resources, c->resource_count) : 0;
+    if (status == 0 && c->code == NULL) {
         run_locked(c, op);
     }
-    if (c->code == NULL && c->body.failed) {
+    if (c->members.len > 0) {
+        idc_dynbuf_put(&c->members, "", 1); /* mock_reply_error takes a C string */
+    }
+    if (c->body.failed || c->members.failed) {
         fail(c, "InternalServerException", NULL, "out of memory");
     }
-    status = c->code ? mock_reply_error(req, c->status, c->code, c->members, "%s", c->message)
-                     : mock_reply(req, 200, MOCK_JSON_TYPE, c->body.p, c->body.len);
+    if (status == 0) {
+        status = c->code ? mock_reply_error(req, c->status, c->code,
+                                            c->members.len ? c->members.p : NULL, "%s", c->message)
+                         : mock_reply(req, 200, MOCK_JSON_TYPE, c->body.p, c->body.len);
+    }
     idc_dynbuf_free(&c->body);
+    idc_dynbuf_free(&c->members);
     free(c);
     return status;
 }

@@ -65,18 +65,28 @@ struct ids_store *ids_find_store(const struct mock_ids *ids, const char *id);
 size_t ids_list_after(const struct ids_list *l, uint64_t seq);
 
 /*
+ * Why a user or group was refused: the member at fault, relative to the object
+ * ("Emails[0].Value"; "" for the object itself), and the problem. A fixture error joins the
+ * member to the object's JSON path; CreateUser's message reads "Member: problem".
+ */
+struct ids_why {
+    char member[96];
+    char problem[224];
+};
+
+/*
  * Builds a user from a JSON object shaped like the API's User (fixture or CreateUser):
  * checks every member, orders them as the API does, renders the JSON. On failure returns
- * NULL and writes the member at fault and the problem into `why`.
+ * NULL and fills `why`.
  */
-struct ids_user *ids_user_build(const cJSON *src, const char *store_id, char *why, size_t cap);
+struct ids_user *ids_user_build(const cJSON *src, const char *store_id, struct ids_why *why);
 void ids_user_free(struct ids_user *u);
 
 /* True for a member of the API's User shape (CreateUser ignores the others, as AWS does). */
 bool ids_user_member_known(const char *name);
 
-/* Adds to the store (seq, indexes); false when the id, name or memory is a problem. */
-bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size_t cap);
+/* Adds to the store (seq, indexes); false, with `why`, when the id, name or memory is a problem. */
+bool ids_store_add_user(struct ids_store *s, struct ids_user *u, struct ids_why *why);
 /* Removes the user and its group memberships, and frees them. */
 void ids_store_delete_user(struct ids_store *s, struct ids_user *u);
 void ids_store_delete_membership(struct ids_store *s, struct ids_membership *m);

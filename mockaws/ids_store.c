@@ -6,6 +6,8 @@
  */
 #include "ids.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,31 +15,41 @@
 
 /* ---- ids ---------------------------------------------------------------------------- */
 
-static bool hex_run(const char *s, size_t n)
+/*
+ * The botocore patterns, which AWS quotes in its ValidationException: IdentityStoreId is
+ * lowercase hex throughout; a ResourceId's 10-digit prefix is lowercase, but its UUID
+ * "[A-Fa-f0-9]" in either case. The service issues lowercase ids, so an uppercase UUID is
+ * well formed and simply not found.
+ */
+static bool hex_run(const char *s, size_t n, bool upper_ok)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+        char c = upper_ok && s[i] >= 'A' && s[i] <= 'F' ? (char)(s[i] | 0x20) : s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             return false;
         }
     }
     return true;
 }
 
-static bool is_uuid(const char *s)
+static bool is_uuid(const char *s, bool upper_ok)
 {
-    return strlen(s) == 36 && hex_run(s, 8) && s[8] == '-' && hex_run(s + 9, 4) && s[13] == '-' &&
-           hex_run(s + 14, 4) && s[18] == '-' && hex_run(s + 19, 4) && s[23] == '-' &&
-           hex_run(s + 24, 12);
+    return strlen(s) == 36 && hex_run(s, 8, upper_ok) && s[8] == '-' &&
+           hex_run(s + 9, 4, upper_ok) && s[13] == '-' && hex_run(s + 14, 4, upper_ok) &&
+           s[18] == '-' && hex_run(s + 19, 4, upper_ok) && s[23] == '-' &&
+           hex_run(s + 24, 12, upper_ok);
 }
 
 bool ids_valid_store_id(const char *s)
 {
-    return (strlen(s) == 12 && s[0] == 'd' && s[1] == '-' && hex_run(s + 2, 10)) || is_uuid(s);
+    return (strlen(s) == 12 && s[0] == 'd' && s[1] == '-' && hex_run(s + 2, 10, false)) ||
+           is_uuid(s, false);
 }
 
 bool ids_valid_resource_id(const char *s)
 {
-    return is_uuid(s) || (strlen(s) == 47 && hex_run(s, 10) && s[10] == '-' && is_uuid(s + 11));
+    return is_uuid(s, true) ||
+           (strlen(s) == 47 && hex_run(s, 10, false) && s[10] == '-' && is_uuid(s + 11, true));
 }
 
 /* ---- the User shape ----------------------------------------------------------------- */
@@ -110,6 +122,20 @@ static const struct field group_fields[] = {
     {"UpdatedBy", F_STRING, NULL, 0, 0},
 };
 
+static bool why_set(struct ids_why *why, const char *member, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fills `why`; returns false, so a check can end with `return why_set(...)`. */
+static bool why_set(struct ids_why *why, const char *member, const char *fmt, ...)
+{
+    va_list ap;
+    snprintf(why->member, sizeof why->member, "%s", member);
+    va_start(ap, fmt);
+    vsnprintf(why->problem, sizeof why->problem, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 static bool in_list(const char *const *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n && list[i] != NULL; i++) {
@@ -120,43 +146,40 @@ static bool in_list(const char *const *list, size_t n, const char *s)
     return false;
 }
 
-/* One object of a sub-shape (Name, an e-mail, an external id ...). */
-static bool check_sub(const cJSON *obj, const struct sub_shape *shape, const char *where, char *why,
-                      size_t cap)
+/* One object of a sub-shape (Name, an e-mail, an external id ...) at member path `where`. */
+static bool check_sub(const cJSON *obj, const struct sub_shape *shape, const char *where,
+                      struct ids_why *why)
 {
     const cJSON *m;
+    char member[sizeof why->member];
     if (!cJSON_IsObject(obj)) {
-        snprintf(why, cap, "%s: expected an object", where);
-        return false;
+        return why_set(why, where, "expected an object");
     }
     cJSON_ArrayForEach(m, obj)
     {
         bool is_bool = in_list(shape->bools, 2, m->string);
         if (!in_list(shape->keys, 9, m->string)) {
-            snprintf(why, cap, "%s: unknown member \"%s\"", where, m->string);
-            return false;
+            return why_set(why, where, "unknown member \"%s\"", m->string);
         }
         if (is_bool ? !cJSON_IsBool(m) : !cJSON_IsString(m)) {
-            snprintf(why, cap, "%s.%s: expected %s", where, m->string,
-                     is_bool ? "true or false" : "a string");
-            return false;
+            snprintf(member, sizeof member, "%s.%s", where, m->string);
+            return why_set(why, member, "expected %s", is_bool ? "true or false" : "a string");
         }
     }
     for (size_t i = 0; i < 3 && shape->required[i] != NULL; i++) {
         if (cJSON_GetObjectItemCaseSensitive(obj, shape->required[i]) == NULL) {
-            snprintf(why, cap, "%s: missing required member \"%s\"", where, shape->required[i]);
-            return false;
+            snprintf(member, sizeof member, "%s.%s", where, shape->required[i]);
+            return why_set(why, member, "missing required member");
         }
     }
     return true;
 }
 
-static bool check_list(const cJSON *v, const struct field *f, char *why, size_t cap)
+static bool check_list(const cJSON *v, const struct field *f, struct ids_why *why)
 {
     int n = cJSON_GetArraySize(v);
     if (!cJSON_IsArray(v) || n < f->min || n > f->max) {
-        snprintf(why, cap, "%s: expected an array of %d to %d objects", f->name, f->min, f->max);
-        return false;
+        return why_set(why, f->name, "expected an array of %d to %d objects", f->min, f->max);
     }
     int i = 0;
     const cJSON *item;
@@ -164,7 +187,7 @@ static bool check_list(const cJSON *v, const struct field *f, char *why, size_t 
     {
         char where[64];
         snprintf(where, sizeof where, "%s[%d]", f->name, i++);
-        if (!check_sub(item, f->shape, where, why, cap)) {
+        if (!check_sub(item, f->shape, where, why)) {
             return false;
         }
     }
@@ -172,7 +195,7 @@ static bool check_list(const cJSON *v, const struct field *f, char *why, size_t 
 }
 
 /* Checks one member and appends it, converted for the wire, to `out`. */
-static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *why, size_t cap)
+static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, struct ids_why *why)
 {
     bool ok = true;
     int64_t t = 0;
@@ -193,10 +216,10 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
               idc_time_parse_iso(idc_str_c(v->valuestring), &t, NULL) == IDC_OK);
         break;
     case F_OBJECT:
-        return check_sub(v, f->shape, f->name, why, cap) &&
+        return check_sub(v, f->shape, f->name, why) &&
                cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
     case F_LIST:
-        return check_list(v, f, why, cap) &&
+        return check_list(v, f, why) &&
                cJSON_AddItemToObject(out, f->name, cJSON_Duplicate(v, true));
     }
     if (!ok) {
@@ -207,12 +230,10 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
             [F_TIME] = "an ISO 8601 UTC time or epoch seconds",
         };
         if (cJSON_IsString(v)) {
-            snprintf(why, cap, "%s: expected %s, got \"%.60s\"", f->name, expected[f->kind],
-                     v->valuestring);
-        } else {
-            snprintf(why, cap, "%s: expected %s", f->name, expected[f->kind]);
+            return why_set(why, f->name, "expected %s, got \"%.60s\"", expected[f->kind],
+                           v->valuestring);
         }
-        return false;
+        return why_set(why, f->name, "expected %s", expected[f->kind]);
     }
     if (f->kind == F_TIME) {
         return cJSON_AddNumberToObject(out, f->name,
@@ -223,11 +244,11 @@ static bool copy_field(cJSON *out, const cJSON *v, const struct field *f, char *
 
 /* Checks `src` against `fields` and renders it, IdentityStoreId first. NULL + why on error. */
 static char *render(const cJSON *src, const struct field *fields, size_t n, const char *store_id,
-                    const char *const *required, char *why, size_t cap)
+                    const char *const *required, struct ids_why *why)
 {
     const cJSON *m;
     if (!cJSON_IsObject(src)) {
-        snprintf(why, cap, ": expected an object");
+        why_set(why, "", "expected an object");
         return NULL;
     }
     cJSON_ArrayForEach(m, src)
@@ -237,13 +258,13 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
             i++;
         }
         if (i == n && strcmp(m->string, "IdentityStoreId") != 0) {
-            snprintf(why, cap, ": unknown member \"%s\"", m->string);
+            why_set(why, "", "unknown member \"%s\"", m->string);
             return NULL;
         }
     }
     for (size_t i = 0; required[i] != NULL; i++) {
         if (cJSON_GetObjectItemCaseSensitive(src, required[i]) == NULL) {
-            snprintf(why, cap, ": missing required member \"%s\"", required[i]);
+            why_set(why, required[i], "missing required member");
             return NULL;
         }
     }
@@ -251,12 +272,12 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
     bool ok = out != NULL && cJSON_AddStringToObject(out, "IdentityStoreId", store_id);
     for (size_t i = 0; ok && i < n; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, fields[i].name);
-        ok = v == NULL || copy_field(out, v, &fields[i], why, cap);
+        ok = v == NULL || copy_field(out, v, &fields[i], why);
     }
     char *json = ok ? cJSON_PrintUnformatted(out) : NULL;
     cJSON_Delete(out);
     if (ok && json == NULL) {
-        snprintf(why, cap, ": out of memory");
+        why_set(why, "", "out of memory");
     }
     return json;
 }
@@ -305,11 +326,11 @@ static bool keep_external_ids(struct ids_user *u, const cJSON *list)
     return true;
 }
 
-struct ids_user *ids_user_build(const cJSON *src, const char *store_id, char *why, size_t cap)
+struct ids_user *ids_user_build(const cJSON *src, const char *store_id, struct ids_why *why)
 {
     static const char *const required[] = {"UserId", "UserName", NULL};
     char *json = render(src, user_fields, sizeof user_fields / sizeof user_fields[0], store_id,
-                        required, why, cap);
+                        required, why);
     struct ids_user *u = json ? calloc(1, sizeof *u) : NULL;
     if (u == NULL) {
         free(json);
@@ -325,7 +346,7 @@ struct ids_user *ids_user_build(const cJSON *src, const char *store_id, char *wh
     bool ok = u->item.id && u->name && (email == NULL || u->email) &&
               keep_external_ids(u, cJSON_GetObjectItemCaseSensitive(src, "ExternalIds"));
     if (!ok) {
-        snprintf(why, cap, ": out of memory");
+        why_set(why, "", "out of memory");
         ids_user_free(u);
         return NULL;
     }
@@ -382,15 +403,13 @@ struct ids_store *ids_find_store(const struct mock_ids *ids, const char *id)
     return NULL;
 }
 
-bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size_t cap)
+bool ids_store_add_user(struct ids_store *s, struct ids_user *u, struct ids_why *why)
 {
     if (mock_map_get(&s->user_by_id, u->item.id) != NULL) {
-        snprintf(why, cap, ": UserId %s is already in store %s", u->item.id, s->id);
-        return false;
+        return why_set(why, "UserId", "%s is already in store %s", u->item.id, s->id);
     }
     if (mock_map_get(&s->user_by_name, u->name) != NULL) {
-        snprintf(why, cap, ": UserName %s is already in store %s", u->name, s->id);
-        return false;
+        return why_set(why, "UserName", "%s is already in store %s", u->name, s->id);
     }
     u->item.seq = ++s->next_seq;
     bool ok = list_push(&s->users, &u->item);
@@ -399,7 +418,7 @@ bool ids_store_add_user(struct ids_store *s, struct ids_user *u, char *why, size
     ok = ok && (u->email == NULL || mock_map_get(&s->user_by_email, u->email) ||
                 mock_map_put(&s->user_by_email, u->email, u));
     if (!ok) {
-        snprintf(why, cap, ": out of memory");
+        why_set(why, "", "out of memory");
     }
     return ok;
 }
@@ -434,20 +453,13 @@ void ids_store_delete_user(struct ids_store *s, struct ids_user *u)
 
 /* ---- loading fixtures --------------------------------------------------------------- */
 
-/*
- * Validation messages read "Member.Path: problem", or ": problem" for the object itself;
- * in a fixture error the member joins the JSON path ("$...Users[3].UserStatus: ...").
- */
-static idc_err fail_why(const struct mock_fx *fx, const char *where, const char *why)
+/* In a fixture error the member joins the object's JSON path ("$...Users[3].UserStatus"). */
+static idc_err fail_why(const struct mock_fx *fx, const char *where, const struct ids_why *why)
 {
-    const char *sep = strstr(why, ": ");
-    if (sep == NULL) {
-        return mock_fx_fail(fx, where, "%s", why);
+    if (why->member[0] == '\0') {
+        return mock_fx_fail(fx, where, "%s", why->problem);
     }
-    char path[256];
-    snprintf(path, sizeof path, "%.160s%s%.*s", where, sep == why ? "" : ".", (int)(sep - why),
-             why);
-    return mock_fx_fail(fx, path, "%s", sep + 2);
+    return mock_fx_fail_key(fx, where, why->member, "%s", why->problem);
 }
 
 bool ids_user_member_known(const char *name)
@@ -460,23 +472,27 @@ bool ids_user_member_known(const char *name)
     return false;
 }
 
-static idc_err add_users(struct ids_store *s, const struct mock_fx *fx, const cJSON *users,
-                         const char *path)
+static idc_err add_user(struct ids_store *s, const struct mock_fx *fx, const cJSON *node,
+                        const char *where)
 {
-    int i = 0;
-    const cJSON *node;
-    if (users != NULL && !cJSON_IsArray(users)) {
-        return mock_fx_fail(fx, path, "expected an array");
+    struct ids_why why = {"", ""};
+    struct ids_user *u = ids_user_build(node, s->id, &why);
+    if (u == NULL || !ids_store_add_user(s, u, &why)) {
+        ids_user_free(u);
+        return fail_why(fx, where, &why);
     }
-    cJSON_ArrayForEach(node, users)
-    {
-        char where[128], why[256] = "";
-        snprintf(where, sizeof where, "%s[%d]", path, i++);
-        struct ids_user *u = ids_user_build(node, s->id, why, sizeof why);
-        if (u == NULL || !ids_store_add_user(s, u, why, sizeof why)) {
-            ids_user_free(u);
-            return fail_why(fx, where, why);
-        }
+    return IDC_OK;
+}
+
+/* Refuses a second group with the same GroupId or DisplayName, naming which. */
+static idc_err group_unique(const struct ids_store *s, const struct mock_fx *fx, const char *where,
+                            const char *id, const char *name)
+{
+    if (mock_map_get(&s->group_by_id, id) != NULL) {
+        return mock_fx_fail_key(fx, where, "GroupId", "%s is already in store %s", id, s->id);
+    }
+    if (mock_map_get(&s->group_by_name, name) != NULL) {
+        return mock_fx_fail_key(fx, where, "DisplayName", "%s is already in store %s", name, s->id);
     }
     return IDC_OK;
 }
@@ -485,20 +501,18 @@ static idc_err add_group(struct ids_store *s, const struct mock_fx *fx, const cJ
                          const char *where)
 {
     static const char *const required[] = {"GroupId", "DisplayName", NULL};
-    char why[256] = "";
+    struct ids_why why = {"", ""};
     char *json = render(node, group_fields, sizeof group_fields / sizeof group_fields[0], s->id,
-                        required, why, sizeof why);
+                        required, &why);
     if (json == NULL) {
-        return fail_why(fx, where, why);
+        return fail_why(fx, where, &why);
     }
-    struct ids_group *g = calloc(1, sizeof *g);
     const char *id = string_member(node, "GroupId"), *name = string_member(node, "DisplayName");
-    bool dup = mock_map_get(&s->group_by_id, id) || mock_map_get(&s->group_by_name, name);
-    if (g == NULL || dup) {
+    idc_err rc = group_unique(s, fx, where, id, name);
+    struct ids_group *g = rc ? NULL : calloc(1, sizeof *g);
+    if (g == NULL) {
         free(json);
-        free(g);
-        return dup ? mock_fx_fail(fx, where, "GroupId or DisplayName already in store %s", s->id)
-                   : idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
+        return rc ? rc : idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
     }
     *g = (struct ids_group){{++s->next_seq, strdup(id), json, strlen(json)}, strdup(name)};
     bool ok = g->item.id && g->name && list_push(&s->groups, &g->item) &&
@@ -523,15 +537,25 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
         return rc;
     }
     const char *user = string_member(cJSON_GetObjectItemCaseSensitive(node, "MemberId"), "UserId");
-    if (!ids_valid_resource_id(id) || mock_map_get(&s->membership_by_id, id)) {
-        return mock_fx_fail(fx, where, "MembershipId %s is malformed or repeated", id);
+    if (!ids_valid_resource_id(id)) {
+        return mock_fx_fail_key(fx, where, "MembershipId",
+                                "expected an id of 10 hex digits, a dash and a UUID (or a UUID), "
+                                "got \"%s\"",
+                                id);
+    }
+    if (mock_map_get(&s->membership_by_id, id) != NULL) {
+        return mock_fx_fail_key(fx, where, "MembershipId", "%s is already in store %s", id, s->id);
     }
     if (mock_map_get(&s->group_by_id, group) == NULL) {
-        return mock_fx_fail(fx, where, "GroupId %s is not a group of store %s", group, s->id);
+        return mock_fx_fail_key(fx, where, "GroupId", "%s is not a group of store %s", group,
+                                s->id);
     }
-    if (user == NULL || mock_map_get(&s->user_by_id, user) == NULL) {
-        return mock_fx_fail(fx, where, "MemberId.UserId is missing or not a user of store %s",
-                            s->id);
+    if (user == NULL) {
+        return mock_fx_fail_key(fx, where, "MemberId.UserId", "missing required member");
+    }
+    if (mock_map_get(&s->user_by_id, user) == NULL) {
+        return mock_fx_fail_key(fx, where, "MemberId.UserId", "%s is not a user of store %s", user,
+                                s->id);
     }
     int64_t created, updated;
     rc = mock_fx_time(fx, node, where, "CreatedAt", false, &created);
@@ -566,18 +590,20 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
 
 typedef idc_err add_fn(struct ids_store *, const struct mock_fx *, const cJSON *, const char *);
 
-static idc_err add_each(struct ids_store *s, const struct mock_fx *fx, const cJSON *list,
-                        const char *path, add_fn *add)
+/* Each item of array member `key` of the store at `path` (absent: none). */
+static idc_err add_each(struct ids_store *s, const struct mock_fx *fx, const cJSON *store,
+                        const char *path, const char *key, add_fn *add)
 {
     int i = 0;
     const cJSON *node;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(store, key);
     if (list != NULL && !cJSON_IsArray(list)) {
-        return mock_fx_fail(fx, path, "expected an array");
+        return mock_fx_fail_key(fx, path, key, "expected an array");
     }
     cJSON_ArrayForEach(node, list)
     {
         char where[128];
-        snprintf(where, sizeof where, "%s[%d]", path, i++);
+        snprintf(where, sizeof where, "%s.%s[%d]", path, key, i++);
         idc_err rc = add(s, fx, node, where);
         if (rc) {
             return rc;
@@ -630,11 +656,12 @@ static idc_err new_store(struct mock_ids *ids, const struct mock_fx *fx, const c
     if (rc) {
         return rc;
     }
-    if (!ids_valid_store_id(id) || ids_find_store(ids, id) != NULL) {
-        return mock_fx_fail(fx, where,
-                            "IdentityStoreId %s is malformed (d- and 10 hex digits) "
-                            "or defined twice",
-                            id);
+    if (!ids_valid_store_id(id)) {
+        return mock_fx_fail_key(fx, where, "IdentityStoreId",
+                                "expected d- and 10 hex digits (or a UUID), got \"%s\"", id);
+    }
+    if (ids_find_store(ids, id) != NULL) {
+        return mock_fx_fail_key(fx, where, "IdentityStoreId", "%s is defined twice", id);
     }
     struct ids_store **grown = realloc(ids->stores, (ids->count + 1) * sizeof *grown);
     struct ids_store *s = calloc(1, sizeof *s);
@@ -656,23 +683,17 @@ idc_err mock_ids_add_fixture(struct mock_ids *ids, const struct mock_fx *fx, con
     int i = 0;
     const cJSON *node;
     if (!cJSON_IsArray(stores)) {
-        return mock_fx_fail(fx, "$.IdentityStores", "expected an array");
+        return mock_fx_fail_key(fx, "$", "IdentityStores", "expected an array");
     }
     cJSON_ArrayForEach(node, stores)
     {
-        char where[64], sub[96];
+        char where[64];
         struct ids_store *s = NULL;
         snprintf(where, sizeof where, "$.IdentityStores[%d]", i++);
         idc_err rc = new_store(ids, fx, node, where, &s);
-        snprintf(sub, sizeof sub, "%s.Users", where);
-        rc = rc ? rc : add_users(s, fx, cJSON_GetObjectItemCaseSensitive(node, "Users"), sub);
-        snprintf(sub, sizeof sub, "%s.Groups", where);
-        rc = rc ? rc
-                : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "Groups"), sub, add_group);
-        snprintf(sub, sizeof sub, "%s.GroupMemberships", where);
-        rc = rc ? rc
-                : add_each(s, fx, cJSON_GetObjectItemCaseSensitive(node, "GroupMemberships"), sub,
-                           add_membership);
+        rc = rc ? rc : add_each(s, fx, node, where, "Users", add_user);
+        rc = rc ? rc : add_each(s, fx, node, where, "Groups", add_group);
+        rc = rc ? rc : add_each(s, fx, node, where, "GroupMemberships", add_membership);
         if (rc) {
             return rc;
         }
@@ -723,11 +744,12 @@ idc_err mock_ids_add_synthetic(struct mock_ids *ids, const char *store_id, unsig
                              store_id);
     }
     for (unsigned long i = 0; i < count; i++) {
-        char why[160] = "out of memory";
+        struct ids_why why = {"", "out of memory"};
         struct ids_user *u = synthetic_user(s->id, i);
-        if (u == NULL || !ids_store_add_user(s, u, why, sizeof why)) {
+        if (u == NULL || !ids_store_add_user(s, u, &why)) {
             ids_user_free(u);
-            return idc_error_set(err, IDC_ERR_NOMEM, "synthetic user %lu: %s", i, why);
+            return idc_error_set(err, IDC_ERR_NOMEM, "synthetic user %lu: %s%s%s", i, why.member,
+                                 why.member[0] ? ": " : "", why.problem);
         }
     }
     return IDC_OK;

@@ -3,6 +3,7 @@
  * main.c - mockaws's command line: options, loading the fixtures, starting the server,
  * and a clean stop on SIGINT or SIGTERM (the signals are waited for in this thread only).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -108,7 +109,19 @@ static bool number(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
-/* Returns -1 on success, else the exit status. */
+/* Parses a numeric option's value; false after telling what is wrong. */
+static bool num_opt(const char *name, const char *arg, unsigned long min, unsigned long max,
+                    unsigned long *out)
+{
+    if (!number(arg, max, out) || *out < min) {
+        fprintf(stderr, "mockaws: %s takes a number from %lu to %lu, not '%s'\n", name, min, max,
+                arg);
+        return false;
+    }
+    return true;
+}
+
+/* Returns -1 on success, else the exit status. A flat switch: one case per option. */
 static int apply_option(struct mock_options *o, int c, const char *arg)
 {
     unsigned long v = 0;
@@ -116,7 +129,7 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
     switch (c) {
     case OPT_FIXTURES:
         if (o->fixture_count == MOCK_MAX_FIXTURES) {
-            return usage_error("at most 32 --fixtures (%s)", arg);
+            return usage_error("at most %d --fixtures (%s)", MOCK_MAX_FIXTURES, arg);
         }
         o->fixtures[o->fixture_count++] = arg;
         return -1;
@@ -143,61 +156,57 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
             return usage_error("%s", err.msg);
         }
         return -1;
-    default:
-        break;
-    }
-    static const struct {
-        int opt;
-        unsigned long max;
-        const char *name;
-    } numeric[] = {
-        {OPT_PORT, 65535, "--port"},
-        {OPT_MAX_SKEW, 604800, "--max-skew"},
-        {OPT_SYNTHETIC, 10000000, "--synthetic-users"},
-        {OPT_LATENCY, 600000, "--latency-ms"},
-        {OPT_SEED, ~0UL, "--seed"},
-        {OPT_RETRY_AFTER, 3600, "--retry-after"},
-        {OPT_SLOW_MS, 600000, "--slow-ms"},
-        {OPT_THREADS, 256, "--threads"},
-    };
-    for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++) {
-        if (numeric[i].opt != c) {
-            continue;
-        }
-        if (!number(arg, numeric[i].max, &v) || (c == OPT_THREADS && v == 0)) {
-            fprintf(stderr, "mockaws: %s takes a number up to %lu, not '%s'\n", numeric[i].name,
-                    numeric[i].max, arg);
+    case OPT_PORT:
+        if (!num_opt("--port", arg, 0, 65535, &v)) {
             return 2;
         }
-        switch (c) {
-        case OPT_PORT:
-            o->port = (int)v;
-            break;
-        case OPT_MAX_SKEW:
-            o->max_skew = (int64_t)v;
-            break;
-        case OPT_SYNTHETIC:
-            o->synthetic_users = v;
-            break;
-        case OPT_LATENCY:
-            o->latency_ms = (unsigned)v;
-            break;
-        case OPT_SEED:
-            o->seed = v;
-            break;
-        case OPT_RETRY_AFTER:
-            o->retry_after = (unsigned)v;
-            break;
-        case OPT_SLOW_MS:
-            o->slow_ms = (unsigned)v;
-            break;
-        default:
-            o->threads = (unsigned)v;
-            break;
-        }
+        o->port = (int)v;
         return -1;
+    case OPT_MAX_SKEW:
+        if (!num_opt("--max-skew", arg, 0, 604800, &v)) {
+            return 2;
+        }
+        o->max_skew = (int64_t)v;
+        return -1;
+    case OPT_SYNTHETIC:
+        if (!num_opt("--synthetic-users", arg, 0, 10000000, &v)) {
+            return 2;
+        }
+        o->synthetic_users = v;
+        return -1;
+    case OPT_LATENCY:
+        if (!num_opt("--latency-ms", arg, 0, 600000, &v)) {
+            return 2;
+        }
+        o->latency_ms = (unsigned)v;
+        return -1;
+    case OPT_SEED:
+        if (!num_opt("--seed", arg, 0, ~0UL, &v)) {
+            return 2;
+        }
+        o->seed = v;
+        return -1;
+    case OPT_RETRY_AFTER:
+        if (!num_opt("--retry-after", arg, 0, 3600, &v)) {
+            return 2;
+        }
+        o->retry_after = (unsigned)v;
+        return -1;
+    case OPT_SLOW_MS:
+        if (!num_opt("--slow-ms", arg, 0, 600000, &v)) {
+            return 2;
+        }
+        o->slow_ms = (unsigned)v;
+        return -1;
+    case OPT_THREADS:
+        if (!num_opt("--threads", arg, 1, 256, &v)) {
+            return 2;
+        }
+        o->threads = (unsigned)v;
+        return -1;
+    default:
+        return usage_error("unknown or incomplete option");
     }
-    return usage_error("unknown or incomplete option");
 }
 
 static int parse_options(int argc, char **argv, struct mock_options *o)
@@ -233,7 +242,7 @@ static int run(struct mock_server *s)
         return 1;
     }
     if (s->opt.log_path != NULL && (s->log = fopen(s->opt.log_path, "a")) == NULL) {
-        fprintf(stderr, "mockaws: cannot open the log %s\n", s->opt.log_path);
+        fprintf(stderr, "mockaws: cannot open the log %s: %s\n", s->opt.log_path, strerror(errno));
         return 1;
     }
     /* Workers inherit this mask, so only sigwait() below sees the stop signals. */

@@ -11,10 +11,7 @@
 
 static size_t hash_key(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    }
+    uint64_t h = mock_fnv1a(MOCK_FNV1A_BASIS, s, strlen(s));
     return (size_t)(h ^ (h >> 32));
 }
 

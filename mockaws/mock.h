@@ -23,6 +23,7 @@
 
 #define MOCK_MAX_FIXTURES    32
 #define MOCK_MAX_BODY        (1024 * 1024) /* larger request bodies get 413 */
+#define MOCK_ACCESS_KEY_MAX  128           /* bytes of an AccessKeyId (IAM's accessKeyIdType) */
 #define MOCK_DEFAULT_THREADS 8
 #define MOCK_IAM_XMLNS       "https://iam.amazonaws.com/doc/2010-05-08/"
 #define MOCK_JSON_TYPE       "application/x-amz-json-1.1"
@@ -46,6 +47,7 @@ enum mock_fault {
 
 struct mock_fault_spec {
     double p[MOCK_FAULT__COUNT]; /* probability of each kind; p[NONE] unused */
+    double total;                /* the sum of p[]; 0: faults are off */
 };
 
 /* Parses "throttle=0.1,error=0.05,..."; the sum must not exceed 1. */
@@ -59,9 +61,10 @@ void mock_faults_free(struct mock_faults *f);
  * Decides the fault for a request from the seed, the request's identity (service,
  * operation, parameters: not its date or signature) and how many times this identity has
  * been seen, so a run is reproducible whatever the thread timing and a retry draws again.
+ * `identity` is the mock_fnv1a hash of those parts. Callers skip it when spec->total is 0.
  */
 enum mock_fault mock_faults_draw(struct mock_faults *f, const struct mock_fault_spec *spec,
-                                 uint64_t seed, const void *identity, size_t len);
+                                 uint64_t seed, uint64_t identity);
 
 const char *mock_fault_name(enum mock_fault f);
 
@@ -106,9 +109,13 @@ idc_err mock_policy_parse(const cJSON *doc, const char *file, const char *path,
                           struct mock_policy **out, struct idc_error *err);
 void mock_policy_free(struct mock_policy *p);
 
-/* Every resource must be allowed and none explicitly denied. */
+/*
+ * Decides `action` on all `n` resources at once: an explicit Deny of any of them wins, then
+ * each one needs an Allow. Unless allowed, `*at` gets the index of the resource at fault
+ * (the first denied explicitly, else the first that no statement allows).
+ */
 enum mock_decision mock_policy_decide(const struct mock_policy *p, const char *action,
-                                      const char *const *resources, size_t n);
+                                      const char *const *resources, size_t n, size_t *at);
 
 /* ---- credentials and the world (fixtures.c) --------------------------------------- */
 
@@ -138,14 +145,24 @@ void mock_world_free(struct mock_world *w);
 const struct mock_credential *mock_world_credential(const struct mock_world *w,
                                                     struct idc_str access_key_id);
 
-/* Fixture helpers: each failure reads "FILE: PATH: problem" and returns IDC_ERR_PARSE. */
+/*
+ * Fixture helpers: each failure reads "FILE: PATH: problem" (spec/mockaws/fixtures.md), PATH
+ * being the full JSON path of what is wrong, and returns IDC_ERR_PARSE.
+ */
 struct mock_fx {
     const char *file;
     struct idc_error *err;
 };
 
+/* A problem with the value at `path` itself (an object, an array, an array item). */
 idc_err mock_fx_fail(const struct mock_fx *fx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * A problem with member `key` of the object at `path`, present or absent: "FILE: PATH.KEY:
+ * problem". `key` may itself be a relative path ("MemberId.UserId", "Action[2]").
+ */
+idc_err mock_fx_fail_key(const struct mock_fx *fx, const char *path, const char *key,
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A member that must be a string (or, when !required, may be absent: *out = NULL). */
 idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *path,
                        const char *key, bool required, const char **out);
@@ -188,7 +205,7 @@ struct mock_request {
     size_t body_len;
     /* after authentication */
     const struct mock_credential *caller;
-    char access_key_id[129];
+    char access_key_id[MOCK_ACCESS_KEY_MAX + 1];
     char region[IDC_SIGV4_NAME_MAX + 1];
     char operation[64];
     /* parameters */
@@ -200,6 +217,9 @@ struct mock_request {
     int status;
     char error_code[64];
 };
+
+/* Formats 16 random bytes as a version 4 UUID (RFC 9562, 4.4): 36 characters and a NUL. */
+void mock_uuid_format(const uint8_t random[16], char out[37]);
 
 /* The time requests are checked against: --fixed-time, or now. */
 int64_t mock_now(const struct mock_server *s);

@@ -75,11 +75,12 @@ static bool statement_covers(const struct statement *st, const char *action, con
 }
 
 enum mock_decision mock_policy_decide(const struct mock_policy *p, const char *action,
-                                      const char *const *resources, size_t n)
+                                      const char *const *resources, size_t n, size_t *at)
 {
     for (size_t r = 0; r < n; r++) {
         for (size_t i = 0; i < p->count; i++) {
             if (p->st[i].deny && statement_covers(&p->st[i], action, resources[r])) {
+                *at = r;
                 return MOCK_DENIED_EXPLICITLY;
             }
         }
@@ -90,6 +91,7 @@ enum mock_decision mock_policy_decide(const struct mock_policy *p, const char *a
             allowed = !p->st[i].deny && statement_covers(&p->st[i], action, resources[r]);
         }
         if (!allowed) {
+            *at = r;
             return MOCK_DENIED_IMPLICITLY;
         }
     }
@@ -106,13 +108,13 @@ static void free_strings(char **v, size_t n)
     free(v);
 }
 
-/* A string or a non-empty array of strings, copied. */
+/* Member `key` of the statement at `path`: a string or a non-empty array of strings, copied. */
 static idc_err string_list(const struct mock_fx *fx, const cJSON *node, const char *path,
-                           char ***out, size_t *count)
+                           const char *key, char ***out, size_t *count)
 {
     size_t n = cJSON_IsString(node) ? 1 : (size_t)cJSON_GetArraySize(node);
     if (!cJSON_IsString(node) && (!cJSON_IsArray(node) || n == 0)) {
-        return mock_fx_fail(fx, path, "expected a string or a non-empty array of strings");
+        return mock_fx_fail_key(fx, path, key, "expected a string or a non-empty array of strings");
     }
     char **v = calloc(n, sizeof *v);
     if (v == NULL) {
@@ -122,8 +124,11 @@ static idc_err string_list(const struct mock_fx *fx, const cJSON *node, const ch
     const cJSON *item = cJSON_IsString(node) ? node : node->child;
     for (; i < n; i++, item = item->next) {
         if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
+            char at[64];
+            snprintf(at, sizeof at, "%s[%zu]", key, i);
             free_strings(v, i);
-            return mock_fx_fail(fx, path, "item %zu: expected a non-empty string", i);
+            return mock_fx_fail_key(fx, path, cJSON_IsString(node) ? key : at,
+                                    "expected a non-empty string");
         }
         v[i] = strdup(item->valuestring);
         if (v[i] == NULL) {
@@ -142,10 +147,9 @@ static idc_err refuse_unsupported(const struct mock_fx *fx, const cJSON *st, con
                                               "NotPrincipal"};
     for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
         if (cJSON_GetObjectItemCaseSensitive(st, unsupported[i]) != NULL) {
-            return mock_fx_fail(fx, path,
-                                "%s is not supported by mockaws: remove it (evaluating the "
-                                "policy without it could allow what it was written to deny)",
-                                unsupported[i]);
+            return mock_fx_fail_key(fx, path, unsupported[i],
+                                    "not supported by mockaws: remove it (evaluating the policy "
+                                    "without it could allow what it was written to deny)");
         }
     }
     return IDC_OK;
@@ -157,7 +161,6 @@ static idc_err parse_statement(const struct mock_fx *fx, const cJSON *node, cons
     static const char *const known[] = {"Sid",          "Effect",    "Action",      "NotAction",
                                         "Resource",     "Condition", "NotResource", "Principal",
                                         "NotPrincipal", NULL};
-    char sub[320];
     const char *effect;
     if (!cJSON_IsObject(node)) {
         return mock_fx_fail(fx, path, "expected a statement object");
@@ -169,8 +172,8 @@ static idc_err parse_statement(const struct mock_fx *fx, const cJSON *node, cons
         return rc;
     }
     if (strcmp(effect, "Allow") != 0 && strcmp(effect, "Deny") != 0) {
-        snprintf(sub, sizeof sub, "%.250s.Effect", path);
-        return mock_fx_fail(fx, sub, "expected \"Allow\" or \"Deny\", got \"%s\"", effect);
+        return mock_fx_fail_key(fx, path, "Effect", "expected \"Allow\" or \"Deny\", got \"%s\"",
+                                effect);
     }
     st->deny = effect[0] == 'D';
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(node, "Action");
@@ -179,17 +182,16 @@ static idc_err parse_statement(const struct mock_fx *fx, const cJSON *node, cons
         return mock_fx_fail(fx, path, "a statement needs exactly one of Action and NotAction");
     }
     st->not_action = not_action != NULL;
-    snprintf(sub, sizeof sub, "%.250s.%s", path, action ? "Action" : "NotAction");
-    rc = string_list(fx, action ? action : not_action, sub, &st->actions, &st->action_count);
+    rc = string_list(fx, action ? action : not_action, path, action ? "Action" : "NotAction",
+                     &st->actions, &st->action_count);
     if (rc) {
         return rc;
     }
     const cJSON *resource = cJSON_GetObjectItemCaseSensitive(node, "Resource");
     if (resource == NULL) {
-        return mock_fx_fail(fx, path, "a statement needs Resource (\"*\" or ARNs)");
+        return mock_fx_fail_key(fx, path, "Resource", "missing required member (\"*\" or ARNs)");
     }
-    snprintf(sub, sizeof sub, "%.250s.Resource", path);
-    return string_list(fx, resource, sub, &st->resources, &st->resource_count);
+    return string_list(fx, resource, path, "Resource", &st->resources, &st->resource_count);
 }
 
 static idc_err check_version(const struct mock_fx *fx, const cJSON *doc, const char *path)
@@ -200,10 +202,8 @@ static idc_err check_version(const struct mock_fx *fx, const cJSON *doc, const c
     rc = rc ? rc : mock_fx_string(fx, doc, path, "Version", false, &version);
     if (rc == IDC_OK && version != NULL && strcmp(version, "2012-10-17") != 0 &&
         strcmp(version, "2008-10-17") != 0) {
-        char sub[320];
-        snprintf(sub, sizeof sub, "%.250s.Version", path);
-        return mock_fx_fail(fx, sub, "expected \"2012-10-17\" or \"2008-10-17\", got \"%s\"",
-                            version);
+        return mock_fx_fail_key(fx, path, "Version",
+                                "expected \"2012-10-17\" or \"2008-10-17\", got \"%s\"", version);
     }
     return rc;
 }
@@ -218,7 +218,9 @@ idc_err mock_policy_parse(const cJSON *doc, const char *file, const char *path,
     idc_err rc = check_version(&fx, doc, path);
     const cJSON *sts = cJSON_GetObjectItemCaseSensitive(doc, "Statement");
     if (rc == IDC_OK && !cJSON_IsObject(sts) && !cJSON_IsArray(sts)) {
-        rc = mock_fx_fail(&fx, path, "Statement must be an object or an array of them");
+        rc = mock_fx_fail_key(&fx, path, "Statement", "%s",
+                              sts == NULL ? "missing required member"
+                                          : "expected an object or an array of them");
     }
     if (rc) {
         return rc;

@@ -41,15 +41,38 @@ static void sleep_ms(unsigned ms)
     }
 }
 
+void mock_uuid_format(const uint8_t random[16], char out[37])
+{
+    uint8_t b[16];
+    memcpy(b, random, sizeof b);
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* variant 10 */
+    static const struct {
+        uint8_t from, n;
+    } groups[5] = {{0, 4}, {4, 2}, {6, 2}, {8, 2}, {10, 6}};
+    char *o = out;
+    for (size_t g = 0; g < 5; g++) {
+        if (g > 0) {
+            *o++ = '-';
+        }
+        idc_hex_lower(b + groups[g].from, groups[g].n, o);
+        o += 2 * groups[g].n;
+    }
+    *o = '\0';
+}
+
 /* A request id in UUID form: a random base mixed with a counter, unique per run. */
 static void make_request_id(struct mock_server *s, char out[37])
 {
     uint64_t n = __atomic_add_fetch(&s->id_counter, 1, __ATOMIC_RELAXED);
     uint64_t a = s->id_base ^ (n * 0x9e3779b97f4a7c15ULL);
     uint64_t b = (a ^ (a >> 29)) * 0xbf58476d1ce4e5b9ULL + n;
-    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
-             (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-             0x8000 | ((unsigned)(b >> 48) & 0x3fff), (unsigned long long)(b & 0xffffffffffffULL));
+    uint8_t bytes[16];
+    for (int i = 0; i < 8; i++) {
+        bytes[i] = (uint8_t)(a >> (56 - 8 * i));
+        bytes[8 + i] = (uint8_t)(b >> (56 - 8 * i));
+    }
+    mock_uuid_format(bytes, out);
 }
 
 /* ---- dropping a connection (reset and truncate faults) ------------------------------- */
@@ -129,6 +152,8 @@ static int send_response(struct mock_request *req, int status, const char *conte
     char date[IDC_TIME_HTTP_LEN + 1];
     idc_time_format_http(mock_now(s), date);
     struct idc_dynbuf out = {0};
+    /* One allocation: the head is under 256 bytes besides the extra headers. */
+    idc_dynbuf_reserve(&out, 256 + extra_headers.len + len);
     idc_dynbuf_printf(&out,
                       "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                       "x-amzn-RequestId: %s\r\n" IDC_STR_FMT "\r\n",
@@ -166,8 +191,8 @@ int mock_reply(struct mock_request *req, int status, const char *content_type, c
     return send_response(req, status, content_type, IDC_STR(""), body, len);
 }
 
-static int send_error(struct mock_request *req, int status, const char *code, const char *members,
-                      const char *extra_headers, const char *message)
+int mock_reply_error_headers(struct mock_request *req, int status, const char *code,
+                             const char *members, const char *extra_headers, const char *message)
 {
     struct idc_dynbuf body = {0};
     struct idc_dynbuf headers = {0};
@@ -210,13 +235,7 @@ int mock_reply_error(struct mock_request *req, int status, const char *code, con
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    return send_error(req, status, code, members, NULL, message);
-}
-
-int mock_reply_error_headers(struct mock_request *req, int status, const char *code,
-                             const char *members, const char *headers, const char *message)
-{
-    return send_error(req, status, code, members, headers, message);
+    return mock_reply_error_headers(req, status, code, members, NULL, message);
 }
 
 /* ---- the log ------------------------------------------------------------------------ */
@@ -487,10 +506,12 @@ idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *er
     int n = mg_get_server_ports(s->ctx, 4, ports);
     *port = n > 0 ? ports[0].port : s->opt.port;
     s->bound_port = *port;
-    if (s->opt.ready_file != NULL) {
-        return write_ready_file(s->opt.ready_file, *port, err);
+    idc_err rc = s->opt.ready_file ? write_ready_file(s->opt.ready_file, *port, err) : IDC_OK;
+    if (rc != IDC_OK) {
+        /* The workers may already serve: stop them before the caller frees the world. */
+        mock_server_stop(s);
     }
-    return IDC_OK;
+    return rc;
 }
 
 /* Knocks on the listening port until mg_stop returns (see mock_server_stop). */

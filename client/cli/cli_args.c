@@ -50,20 +50,6 @@ static const char *option_name(int id)
     return "?";
 }
 
-static bool whole_number(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    if (s[0] < '0' || s[0] > '9') {
-        return false;
-    }
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end != '\0' || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 /* "15m", "90s", "2h", "1d" (a bare number is seconds). */
 static bool duration(const char *s, unsigned long *seconds)
 {
@@ -134,13 +120,13 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
         }
         break;
     case CLI_OPT_JOBS:
-        if (!whole_number(optarg, 64, &v) || v == 0) {
+        if (!cli_parse_ulong(optarg, 1, 64, &v)) {
             return cli_usage_error(cmd, "--jobs takes 1..64, not '%s'", optarg);
         }
         a->jobs = (unsigned)v;
         break;
     case CLI_OPT_LIMIT:
-        if (!whole_number(optarg, 100000, &v) || v == 0) {
+        if (!cli_parse_ulong(optarg, 1, 100000, &v)) {
             return cli_usage_error(cmd, "--limit takes 1..100000, not '%s'", optarg);
         }
         a->limit = (unsigned)v;

@@ -8,6 +8,9 @@
  */
 #include "cli_conn.h"
 
+#include "idc/dynbuf.h"
+#include "idc/escape.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +150,9 @@ static int resolve_keys(const struct cli_conn_opts *o, struct idc_integration *i
     return -1;
 }
 
-static int resolve_place(const struct cli_conn_opts *o, struct idc_integration *in,
-                         struct idc_error *err)
+int cli_conn_place(const struct cli_conn_opts *o, struct idc_integration *in)
 {
+    struct idc_error err_store = {0}, *err = &err_store;
     struct idc_resolve_input ri = {
         .profile = o->profile, .region = o->region, .endpoint_url = o->endpoint_url};
     struct idc_resolve_region region;
@@ -193,7 +196,7 @@ int cli_conn_resolve(const struct cli_conn_opts *o, struct idc_integration *in)
     }
     snprintf(in->store_id, sizeof in->store_id, "%s", o->iam ? "" : o->store_id);
     snprintf(in->label, sizeof in->label, "%s", o->label ? o->label : "");
-    int rc = resolve_place(o, in, &err);
+    int rc = cli_conn_place(o, in);
     if (rc >= 0) {
         return rc;
     }
@@ -290,10 +293,14 @@ int cli_conn_validate(struct cli_conn *c)
         rc = idc_client_call(c->client, "ListUsers", form, sizeof form - 1, IDC_CALL_READ, &resp,
                              &err);
     } else {
-        char body[160];
-        int n = snprintf(body, sizeof body, "{\"IdentityStoreId\":\"%s\",\"MaxResults\":1}",
-                         c->in.store_id);
-        rc = idc_client_call(c->client, "ListUsers", body, (size_t)n, IDC_CALL_READ, &resp, &err);
+        struct idc_dynbuf body = {0};
+        idc_dynbuf_str(&body, "{\"IdentityStoreId\":");
+        idc_json_quote(&body, c->in.store_id, strlen(c->in.store_id));
+        idc_dynbuf_str(&body, ",\"MaxResults\":1}");
+        rc = body.failed ? idc_error_set(&err, IDC_ERR_NOMEM, "out of memory building ListUsers")
+                         : idc_client_call(c->client, "ListUsers", body.p, body.len, IDC_CALL_READ,
+                                           &resp, &err);
+        idc_dynbuf_free(&body);
     }
     return rc == IDC_OK ? -1 : cli_diagnose(&err, &c->in);
 }

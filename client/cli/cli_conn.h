@@ -44,6 +44,12 @@ bool cli_conn_is_ad_hoc(const struct cli_conn_opts *o);
  */
 int cli_conn_resolve(const struct cli_conn_opts *o, struct idc_integration *in);
 
+/*
+ * The endpoint URL and signing region of `in` (its kind set) from --region and
+ * --endpoint-url as the aws CLI resolves them. -1 on success, else the exit code.
+ */
+int cli_conn_place(const struct cli_conn_opts *o, struct idc_integration *in);
+
 /* Opens a label's integration or an ad-hoc connection, with its client. -1 or an exit code. */
 int cli_conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct idc_inventory *inv);
 

@@ -19,45 +19,70 @@
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 
-/* The user being shown or deleted. */
+/* The user being shown or deleted: owned copies, NULL when absent. */
 struct target {
-    char user_id[IDC_IAM_ID_MAX + 1];
-    char user_name[256];
-    char display_name[256];
-    char email[256];
-    char status[16];
+    char *user_id, *user_name, *display_name, *email, *status, *json;
     bool external;
-    char *json; /* as the API returned it */
-    struct cli_users_out *out;
+    bool no_memory;
 };
 
 struct membership {
-    char id[64];
-    char group_id[64];
+    char id[129]; /* Identity Center membership id (AWS: at most 47) */
+    char group_id[129];
     char group_name[256];
 };
 
 struct memberships {
     struct membership *v;
-    size_t n;
+    size_t n, cap;
+    bool no_memory;
 };
+
+/* ---- the target --------------------------------------------------------------------- */
+
+static char *keep_text(const char *s, size_t len, bool *no_memory)
+{
+    char *copy = s ? strndup(s, len) : NULL;
+    *no_memory |= s != NULL && copy == NULL;
+    return copy;
+}
+
+static void target_keep(struct target *t, const struct idc_inv_user *u)
+{
+    const char *const in[] = {u->user_id, u->user_name, u->display_name, u->email, u->status};
+    char **const out[] = {&t->user_id, &t->user_name, &t->display_name, &t->email, &t->status};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        free(*out[i]);
+        *out[i] = keep_text(in[i], in[i] ? strlen(in[i]) : 0, &t->no_memory);
+    }
+    free(t->json);
+    t->json = keep_text(u->json, u->json_len, &t->no_memory);
+    t->external = u->external;
+}
+
+static void target_free(struct target *t)
+{
+    char *const all[] = {t->user_id, t->user_name, t->display_name, t->email, t->status, t->json};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        free(all[i]);
+    }
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
 
 /* ---- resolving the user ------------------------------------------------------------- */
 
 static int keep_ids_user(void *ud, const struct idc_ids_user *u)
 {
-    struct target *t = ud;
-    snprintf(t->user_id, sizeof t->user_id, "%s", u->user_id);
-    snprintf(t->user_name, sizeof t->user_name, "%s", u->user_name ? u->user_name : "");
-    snprintf(t->display_name, sizeof t->display_name, "%s", u->display_name ? u->display_name : "");
-    snprintf(t->email, sizeof t->email, "%s", u->email ? u->email : "");
-    snprintf(t->status, sizeof t->status, "%s", u->status ? u->status : "");
-    t->external = u->external;
-    t->json = strndup(u->json.p, u->json.len);
+    struct idc_inv_user row = cli_ids_user_row(u);
+    target_keep(ud, &row);
     return 0;
 }
 
-/* IAM: --user-id is found among the IAM users (their ids are not the key). */
+/* IAM: --user-id is found in the inventory, else among the IAM users (the name is the key). */
 struct id_scan {
     const char *user_id;
     char user_name[IDC_IAM_NAME_MAX + 1];
@@ -73,18 +98,38 @@ static int find_iam_id(const struct idc_iam_user *u, void *ud)
     return 0;
 }
 
-static idc_err resolve_iam(struct cli_conn *c, const struct cli_args *a, struct target *t,
-                           struct idc_error *err)
+static int keep_inventory_name(void *ud, const struct idc_inv_user_row *row)
+{
+    struct id_scan *s = ud;
+    snprintf(s->user_name, sizeof s->user_name, "%s", row->user.user_name);
+    return 1;
+}
+
+static idc_err iam_name_of(struct cli_conn *c, struct idc_inventory *inv, const char *user_id,
+                           struct id_scan *scan, struct idc_error *err)
+{
+    struct idc_error ignored = {0};
+    if (inv != NULL && !c->ad_hoc &&
+        idc_inventory_find_user(inv, c->scope, user_id, false, keep_inventory_name, scan,
+                                &ignored) == IDC_OK) {
+        return IDC_OK; /* the delete itself finds out if it has gone since */
+    }
+    idc_err rc = idc_iam_list_users(c->client, NULL, find_iam_id, scan, err);
+    if (rc == IDC_OK && scan->user_name[0] == '\0') {
+        rc = idc_error_set(err, IDC_ERR_NOT_FOUND, "no IAM user has the id %s", user_id);
+    }
+    return rc;
+}
+
+static idc_err resolve_iam(struct cli_conn *c, struct idc_inventory *inv, const struct cli_args *a,
+                           struct target *t, struct idc_error *err)
 {
     struct id_scan scan = {.user_id = a->user_id};
     const char *name = a->user_name;
     if (name == NULL) {
-        idc_err rc = idc_iam_list_users(c->client, NULL, find_iam_id, &scan, err);
+        idc_err rc = iam_name_of(c, inv, a->user_id, &scan, err);
         if (rc) {
             return rc;
-        }
-        if (scan.user_name[0] == '\0') {
-            return idc_error_set(err, IDC_ERR_NOT_FOUND, "no IAM user has the id %s", a->user_id);
         }
         name = scan.user_name;
     }
@@ -94,70 +139,137 @@ static idc_err resolve_iam(struct cli_conn *c, const struct cli_args *a, struct 
     char *json = NULL;
     rc = rc ? rc : cli_iam_user_row(c->client, &u, &row, &json, err);
     if (rc == IDC_OK) {
-        snprintf(t->user_id, sizeof t->user_id, "%s", u.user_id);
-        snprintf(t->user_name, sizeof t->user_name, "%s", u.user_name);
-        snprintf(t->status, sizeof t->status, "%s", row.status);
-        t->json = json;
+        target_keep(t, &row);
+    }
+    free(json);
+    return rc;
+}
+
+static idc_err resolve(struct cli_conn *c, struct idc_inventory *inv, const struct cli_args *a,
+                       struct target *t, struct idc_error *err)
+{
+    idc_err rc;
+    if (c->in.kind == IDC_KIND_IAM) {
+        rc = resolve_iam(c, inv, a, t, err);
+    } else {
+        char id[128];
+        const char *user_id = a->user_id;
+        rc = IDC_OK;
+        if (user_id == NULL) {
+            rc = idc_ids_get_user_id(c->client, c->in.store_id, "userName", a->user_name, id,
+                                     sizeof id, err);
+            user_id = id;
+        }
+        rc = rc ? rc
+                : idc_ids_describe_user(c->client, c->in.store_id, user_id, keep_ids_user, t, err);
+    }
+    if (rc == IDC_OK && t->no_memory) {
+        rc = idc_error_set(err, IDC_ERR_NOMEM, "out of memory keeping the user");
     }
     return rc;
 }
 
-static idc_err resolve(struct cli_conn *c, const struct cli_args *a, struct target *t,
-                       struct idc_error *err)
+static struct membership *next_membership(struct memberships *m)
 {
-    if (c->in.kind == IDC_KIND_IAM) {
-        return resolve_iam(c, a, t, err);
-    }
-    char id[128];
-    const char *user_id = a->user_id;
-    if (user_id == NULL) {
-        idc_err rc = idc_ids_get_user_id(c->client, c->in.store_id, "userName", a->user_name, id,
-                                         sizeof id, err);
-        if (rc) {
-            return rc;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        struct membership *grown = realloc(m->v, cap * sizeof *grown);
+        if (grown == NULL) {
+            m->no_memory = true;
+            return NULL;
         }
-        user_id = id;
+        m->v = grown;
+        m->cap = cap;
     }
-    return idc_ids_describe_user(c->client, c->in.store_id, user_id, keep_ids_user, t, err);
+    struct membership *one = &m->v[m->n++];
+    memset(one, 0, sizeof *one);
+    return one;
 }
 
 static int keep_membership(void *ud, const char *membership_id, const char *group_id)
 {
-    struct memberships *m = ud;
-    struct membership *grown = realloc(m->v, (m->n + 1) * sizeof *grown);
-    if (grown == NULL) {
-        return 1;
+    struct membership *one = next_membership(ud);
+    if (one != NULL) {
+        snprintf(one->id, sizeof one->id, "%s", membership_id);
+        snprintf(one->group_id, sizeof one->group_id, "%s", group_id);
     }
-    m->v = grown;
-    memset(&m->v[m->n], 0, sizeof m->v[0]);
-    snprintf(m->v[m->n].id, sizeof m->v[0].id, "%s", membership_id);
-    snprintf(m->v[m->n].group_id, sizeof m->v[0].group_id, "%s", group_id);
-    m->n++;
-    return 0;
+    return one == NULL;
 }
 
 static int keep_group_name(const struct idc_iam_group *g, void *ud)
 {
-    struct memberships *m = ud;
-    int rc = keep_membership(m, g->group_name, g->group_id);
-    snprintf(m->v[m->n - 1].group_name, sizeof m->v[0].group_name, "%s", g->group_name);
-    return rc;
+    struct membership *one = next_membership(ud);
+    if (one != NULL) {
+        snprintf(one->group_id, sizeof one->group_id, "%s", g->group_id);
+        snprintf(one->group_name, sizeof one->group_name, "%s", g->group_name);
+    }
+    return one == NULL;
 }
 
-/* The groups the user is in, with their names. */
+/* The groups the user is in, with their names; all of them or an error. */
 static idc_err groups_of(struct cli_conn *c, const struct target *t, struct memberships *m,
                          struct idc_error *err)
 {
-    if (c->in.kind == IDC_KIND_IAM) {
-        return idc_iam_list_groups_for_user(c->client, t->user_name, keep_group_name, m, err);
+    idc_err rc =
+        c->in.kind == IDC_KIND_IAM
+            ? idc_iam_list_groups_for_user(c->client, t->user_name, keep_group_name, m, err)
+            : idc_ids_list_memberships_for_member(c->client, c->in.store_id, t->user_id,
+                                                  keep_membership, m, err);
+    if (rc == IDC_OK && m->no_memory) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory listing the groups of %s",
+                             t->user_name);
     }
-    idc_err rc = idc_ids_list_memberships_for_member(c->client, c->in.store_id, t->user_id,
-                                                     keep_membership, m, err);
-    for (size_t i = 0; rc == IDC_OK && i < m->n; i++) {
+    for (size_t i = 0; rc == IDC_OK && c->in.kind != IDC_KIND_IAM && i < m->n; i++) {
         rc = idc_ids_describe_group(c->client, c->in.store_id, m->v[i].group_id, m->v[i].group_name,
                                     sizeof m->v[i].group_name, err);
     }
     return rc;
+}
+
+/* ---- what show and delete share ----------------------------------------------------- */
+
+struct user_cmd {
+    struct cli_args a;
+    struct idc_inventory *inv;
+    struct cli_conn c;
+    struct target t;
+    struct memberships m;
+    struct idc_error err;
+};
+
+/*
+ * Parses `cmd`'s options, opens the inventory (for a label, or always when
+ * `always_inventory`: the audit trail lives there) and the connection. -1 or an exit code.
+ */
+static int user_cmd_open(struct user_cmd *u, int argc, char **argv, const char *cmd,
+                         unsigned long allowed, const char *usage, bool always_inventory)
+{
+    memset(u, 0, sizeof *u);
+    int rc = cli_args_parse(argc, argv, cmd,
+                            allowed | CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_USER_ID) |
+                                CLI_ALLOW(CLI_OPT_USER_NAME) | CLI_ALLOW_COMMON,
+                            usage, &u->a);
+    if (rc >= 0) {
+        return rc;
+    }
+    if ((u->a.user_id == NULL) == (u->a.user_name == NULL)) {
+        return cli_usage_error("users", "give --user-id or --user-name");
+    }
+    rc = always_inventory || u->a.conn.label ? cli_home_open(&u->inv) : -1;
+    rc = rc < 0 ? cli_conn_open(&u->c, &u->a.conn, u->inv) : rc;
+    if (rc >= 0) {
+        idc_inventory_close(u->inv);
+        u->inv = NULL;
+    }
+    return rc;
+}
+
+static void user_cmd_close(struct user_cmd *u)
+{
+    target_free(&u->t);
+    free(u->m.v);
+    cli_conn_close(&u->c);
+    idc_inventory_close(u->inv);
 }
 
 /* ---- show --------------------------------------------------------------------------- */
@@ -167,11 +279,11 @@ static void print_plan(const struct cli_conn *c, const struct target *t,
 {
     const char *where = c->in.kind == IDC_KIND_IAM ? "IAM user" : "Identity Center user";
     printf("%s %s (%s) in %s\n", where, t->user_name, t->user_id, c->scope);
-    if (t->display_name[0] || t->email[0]) {
-        printf("  display name: %s, e-mail: %s\n", t->display_name[0] ? t->display_name : "-",
-               t->email[0] ? t->email : "-");
+    if (t->display_name || t->email) {
+        printf("  display name: %s, e-mail: %s\n", t->display_name ? t->display_name : "-",
+               t->email ? t->email : "-");
     }
-    printf("  status: %s\n", t->status[0] ? t->status : "- (the store gives no status)");
+    printf("  status: %s\n", t->status ? t->status : "- (the store gives no status)");
     printf("  groups:");
     for (size_t i = 0; i < m->n; i++) {
         printf("%s %s", i ? "," : "", m->v[i].group_name);
@@ -185,55 +297,31 @@ static void print_plan(const struct cli_conn *c, const struct target *t,
 
 int cli_show_main(int argc, char **argv, const char *usage)
 {
-    unsigned long allowed = CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_USER_ID) |
-                            CLI_ALLOW(CLI_OPT_USER_NAME) | CLI_ALLOW(CLI_OPT_OUTPUT) |
-                            CLI_ALLOW_COMMON;
-    struct cli_args a;
-    int rc = cli_args_parse(argc, argv, "users show", allowed, usage, &a);
+    struct user_cmd u;
+    int rc = user_cmd_open(&u, argc, argv, "users show", CLI_ALLOW(CLI_OPT_OUTPUT), usage, false);
     if (rc >= 0) {
         return rc;
     }
-    if ((a.user_id == NULL) == (a.user_name == NULL)) {
-        return cli_usage_error("users", "give --user-id or --user-name");
-    }
-    struct idc_inventory *inv = NULL;
-    struct cli_conn c;
-    struct target t = {0};
-    struct memberships m = {0};
-    struct idc_error err = {0};
-    rc = a.conn.label ? cli_home_open(&inv) : -1;
-    rc = rc < 0 ? cli_conn_open(&c, &a.conn, inv) : rc;
-    if (rc >= 0) {
-        idc_inventory_close(inv);
-        return rc;
-    }
-    idc_err e = resolve(&c, &a, &t, &err);
-    e = e ? e : groups_of(&c, &t, &m, &err);
+    idc_err e = resolve(&u.c, u.inv, &u.a, &u.t, &u.err);
+    e = e ? e : groups_of(&u.c, &u.t, &u.m, &u.err);
     if (e) {
-        rc = cli_report(&err, NULL);
-    } else if (a.output == CLI_OUTPUT_TABLE) {
-        print_plan(&c, &t, &m);
+        rc = cli_report(&u.err, NULL);
+    } else if (u.a.output == CLI_OUTPUT_TABLE) {
+        print_plan(&u.c, &u.t, &u.m);
     } else {
+        const struct target *t = &u.t;
         struct cli_users_out o;
-        struct idc_inv_user u = {t.user_id,
-                                 t.user_name,
-                                 t.display_name,
-                                 t.email,
-                                 t.status[0] ? t.status : NULL,
-                                 t.external,
-                                 t.json,
-                                 t.json ? strlen(t.json) : 0,
-                                 -1,
-                                 -1};
-        struct idc_inv_user_row row = {c.scope, c.in.kind, u, 0, 0};
-        cli_users_out_init(&o, a.output);
+        struct idc_inv_user_row row = {
+            .integration = u.c.scope,
+            .kind = u.c.in.kind,
+            .user = {t->user_id, or_empty(t->user_name), t->display_name, t->email, t->status,
+                     t->external, t->json, t->json ? strlen(t->json) : 0, -1, -1},
+        };
+        cli_users_out_init(&o, u.a.output);
         cli_users_out_add(&o, &row);
         cli_users_out_finish(&o);
     }
-    free(t.json);
-    free(m.v);
-    cli_conn_close(&c);
-    idc_inventory_close(inv);
+    user_cmd_close(&u);
     return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
@@ -308,73 +396,59 @@ static int run_delete(struct cli_conn *c, struct idc_inventory *inv, const struc
     }
     printf("%s %s\n", t->user_name, gone ? "was already gone: nothing to delete" : "deleted");
     audit(inv, c, t, gone ? "already-gone" : "ok", m->n ? "group memberships removed" : "");
-    if (inv != NULL && !c->ad_hoc) {
-        struct idc_error e2 = {0};
-        idc_inventory_forget_user(inv, c->scope, t->user_id, &e2);
+    struct idc_error forget = {0};
+    if (inv != NULL && !c->ad_hoc &&
+        idc_inventory_forget_user(inv, c->scope, t->user_id, &forget) != IDC_OK) {
+        fprintf(stderr,
+                "idcctl: warning: the inventory still lists %s: %s\n"
+                "hint: `idcctl sync --label %s` brings it up to date\n",
+                t->user_name, forget.msg, c->scope);
     }
     return CLI_EXIT_OK;
 }
 
 int cli_delete_main(int argc, char **argv, const char *usage)
 {
-    unsigned long allowed = CLI_ALLOW_CONN | CLI_ALLOW(CLI_OPT_USER_ID) |
-                            CLI_ALLOW(CLI_OPT_USER_NAME) | CLI_ALLOW(CLI_OPT_DRY_RUN) |
-                            CLI_ALLOW(CLI_OPT_YES) | CLI_ALLOW_COMMON;
-    struct cli_args a;
-    int rc = cli_args_parse(argc, argv, "users delete", allowed, usage, &a);
+    struct user_cmd u;
+    int rc = user_cmd_open(&u, argc, argv, "users delete",
+                           CLI_ALLOW(CLI_OPT_DRY_RUN) | CLI_ALLOW(CLI_OPT_YES), usage, true);
     if (rc >= 0) {
         return rc;
     }
-    if ((a.user_id == NULL) == (a.user_name == NULL)) {
-        return cli_usage_error("users", "give --user-id or --user-name");
-    }
-    struct idc_inventory *inv = NULL;
-    struct cli_conn c;
-    struct target t = {0};
-    struct memberships m = {0};
-    struct idc_error err = {0};
-    rc = cli_home_open(&inv); /* the audit trail lives there, ad-hoc deletes included */
-    rc = rc < 0 ? cli_conn_open(&c, &a.conn, inv) : rc;
-    if (rc >= 0) {
-        idc_inventory_close(inv);
-        return rc;
-    }
-    idc_err e = resolve(&c, &a, &t, &err);
-    if (e && cli_err_not_found(&err)) {
-        printf("no such user in %s: nothing to delete (already gone?)\n", c.scope);
-        snprintf(t.user_id, sizeof t.user_id, "%s", a.user_id ? a.user_id : "");
-        snprintf(t.user_name, sizeof t.user_name, "%s", a.user_name ? a.user_name : "");
-        if (!a.dry_run) {
-            audit(inv, &c, &t, "already-gone", err.msg);
+    struct target *t = &u.t;
+    idc_err e = resolve(&u.c, u.inv, &u.a, t, &u.err);
+    if (e && cli_err_not_found(&u.err)) {
+        printf("no such user in %s: nothing to delete (already gone?)\n", u.c.scope);
+        if (!u.a.dry_run) {
+            struct target asked = {.user_id = (char *)u.a.user_id,
+                                   .user_name = (char *)u.a.user_name};
+            audit(u.inv, &u.c, &asked, "already-gone", u.err.msg);
         }
         rc = CLI_EXIT_OK;
-    } else if (e || (e = groups_of(&c, &t, &m, &err)) != IDC_OK) {
-        rc = cli_report(&err, NULL);
+    } else if (e || (e = groups_of(&u.c, t, &u.m, &u.err)) != IDC_OK) {
+        rc = cli_report(&u.err, NULL);
     } else {
-        print_plan(&c, &t, &m);
-        if (c.in.kind == IDC_KIND_IAM) {
+        print_plan(&u.c, t, &u.m);
+        if (u.c.in.kind == IDC_KIND_IAM) {
             printf("  the IAM delete cascade removes first: login profile, access keys, signing "
                    "certificates, SSH keys, service-specific credentials, MFA devices, inline and "
                    "attached policies, group memberships\n");
         } else {
-            printf("  the delete removes the %zu group membership%s above, then the user\n", m.n,
-                   m.n == 1 ? "" : "s");
+            printf("  the delete removes the %zu group membership%s above, then the user\n", u.m.n,
+                   u.m.n == 1 ? "" : "s");
         }
-        if (a.dry_run) {
+        if (u.a.dry_run) {
             printf("dry run: nothing deleted\n");
             rc = CLI_EXIT_OK;
-        } else if (!a.yes && !(isatty(STDIN_FILENO) && confirm(&t))) {
+        } else if (!u.a.yes && !(isatty(STDIN_FILENO) && confirm(t))) {
             rc = isatty(STDIN_FILENO)
                      ? (printf("not deleted\n"), CLI_EXIT_OK)
                      : cli_usage_error("users", "refusing to delete without --yes: standard "
                                                 "input is not a terminal to ask on");
         } else {
-            rc = run_delete(&c, inv, &t, &m);
+            rc = run_delete(&u.c, u.inv, t, &u.m);
         }
     }
-    free(t.json);
-    free(m.v);
-    cli_conn_close(&c);
-    idc_inventory_close(inv);
+    user_cmd_close(&u);
     return rc;
 }

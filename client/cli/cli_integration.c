@@ -28,7 +28,7 @@ static const char integration_usage[] =
     "                     standard input (--secret-stdin) or typed at a prompt; the keys, the\n"
     "                     endpoint and the region are saved, so later syncs do not depend on\n"
     "                     the environment. One signed call checks them first.\n"
-    "  list [--output table|json]\n"
+    "  list [--output table|json|csv]\n"
     "  test (L | --label L | --region R --identity-store-id ID | --kind iam)\n"
     "  update (L | --label L) [--access-key-id ID [--secret-stdin] | --profile P]\n"
     "      [--endpoint-url URL] [--region R]      (key rotation: checked before saving)\n"
@@ -193,24 +193,28 @@ static int test(const struct cli_args *a)
 }
 
 /* The new settings of an update, applied to `in`. */
+/*
+ * The new settings of an update, applied to `in`. A new region re-derives the endpoint
+ * (unless --endpoint-url comes with it); a new endpoint keeps the signing region.
+ */
 static int apply_update(const struct cli_args *a, struct idc_integration *in)
 {
-    if (a->conn.region) {
-        snprintf(in->region, sizeof in->region, "%s", a->conn.region);
+    int rc = -1;
+    if (a->conn.region || a->conn.endpoint_url) {
+        struct cli_conn_opts place = {
+            .region = a->conn.region ? a->conn.region : in->region,
+            .endpoint_url = a->conn.endpoint_url,
+            .profile = a->conn.profile  ? a->conn.profile
+                       : in->profile[0] ? in->profile
+                                        : NULL,
+        };
+        rc = cli_conn_place(&place, in);
     }
-    if (a->conn.endpoint_url) {
-        struct idc_url u;
-        struct idc_error err = {0};
-        if (idc_url_parse(a->conn.endpoint_url, &u, &err) != IDC_OK) {
-            return cli_usage_error("integration", "%s", err.msg);
-        }
-        snprintf(in->endpoint_url, sizeof in->endpoint_url, "%s", a->conn.endpoint_url);
-    }
-    if (a->conn.profile) {
+    if (rc < 0 && a->conn.profile) {
         snprintf(in->profile, sizeof in->profile, "%s", a->conn.profile);
         in->access_key_id[0] = in->secret_access_key[0] = in->session_token[0] = '\0';
     }
-    return a->access_key_id ? take_keys(a, in) : -1;
+    return rc < 0 && a->access_key_id ? take_keys(a, in) : rc;
 }
 
 static int update(const struct cli_args *a)
@@ -260,42 +264,35 @@ static int remove_one(const struct cli_args *a)
 
 /* ---- list --------------------------------------------------------------------------- */
 
-struct listing {
-    enum cli_output output;
-    struct cli_table table;
-    cJSON *array;
-};
-
 static int list_one(void *ud, const struct idc_integration *in)
 {
-    struct listing *l = ud;
+    struct cli_listing *l = ud;
     char when[32], users[24];
+    const char *kind = in->kind == IDC_KIND_IAM ? "iam" : "identitycenter";
     cli_iso_time(in->last_sync_at, when);
     snprintf(users, sizeof users, "%lld", (long long)in->user_count);
-    if (l->output != CLI_OUTPUT_JSON) {
-        const char *row[] = {in->label,  in->kind == IDC_KIND_IAM ? "iam" : "identitycenter",
-                             in->region, in->store_id,
-                             when,       in->last_result,
-                             users,      in->last_error};
-        cli_table_add(&l->table, row);
-        return 0;
+    const char *row[] = {in->label,       kind,  in->region,    in->store_id, when,
+                         in->last_result, users, in->last_error};
+    cJSON *o = NULL;
+    if (cli_listing_json(l)) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "Label", in->label);
+        cJSON_AddStringToObject(o, "Kind", kind);
+        cJSON_AddStringToObject(o, "Region", in->region);
+        if (in->store_id[0]) {
+            cJSON_AddStringToObject(o, "IdentityStoreId", in->store_id);
+        }
+        cJSON_AddStringToObject(o, "EndpointUrl", in->endpoint_url);
+        if (in->profile[0]) {
+            cJSON_AddStringToObject(o, "Profile", in->profile);
+        }
+        cJSON_AddItemToObject(o, "LastSyncAt",
+                              when[0] ? cJSON_CreateString(when) : cJSON_CreateNull());
+        cJSON_AddStringToObject(o, "LastResult", in->last_result);
+        cJSON_AddStringToObject(o, "LastError", in->last_error);
+        cJSON_AddNumberToObject(o, "Users", (double)in->user_count);
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "Label", in->label);
-    cJSON_AddStringToObject(o, "Kind", in->kind == IDC_KIND_IAM ? "iam" : "identitycenter");
-    cJSON_AddStringToObject(o, "Region", in->region);
-    if (in->store_id[0]) {
-        cJSON_AddStringToObject(o, "IdentityStoreId", in->store_id);
-    }
-    cJSON_AddStringToObject(o, "EndpointUrl", in->endpoint_url);
-    if (in->profile[0]) {
-        cJSON_AddStringToObject(o, "Profile", in->profile);
-    }
-    cJSON_AddItemToObject(o, "LastSyncAt", when[0] ? cJSON_CreateString(when) : cJSON_CreateNull());
-    cJSON_AddStringToObject(o, "LastResult", in->last_result);
-    cJSON_AddStringToObject(o, "LastError", in->last_error);
-    cJSON_AddNumberToObject(o, "Users", (double)in->user_count);
-    cJSON_AddItemToArray(l->array, o);
+    cli_listing_add(l, row, o);
     return 0;
 }
 
@@ -303,26 +300,20 @@ static int list(const struct cli_args *a)
 {
     static const char *const headers[] = {"LABEL",     "KIND",   "REGION", "STORE",
                                           "LAST SYNC", "RESULT", "USERS",  "LAST ERROR"};
+    static const char *const csv_names[] = {"Label",      "Kind",       "Region", "IdentityStoreId",
+                                            "LastSyncAt", "LastResult", "Users",  "LastError"};
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
-    struct listing l = {.output = a->output};
     int rc = cli_home_open(&inv);
-    cli_table_init(&l.table, 8, headers);
-    l.array = cJSON_CreateArray();
-    if (rc < 0 && idc_inventory_list_integrations(inv, list_one, &l, &err) != IDC_OK) {
+    if (rc >= 0) {
+        return rc;
+    }
+    struct cli_listing l;
+    cli_listing_init(&l, a->output, 8, headers, csv_names, "Integrations");
+    if (idc_inventory_list_integrations(inv, list_one, &l, &err) != IDC_OK) {
         rc = cli_report(&err, NULL);
     }
-    if (rc < 0 && l.output == CLI_OUTPUT_JSON) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON_AddItemToObject(doc, "Integrations", l.array);
-        l.array = NULL;
-        cli_json_print(stdout, doc);
-        cJSON_Delete(doc);
-    } else if (rc < 0) {
-        cli_table_print(&l.table, stdout);
-    }
-    cJSON_Delete(l.array);
-    cli_table_free(&l.table);
+    cli_listing_finish(&l);
     idc_inventory_close(inv);
     return rc < 0 ? CLI_EXIT_OK : rc;
 }

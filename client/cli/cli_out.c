@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idc/dynbuf.h"
+#include "idc/escape.h"
 #include "idc/timefmt.h"
 
 int cli_output_parse(const char *text, enum cli_output *out)
@@ -175,91 +177,118 @@ const char *cli_iso_time(int64_t t, char out[32])
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-static void indent(FILE *out, int depth)
+static void put_string(struct idc_dynbuf *b, const char *s)
 {
-    fprintf(out, "%*s", depth * 4, "");
+    idc_json_quote(b, s, strlen(s));
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped, UTF-8 as is. */
-static void write_string(FILE *out, const char *s)
+static void put_indent(struct idc_dynbuf *b, int depth)
 {
-    static const char hex[] = "0123456789abcdef";
-    fputc('"', out);
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (; *p; p++) {
-        if (*p >= 0x20 && *p != '"' && *p != '\\') {
-            continue;
-        }
-        fwrite(run, 1, (size_t)(p - run), out);
-        run = p + 1;
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            fprintf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
-            break;
-        }
-    }
-    fwrite(run, 1, (size_t)(p - run), out);
-    fputc('"', out);
+    idc_dynbuf_printf(b, "%*s", depth * 4, "");
 }
 
-/* A scalar: strings by write_string, numbers exactly as cJSON writes them. */
-static void write_scalar(FILE *out, const cJSON *item)
+/* A scalar: strings quoted by idc_json_quote, numbers exactly as cJSON writes them. */
+static void put_scalar(struct idc_dynbuf *b, const cJSON *item)
 {
     if (cJSON_IsString(item)) {
-        write_string(out, item->valuestring ? item->valuestring : "");
+        put_string(b, item->valuestring ? item->valuestring : "");
     } else if (cJSON_IsBool(item)) {
-        fputs(cJSON_IsTrue(item) ? "true" : "false", out);
+        idc_dynbuf_str(b, cJSON_IsTrue(item) ? "true" : "false");
     } else if (cJSON_IsNumber(item)) {
         char *text = cJSON_PrintUnformatted(item);
-        fputs(text ? text : "null", out);
+        idc_dynbuf_str(b, text ? text : "null");
         free(text);
     } else {
-        fputs("null", out);
+        idc_dynbuf_str(b, "null");
     }
+}
+
+static void put_json(struct idc_dynbuf *b, const cJSON *item, int depth)
+{
+    bool object = cJSON_IsObject(item);
+    if (!object && !cJSON_IsArray(item)) {
+        put_scalar(b, item);
+        return;
+    }
+    if (item->child == NULL) {
+        idc_dynbuf_str(b, object ? "{}" : "[]");
+        return;
+    }
+    idc_dynbuf_str(b, object ? "{\n" : "[\n");
+    for (const cJSON *c = item->child; c != NULL; c = c->next) {
+        put_indent(b, depth + 1);
+        if (object) {
+            put_string(b, c->string ? c->string : "");
+            idc_dynbuf_str(b, ": ");
+        }
+        put_json(b, c, depth + 1);
+        idc_dynbuf_str(b, c->next ? ",\n" : "\n");
+    }
+    put_indent(b, depth);
+    idc_dynbuf_str(b, object ? "}" : "]");
 }
 
 void cli_json_write(FILE *out, const cJSON *item, int depth)
 {
-    bool object = cJSON_IsObject(item);
-    if (!object && !cJSON_IsArray(item)) {
-        write_scalar(out, item);
-        return;
+    struct idc_dynbuf b = {0};
+    put_json(&b, item, depth);
+    if (b.failed) {
+        fputs("null", out); /* out of memory: still valid JSON, and said on stderr */
+        fprintf(stderr, "idcctl: out of memory writing JSON output\n");
+    } else {
+        fwrite(b.p, 1, b.len, out);
     }
-    if (item->child == NULL) {
-        fputs(object ? "{}" : "[]", out);
-        return;
-    }
-    fputs(object ? "{\n" : "[\n", out);
-    for (const cJSON *c = item->child; c != NULL; c = c->next) {
-        indent(out, depth + 1);
-        if (object) {
-            write_string(out, c->string ? c->string : "");
-            fputs(": ", out);
-        }
-        cli_json_write(out, c, depth + 1);
-        fputs(c->next ? ",\n" : "\n", out);
-    }
-    indent(out, depth);
-    fputc(object ? '}' : ']', out);
+    idc_dynbuf_free(&b);
 }
 
 void cli_json_print(FILE *out, const cJSON *doc)
 {
     cli_json_write(out, doc, 0);
     fputc('\n', out);
+}
+
+/* ---- listings ----------------------------------------------------------------------- */
+
+void cli_listing_init(struct cli_listing *l, enum cli_output output, size_t columns,
+                      const char *const *headers, const char *const *csv_names,
+                      const char *json_key)
+{
+    memset(l, 0, sizeof *l);
+    l->output = output;
+    l->columns = columns;
+    if (output == CLI_OUTPUT_TABLE) {
+        cli_table_init(&l->table, columns, headers);
+    } else if (output == CLI_OUTPUT_JSON) {
+        printf("{\n    \"%s\": [", json_key); /* keys are our own plain names */
+    } else {
+        for (size_t c = 0; c < columns; c++) {
+            cli_csv_field(stdout, csv_names[c], c + 1 == columns);
+        }
+    }
+}
+
+void cli_listing_add(struct cli_listing *l, const char *const *cells, struct cJSON *json)
+{
+    l->rows++;
+    if (l->output == CLI_OUTPUT_TABLE) {
+        cli_table_add(&l->table, cells);
+    } else if (l->output == CLI_OUTPUT_JSON) {
+        fputs(l->rows > 1 ? ",\n        " : "\n        ", stdout);
+        cli_json_write(stdout, json, 2);
+    } else {
+        for (size_t c = 0; c < l->columns; c++) {
+            cli_csv_field(stdout, cells[c], c + 1 == l->columns);
+        }
+    }
+    cJSON_Delete(json);
+}
+
+void cli_listing_finish(struct cli_listing *l)
+{
+    if (l->output == CLI_OUTPUT_TABLE) {
+        cli_table_print(&l->table, stdout);
+        cli_table_free(&l->table);
+    } else if (l->output == CLI_OUTPUT_JSON) {
+        fputs(l->rows ? "\n    ]\n}\n" : "]\n}\n", stdout);
+    }
 }

@@ -3,10 +3,10 @@
  * cli_policy.c - the least-privilege IAM policy for exactly the calls idcctl makes
  * (`idcctl policy`), and the statement to print when AWS denies one of them.
  */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "cli_conn.h"
 
 /* Every Identity Store action idcctl calls; the first five only read. */
@@ -83,36 +83,14 @@ static const char policy_usage[] =
 
 int cli_policy_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"kind", required_argument, NULL, 'k'},
-        {"read-only", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bool iam = false, read_only = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(policy_usage, stdout);
-            return CLI_EXIT_OK;
-        } else if (c == 'r') {
-            read_only = true;
-        } else if (c == 'k' &&
-                   (strcmp(optarg, "iam") == 0 || strcmp(optarg, "identitycenter") == 0)) {
-            iam = strcmp(optarg, "iam") == 0;
-        } else if (c == 'k') {
-            return cli_usage_error("policy", "--kind takes identitycenter or iam, not '%s'",
-                                   optarg);
-        } else {
-            return cli_usage_error("policy", "unknown option or missing value: %s",
-                                   argv[optind - 1]);
-        }
+    struct cli_args a;
+    int rc =
+        cli_args_parse(argc, argv, "policy",
+                       CLI_ALLOW(CLI_OPT_KIND) | CLI_ALLOW(CLI_OPT_READ_ONLY) | CLI_ALLOW_COMMON,
+                       policy_usage, &a);
+    if (rc >= 0) {
+        return rc;
     }
-    if (optind < argc) {
-        return cli_usage_error("policy", "unexpected argument '%s'", argv[optind]);
-    }
-    cli_policy_print(stdout, iam, read_only, NULL);
+    cli_policy_print(stdout, a.conn.iam, a.read_only, NULL);
     return CLI_EXIT_OK;
 }

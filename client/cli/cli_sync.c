@@ -53,12 +53,14 @@ struct job {
     char error[512];
     struct idc_sync_result res;
     struct change *changes;
-    size_t change_count;
+    size_t change_count, change_cap;
+    size_t changes_lost; /* not kept for want of memory: counted, never silent */
     /* progress */
     long staged;
 };
 
 struct run {
+    const char *home; /* the state folder: each job opens its own inventory connection */
     struct job *jobs;
     size_t count;
     size_t next; /* the next job to start, under `lock` */
@@ -106,18 +108,7 @@ static int hand_over(struct stager *s, const struct idc_inv_user *u)
 
 static int stage_ids_user(void *ud, const struct idc_ids_user *u)
 {
-    struct idc_inv_user row = {
-        .user_id = u->user_id,
-        .user_name = u->user_name ? u->user_name : "",
-        .display_name = u->display_name,
-        .email = u->email,
-        .status = u->status,
-        .external = u->external,
-        .json = u->json.p,
-        .json_len = u->json.len,
-        .console_access = -1,
-        .active_keys = -1,
-    };
+    struct idc_inv_user row = cli_ids_user_row(u);
     return hand_over(ud, &row);
 }
 
@@ -196,17 +187,33 @@ static idc_err list_into(struct stager *s, struct idc_sync *sync, struct idc_err
     return s->listed;
 }
 
+/* One block per change: user_id owns the four strings. */
 static void keep_change(void *ud, const struct idc_status_change *c)
 {
     struct job *j = ud;
-    struct change *grown = realloc(j->changes, (j->change_count + 1) * sizeof *grown);
-    if (grown == NULL) {
+    if (j->change_count == j->change_cap) {
+        size_t cap = j->change_cap ? j->change_cap * 2 : 16;
+        struct change *grown = realloc(j->changes, cap * sizeof *grown);
+        if (grown == NULL) {
+            j->changes_lost++;
+            return;
+        }
+        j->changes = grown;
+        j->change_cap = cap;
+    }
+    const char *from = c->from ? c->from : "";
+    size_t n[4] = {strlen(c->user_id) + 1, strlen(c->user_name) + 1, strlen(from) + 1,
+                   strlen(c->to) + 1};
+    char *block = malloc(n[0] + n[1] + n[2] + n[3]);
+    if (block == NULL) {
+        j->changes_lost++;
         return;
     }
-    j->changes = grown;
-    j->changes[j->change_count++] =
-        (struct change){strdup(c->user_id), strdup(c->user_name), c->from ? strdup(c->from) : NULL,
-                        strdup(c->to ? c->to : "")};
+    struct change *k = &j->changes[j->change_count++];
+    k->user_id = memcpy(block, c->user_id, n[0]);
+    k->user_name = memcpy(block + n[0], c->user_name, n[1]);
+    k->from = c->from ? memcpy(block + n[0] + n[1], from, n[2]) : NULL;
+    k->to = memcpy(block + n[0] + n[1] + n[2], c->to, n[3]);
 }
 
 static void fail_job(struct job *j, const struct idc_error *err)
@@ -222,10 +229,8 @@ static void sync_one(struct run *r, struct job *j)
     struct idc_sync *sync = NULL;
     struct stager s = {.job = j, .run = r};
     struct idc_error err = {0};
-    char home[1024];
     struct cli_conn c = {.in = j->in};
-    idc_err rc = idc_inventory_default_home(home, sizeof home, &err);
-    rc = rc ? rc : idc_inventory_open(&inv, home, 0, &err);
+    idc_err rc = idc_inventory_open(&inv, r->home, 0, &err);
     rc = rc ? rc : idc_sync_begin(inv, j->in.label, &sync, &err);
     rc = rc ? rc : cli_conn_client(&c, j->debug, &err);
     s.client = c.client;
@@ -260,12 +265,16 @@ static void *worker(void *arg)
 
 /* ---- reporting ---------------------------------------------------------------------- */
 
+/* Failures go to stderr even with --quiet; --quiet drops only the success lines. */
 static void print_text(const struct run *r, bool quiet)
 {
-    for (size_t i = 0; i < r->count && !quiet; i++) {
+    for (size_t i = 0; i < r->count; i++) {
         const struct job *j = &r->jobs[i];
         if (!j->ok) {
-            printf("%s: failed: %s\n", j->in.label, j->error);
+            fprintf(stderr, "idcctl: %s: sync failed: %s\n", j->in.label, j->error);
+            continue;
+        }
+        if (quiet) {
             continue;
         }
         printf("%s: %lld users, %lld added, %lld removed, %lld changed\n", j->in.label,
@@ -274,6 +283,9 @@ static void print_text(const struct run *r, bool quiet)
         for (size_t k = 0; k < j->change_count; k++) {
             const struct change *c = &j->changes[k];
             printf("  %s: %s -> %s\n", c->user_name, c->from ? c->from : "-", c->to);
+        }
+        if (j->changes_lost) {
+            printf("  (%zu more status changes not shown: out of memory)\n", j->changes_lost);
         }
     }
 }
@@ -330,10 +342,7 @@ static void free_jobs(struct run *r)
 {
     for (size_t i = 0; i < r->count; i++) {
         for (size_t k = 0; k < r->jobs[i].change_count; k++) {
-            free(r->jobs[i].changes[k].user_id);
-            free(r->jobs[i].changes[k].user_name);
-            free(r->jobs[i].changes[k].from);
-            free(r->jobs[i].changes[k].to);
+            free(r->jobs[i].changes[k].user_id); /* the block holding all four */
         }
         free(r->jobs[i].changes);
         idc_integration_wipe(&r->jobs[i].in);
@@ -358,23 +367,21 @@ static int collect(void *ud, const struct idc_integration *in)
     return 0;
 }
 
-static int choose(const struct cli_args *a, struct run *r)
+static int choose(const struct cli_args *a, struct idc_inventory *inv, struct run *r)
 {
-    struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
-    int rc = cli_home_open(&inv);
     static struct idc_integration one;
-    if (rc < 0 && a->all) {
+    int rc = -1;
+    if (a->all) {
         rc = idc_inventory_list_integrations(inv, collect, r, &err) == IDC_OK
                  ? -1
                  : cli_report(&err, NULL);
-    } else if (rc < 0) {
+    } else {
         rc = idc_inventory_get_integration(inv, a->conn.label, &one, &err) == IDC_OK
                  ? (collect(r, &one), -1)
                  : cli_report(&err, "see `idcctl integration list`");
         idc_integration_wipe(&one);
     }
-    idc_inventory_close(inv);
     if (rc < 0 && r->count == 0) {
         fprintf(stderr, "idcctl: no integrations to sync\nhint: add one with `idcctl "
                         "integration add`\n");
@@ -383,11 +390,11 @@ static int choose(const struct cli_args *a, struct run *r)
     return rc;
 }
 
-static int sync_once(const struct cli_args *a)
+static int sync_once(const struct cli_args *a, struct idc_inventory *inv, const char *home)
 {
-    struct run r = {.workers = a->jobs ? a->jobs : 4};
+    struct run r = {.home = home, .workers = a->jobs ? a->jobs : 4};
     pthread_mutex_init(&r.lock, NULL);
-    int rc = choose(a, &r);
+    int rc = choose(a, inv, &r);
     if (rc < 0) {
         r.progress = isatty(STDERR_FILENO) && !a->no_progress && !a->quiet;
         for (size_t i = 0; i < r.count; i++) {
@@ -431,46 +438,43 @@ static void on_stop(int sig)
 }
 
 /* One run at a time: an exclusive lock on <home>/sync.lock for the length of a run. */
-static int lock_runs(int *fd)
+static int lock_runs(const char *home, int *fd)
 {
-    char home[1024], path[1100];
-    struct idc_inventory *inv = NULL;
-    int rc = cli_home_open(&inv); /* creates the state folder (0700) on first use */
-    idc_inventory_close(inv);
-    rc = rc < 0 ? cli_home_path(home, sizeof home) : rc;
-    if (rc >= 0) {
-        return rc;
-    }
+    char path[1100];
     snprintf(path, sizeof path, "%s/sync.lock", home);
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (*fd < 0 || flock(*fd, LOCK_EX) != 0) {
-        return cli_fail(NULL, "cannot lock %s: %s", path, strerror(errno));
+        return cli_fail("another `idcctl sync` may be running; it holds this lock",
+                        "cannot lock %s: %s", path, strerror(errno));
     }
     return -1;
 }
 
-static int sync_every(const struct cli_args *a)
+/* Locked runs: one, or one every --every until SIGINT or SIGTERM. */
+static int run_locked(const struct cli_args *a, struct idc_inventory *inv, const char *home)
 {
-    struct sigaction sa = {0};
-    sa.sa_handler = on_stop;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    if (a->every_seconds > 0) {
+        struct sigaction sa = {0};
+        sa.sa_handler = on_stop;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
     int last = CLI_EXIT_OK;
-    while (!stop_requested) {
+    do {
         time_t start = time(NULL);
         int fd = -1;
-        int rc = lock_runs(&fd);
+        int rc = lock_runs(home, &fd);
         if (rc >= 0) {
             return rc;
         }
-        last = sync_once(a);
+        last = sync_once(a, inv, home);
         close(fd);
         fflush(stdout);
         time_t next = start + (time_t)a->every_seconds;
-        while (!stop_requested && time(NULL) < next) {
+        while (a->every_seconds > 0 && !stop_requested && time(NULL) < next) {
             sleep(1);
         }
-    }
+    } while (a->every_seconds > 0 && !stop_requested);
     return last;
 }
 
@@ -491,36 +495,26 @@ int cli_sync_main(int argc, char **argv)
     if (a.output == CLI_OUTPUT_CSV) {
         return cli_usage_error("sync", "--output takes table or json here");
     }
-    if (a.every_seconds > 0) {
-        return sync_every(&a);
-    }
-    int fd = -1;
-    rc = lock_runs(&fd);
-    if (rc >= 0) {
-        return rc;
-    }
-    rc = sync_once(&a);
-    close(fd);
+    char home[1024];
+    struct idc_inventory *inv = NULL;
+    rc = cli_home_path(home, sizeof home);
+    rc = rc < 0 ? cli_home_open(&inv) : rc; /* creates the state folder (0700) on first use */
+    rc = rc < 0 ? run_locked(&a, inv, home) : rc;
+    idc_inventory_close(inv);
     return rc;
 }
 
 /* ---- sync-runs ---------------------------------------------------------------------- */
 
 static const char runs_usage[] =
-    "usage: idcctl sync-runs [--label L] [--limit N] [--output table|json]\n"
+    "usage: idcctl sync-runs [--label L] [--limit N] [--output table|json|csv]\n"
     "\n"
     "Lists the recorded syncs, newest first: when, result, counts, and the cause of a\n"
     "failure (a sync killed mid-way shows as failed, interrupted).\n";
 
-struct runs_out {
-    enum cli_output output;
-    struct cli_table table;
-    cJSON *array;
-};
-
 static int one_run(void *ud, const struct idc_sync_run *run)
 {
-    struct runs_out *o = ud;
+    struct cli_listing *l = ud;
     char started[32], finished[32], n[5][24];
     cli_iso_time(run->started_at, started);
     cli_iso_time(run->finished_at, finished);
@@ -528,28 +522,26 @@ static int one_run(void *ud, const struct idc_sync_run *run)
     for (int i = 0; i < 5; i++) {
         snprintf(n[i], sizeof n[i], "%lld", v[i]);
     }
-    if (o->output != CLI_OUTPUT_JSON) {
-        const char *row[] = {
-            n[0], run->integration, started, finished, run->result, n[1], n[2], n[3],
-            n[4], run->error};
-        cli_table_add(&o->table, row);
-        return 0;
+    const char *row[] = {n[0], run->integration, started, finished, run->result, n[1], n[2], n[3],
+                         n[4], run->error};
+    cJSON *j = NULL;
+    if (cli_listing_json(l)) {
+        j = cJSON_CreateObject();
+        cJSON_AddNumberToObject(j, "Id", (double)run->id);
+        cJSON_AddStringToObject(j, "Label", run->integration);
+        cJSON_AddStringToObject(j, "StartedAt", started);
+        cJSON_AddItemToObject(j, "FinishedAt",
+                              finished[0] ? cJSON_CreateString(finished) : cJSON_CreateNull());
+        cJSON_AddStringToObject(j, "Result", run->result);
+        cJSON_AddNumberToObject(j, "Users", (double)run->users);
+        cJSON_AddNumberToObject(j, "Added", (double)run->added);
+        cJSON_AddNumberToObject(j, "Removed", (double)run->removed);
+        cJSON_AddNumberToObject(j, "Changed", (double)run->changed);
+        cJSON_AddItemToObject(j, "Error",
+                              run->error && run->error[0] ? cJSON_CreateString(run->error)
+                                                          : cJSON_CreateNull());
     }
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddNumberToObject(j, "Id", (double)run->id);
-    cJSON_AddStringToObject(j, "Label", run->integration);
-    cJSON_AddStringToObject(j, "StartedAt", started);
-    cJSON_AddItemToObject(j, "FinishedAt",
-                          finished[0] ? cJSON_CreateString(finished) : cJSON_CreateNull());
-    cJSON_AddStringToObject(j, "Result", run->result);
-    cJSON_AddNumberToObject(j, "Users", (double)run->users);
-    cJSON_AddNumberToObject(j, "Added", (double)run->added);
-    cJSON_AddNumberToObject(j, "Removed", (double)run->removed);
-    cJSON_AddNumberToObject(j, "Changed", (double)run->changed);
-    cJSON_AddItemToObject(j, "Error",
-                          run->error && run->error[0] ? cJSON_CreateString(run->error)
-                                                      : cJSON_CreateNull());
-    cJSON_AddItemToArray(o->array, j);
+    cli_listing_add(l, row, j);
     return 0;
 }
 
@@ -557,34 +549,25 @@ int cli_sync_runs_main(int argc, char **argv)
 {
     static const char *const headers[] = {"ID",    "LABEL", "STARTED", "FINISHED", "RESULT",
                                           "USERS", "ADDED", "REMOVED", "CHANGED",  "ERROR"};
+    static const char *const csv_names[] = {"Id",    "Label", "StartedAt", "FinishedAt", "Result",
+                                            "Users", "Added", "Removed",   "Changed",    "Error"};
     struct cli_args a;
     int rc = cli_args_parse(argc, argv, "sync-runs",
                             CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_LIMIT) |
                                 CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON,
                             runs_usage, &a);
+    struct idc_inventory *inv = NULL;
+    struct idc_error err = {0};
+    rc = rc < 0 ? cli_home_open(&inv) : rc;
     if (rc >= 0) {
         return rc;
     }
-    struct idc_inventory *inv = NULL;
-    struct idc_error err = {0};
-    struct runs_out o = {.output = a.output, .array = cJSON_CreateArray()};
-    cli_table_init(&o.table, 10, headers);
-    rc = cli_home_open(&inv);
-    if (rc < 0 &&
-        idc_inventory_list_sync_runs(inv, a.conn.label, a.limit, one_run, &o, &err) != IDC_OK) {
+    struct cli_listing l;
+    cli_listing_init(&l, a.output, 10, headers, csv_names, "SyncRuns");
+    if (idc_inventory_list_sync_runs(inv, a.conn.label, a.limit, one_run, &l, &err) != IDC_OK) {
         rc = cli_report(&err, NULL);
     }
-    if (rc < 0 && o.output == CLI_OUTPUT_JSON) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON_AddItemToObject(doc, "SyncRuns", o.array);
-        o.array = NULL;
-        cli_json_print(stdout, doc);
-        cJSON_Delete(doc);
-    } else if (rc < 0) {
-        cli_table_print(&o.table, stdout);
-    }
-    cJSON_Delete(o.array);
-    cli_table_free(&o.table);
+    cli_listing_finish(&l);
     idc_inventory_close(inv);
     return rc < 0 ? CLI_EXIT_OK : rc;
 }

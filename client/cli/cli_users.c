@@ -39,16 +39,9 @@ void cli_users_out_init(struct cli_users_out *o, enum cli_output output)
 {
     static const char *const headers[] = {"LABEL", "USER ID", "USER NAME", "DISPLAY NAME",
                                           "EMAIL", "STATUS",  "SOURCE",    "LAST SEEN"};
-    memset(o, 0, sizeof *o);
-    o->output = output;
-    if (output == CLI_OUTPUT_TABLE) {
-        cli_table_init(&o->table, 8, headers);
-    } else if (output == CLI_OUTPUT_JSON) {
-        fputs("{\n    \"Users\": [", stdout); /* streamed: one user in memory at a time */
-    } else {
-        fputs("Integration,UserId,UserName,DisplayName,Email,UserStatus,Source,LastSeenAt\r\n",
-              stdout);
-    }
+    static const char *const csv_names[] = {"Integration", "UserId",     "UserName", "DisplayName",
+                                            "Email",       "UserStatus", "Source",   "LastSeenAt"};
+    cli_listing_init(&o->listing, output, 8, headers, csv_names, "Users");
 }
 
 /* The user as the API returned it, plus what idcctl adds. */
@@ -83,36 +76,23 @@ int cli_users_out_add(void *ud, const struct idc_inv_user_row *r)
     char first[32], last[32];
     cli_iso_time(r->first_seen_at, first);
     cli_iso_time(r->last_seen_at, last);
-    const char *source = u->external ? "external" : "local";
-    const char *status = u->status ? u->status : "-";
-    o->count++;
-    if (o->output == CLI_OUTPUT_TABLE) {
-        const char *row[] = {r->integration, u->user_id, u->user_name, u->display_name,
-                             u->email,       status,     source,       last};
-        cli_table_add(&o->table, row);
-    } else if (o->output == CLI_OUTPUT_JSON) {
-        cJSON *item = user_json(r, first, last);
-        fputs(o->count > 1 ? ",\n        " : "\n        ", stdout);
-        cli_json_write(stdout, item, 2);
-        cJSON_Delete(item);
-    } else {
-        const char *f[] = {r->integration, u->user_id, u->user_name, u->display_name,
-                           u->email,       u->status,  source,       last};
-        for (int i = 0; i < 8; i++) {
-            cli_csv_field(stdout, f[i], i == 7);
-        }
-    }
+    /* a missing status shows "-" in a table and stays empty in CSV */
+    const char *row[] = {r->integration,
+                         u->user_id,
+                         u->user_name,
+                         u->display_name,
+                         u->email,
+                         u->status,
+                         u->external ? "external" : "local",
+                         last};
+    cli_listing_add(&o->listing, row,
+                    cli_listing_json(&o->listing) ? user_json(r, first, last) : NULL);
     return 0;
 }
 
 void cli_users_out_finish(struct cli_users_out *o)
 {
-    if (o->output == CLI_OUTPUT_TABLE) {
-        cli_table_print(&o->table, stdout);
-        cli_table_free(&o->table);
-    } else if (o->output == CLI_OUTPUT_JSON) {
-        fputs(o->count ? "\n    ]\n}\n" : "]\n}\n", stdout);
-    }
+    cli_listing_finish(&o->listing);
 }
 
 /* ---- from the inventory ------------------------------------------------------------- */
@@ -132,15 +112,8 @@ static int from_inventory(const struct cli_args *a)
     }
     struct idc_user_filter f = {a->conn.label, a->status, a->search};
     cli_users_out_init(&o, a->output);
-    if (a->conn.label != NULL) {
-        static struct idc_integration in;
-        rc = idc_inventory_get_integration(inv, a->conn.label, &in, &err) == IDC_OK
-                 ? -1
-                 : cli_report(&err, "see `idcctl integration list`");
-        idc_integration_wipe(&in);
-    }
-    if (rc < 0 && idc_inventory_list_users(inv, &f, cli_users_out_add, &o, &err) != IDC_OK) {
-        rc = cli_report(&err, NULL);
+    if (idc_inventory_list_users(inv, &f, cli_users_out_add, &o, &err) != IDC_OK) {
+        rc = cli_report(&err, cli_err_not_found(&err) ? "see `idcctl integration list`" : NULL);
     }
     cli_users_out_finish(&o);
     idc_inventory_close(inv);
@@ -188,18 +161,25 @@ static int live_row(struct live *l, const struct idc_inv_user *u)
     return cli_users_out_add(&l->out, &row);
 }
 
+struct idc_inv_user cli_ids_user_row(const struct idc_ids_user *u)
+{
+    return (struct idc_inv_user){
+        .user_id = u->user_id,
+        .user_name = u->user_name ? u->user_name : "",
+        .display_name = u->display_name,
+        .email = u->email,
+        .status = u->status,
+        .external = u->external,
+        .json = u->json.p,
+        .json_len = u->json.len,
+        .console_access = -1,
+        .active_keys = -1,
+    };
+}
+
 static int live_ids(void *ud, const struct idc_ids_user *u)
 {
-    struct idc_inv_user v = {u->user_id,
-                             u->user_name ? u->user_name : "",
-                             u->display_name,
-                             u->email,
-                             u->status,
-                             u->external,
-                             u->json.p,
-                             u->json.len,
-                             -1,
-                             -1};
+    struct idc_inv_user v = cli_ids_user_row(u);
     return live_row(ud, &v);
 }
 
@@ -264,8 +244,7 @@ static int live(const struct cli_args *a)
                     : idc_ids_list_users(c.client, c.in.store_id, live_ids, NULL, &l, &l.err);
     e = e ? e : l.rc;
     cli_users_out_finish(&l.out);
-    rc = e ? (c.in.kind == IDC_KIND_IAM ? cli_report(&l.err, NULL) : cli_diagnose(&l.err, &c.in))
-           : CLI_EXIT_OK;
+    rc = e ? cli_diagnose(&l.err, &c.in) : CLI_EXIT_OK;
     cli_conn_close(&c);
     return rc;
 }

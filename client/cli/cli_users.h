@@ -10,12 +10,11 @@
 
 #include "cli_out.h"
 #include "idc/iam.h"
+#include "idc/identitystore.h"
 #include "idc/inventory.h"
 
 struct cli_users_out {
-    enum cli_output output;
-    struct cli_table table; /* a table waits for every row (column widths); JSON and CSV stream */
-    size_t count;
+    struct cli_listing listing;
 };
 
 void cli_users_out_init(struct cli_users_out *o, enum cli_output output);
@@ -24,6 +23,9 @@ void cli_users_out_finish(struct cli_users_out *o); /* prints the table, closes 
 
 /* --status and --search (ASCII case-insensitive) on one user. */
 bool cli_user_matches(const struct idc_inv_user *u, const char *status, const char *search);
+
+/* An Identity Center user as the inventory keeps it (pointing into `u`). */
+struct idc_inv_user cli_ids_user_row(const struct idc_ids_user *u);
 
 /*
  * An IAM user with its derived status: ENABLED with a console password (GetLoginProfile) or

@@ -22,12 +22,10 @@
 
 struct idc_client {
     enum idc_service service;
-    char endpoint_url[512];
     char region[IDC_SIGV4_NAME_MAX + 1];
     char access_key_id[129];
     char secret[IDC_SIGV4_SECRET_MAX + 1];
     char token[4096];
-    char ca_bundle[1024];
     struct idc_url url;
     const struct idc_transport_ops *ops;
     void *transport;
@@ -67,11 +65,14 @@ static idc_err copy_setting(const char *value, char *out, size_t cap, const char
     return idc_str_copy(idc_str_c(value), out, cap, what, err);
 }
 
+/* The settings the client keeps; the transport copies what it needs (the CA bundle). */
 static idc_err copy_config(struct idc_client *c, const struct idc_client_config *cfg,
                            struct idc_error *err)
 {
-    idc_err rc = copy_setting(cfg->endpoint_url, c->endpoint_url, sizeof c->endpoint_url,
-                              "an endpoint URL", true, err);
+    if (cfg->endpoint_url == NULL || cfg->endpoint_url[0] == '\0') {
+        return idc_error_set(err, IDC_ERR_ARG, "the client needs an endpoint URL");
+    }
+    idc_err rc = idc_url_parse(cfg->endpoint_url, &c->url, err);
     rc = rc ? rc : copy_setting(cfg->region, c->region, sizeof c->region, "a region", true, err);
     rc = rc ? rc
             : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
@@ -79,13 +80,34 @@ static idc_err copy_config(struct idc_client *c, const struct idc_client_config 
     rc = rc ? rc
             : copy_setting(cfg->secret_access_key, c->secret, sizeof c->secret,
                            "a secret access key", true, err);
-    rc = rc ? rc
-            : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token", false,
-                           err);
-    rc = rc ? rc
-            : copy_setting(cfg->ca_bundle, c->ca_bundle, sizeof c->ca_bundle, "the CA bundle path",
-                           false, err);
-    return rc ? rc : idc_url_parse(c->endpoint_url, &c->url, err);
+    return rc ? rc
+              : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token", false,
+                             err);
+}
+
+/* "native, curl": the built-in transports, for a message. */
+static void transport_names(char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; idc_transport_name_at(i) != NULL && len < cap; i++) {
+        int n = snprintf(out + len, cap - len, "%s%s", i ? ", " : "", idc_transport_name_at(i));
+        len += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static idc_err find_transport(struct idc_client *c, const struct idc_client_config *cfg,
+                              struct idc_error *err)
+{
+    const char *name = cfg->transport ? cfg->transport : "native";
+    c->ops = cfg->transport_ops ? cfg->transport_ops : idc_transport_find(name);
+    if (c->ops == NULL) {
+        char names[128];
+        transport_names(names, sizeof names);
+        return idc_error_set(err, IDC_ERR_ARG, "unknown transport '%s' (this build has %s)", name,
+                             names);
+    }
+    return IDC_OK;
 }
 
 static void seed(struct idc_client *c)
@@ -113,19 +135,14 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     idc_sigv4_key_cache_init(&c->cache);
     seed(c);
     idc_err rc = copy_config(c, cfg, err);
-    const char *name = cfg->transport ? cfg->transport : "native";
-    c->ops = rc ? NULL : cfg->transport_ops ? cfg->transport_ops : idc_transport_find(name);
-    if (rc == IDC_OK && c->ops == NULL) {
-        rc = idc_error_set(err, IDC_ERR_ARG, "unknown transport '%s' (this build has native%s)",
-                           name, idc_transport_find("curl") ? " and curl" : "");
-    }
+    rc = rc ? rc : find_transport(c, cfg, err);
     if (rc == IDC_OK && (c->transport = calloc(1, c->ops->ctx_size)) == NULL) {
         rc = idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
     }
     if (rc == IDC_OK) {
         struct idc_transport_config tc = {
             .endpoint = c->url,
-            .ca_bundle = c->ca_bundle[0] ? c->ca_bundle : NULL,
+            .ca_bundle = cfg->ca_bundle,
             .connect_timeout_ms = cfg->connect_timeout_ms,
             .read_timeout_ms = cfg->read_timeout_ms,
             .trace = cfg->trace,
@@ -169,12 +186,11 @@ enum idc_service idc_client_service(const struct idc_client *c)
     return c->service;
 }
 
-const char *idc_client_region(const struct idc_client *c)
-{
-    return c->region;
-}
-
 /* ---- one attempt -------------------------------------------------------------------- */
+
+/* X-Amz-Target with its NUL: "AWSIdentityStore." and the longest operation name (~30) with
+ * room to spare. */
+#define OP_HEADER_MAX 128
 
 struct attempt {
     struct idc_sigv4_header headers[8];
@@ -195,7 +211,14 @@ static idc_err sign_request(struct idc_client *c, const char *operation, const c
     char *op_header = c->work; /* the target text lives at the start of the work area */
     size_t used = 0;
     if (ids) {
-        used = (size_t)snprintf(op_header, 128, "AWSIdentityStore.%s", operation) + 1;
+        int n = snprintf(op_header, OP_HEADER_MAX, "AWSIdentityStore.%s", operation);
+        if (n < 0 || n >= OP_HEADER_MAX) {
+            return idc_error_set(err, IDC_ERR_ARG,
+                                 "the operation name '%.40s...' is %zu bytes long; X-Amz-Target "
+                                 "holds at most %d (AWSIdentityStore. and the name)",
+                                 operation, strlen(operation), OP_HEADER_MAX - 1);
+        }
+        used = (size_t)n + 1;
         a->headers[a->header_count++] =
             (struct idc_sigv4_header){IDC_STR("X-Amz-Target"), idc_str_make(op_header, used - 1)};
     }

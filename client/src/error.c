@@ -16,25 +16,43 @@ static void mark_cut(char *msg, size_t cap, int wanted)
     }
 }
 
-idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
+static void set_message(struct idc_error *err, idc_err code, const char *fmt, va_list ap)
 {
-    if (err == NULL) {
-        return code;
-    }
     err->code = code;
     err->native = 0;
     err->http_status = 0;
     err->retryable = false;
     err->aws_code[0] = '\0';
     err->request_id[0] = '\0';
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
     if (n < 0) {
         snprintf(err->msg, sizeof err->msg, "%s", idc_err_name(code));
     }
     mark_cut(err->msg, sizeof err->msg, n);
+}
+
+idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
+{
+    if (err == NULL) {
+        return code;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+idc_err idc_error_set_native(struct idc_error *err, idc_err code, long native, const char *fmt, ...)
+{
+    if (err == NULL) {
+        return code;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    err->native = native;
     return code;
 }
 

@@ -16,8 +16,6 @@
 #include "aws_query.h"
 
 #define IAM_FIELDS_MAX 6
-#define IAM_PARAMS_MAX 4
-#define IAM_MARKER_MAX 1024 /* markerType allows 320; what AWS sends back is not bounded */
 #define IAM_PAGE_ITEMS "100"
 
 /* ---- answer shapes (botocore model, service-2.json) ------------------------------------- */
@@ -110,7 +108,8 @@ struct iam_page {
     struct idc_dynbuf items; /* struct iam_item, one per item */
     struct iam_item cur;     /* the item being read */
     bool truncated;
-    size_t marker; /* 1 + offset in `text`, or 0 */
+    size_t marker;     /* 1 + offset in `text`, or 0 */
+    size_t marker_len; /* markerType allows 320 bytes; what AWS sends back is not bounded */
 };
 
 static size_t page_count(const struct iam_page *page)
@@ -150,6 +149,7 @@ static void page_next(struct iam_page *page, bool keep)
     page->cur = (struct iam_item){{0}};
     page->truncated = false;
     page->marker = 0;
+    page->marker_len = 0;
 }
 
 static void page_free(struct iam_page *page)
@@ -211,6 +211,7 @@ static void paging_leaf(struct iam_parse *p, const char *name, const char *text,
         p->page->truncated = strcmp(text, "true") == 0;
     } else if (strcmp(name, "Marker") == 0) {
         p->page->marker = page_store(p->page, text, len);
+        p->page->marker_len = len;
     }
 }
 
@@ -282,7 +283,7 @@ static idc_err parse_check(const struct iam_parse *p, size_t first, struct idc_e
             }
         }
     }
-    if (page->truncated && (page->marker == 0 || page->text.p[page->marker - 1] == '\0')) {
+    if (page->truncated && page->marker_len == 0) {
         return idc_error_set(err, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
     }
     return IDC_OK;
@@ -329,58 +330,74 @@ static idc_err iam_call(struct idc_client *c, const char *action,
     return rc;
 }
 
-/* Called per page with the items it added (first..count); sets *stop to end the listing. */
-typedef idc_err iam_page_fn(const struct iam_page *page, size_t first, void *ud, bool *stop,
+/* Called for item `i` of a page as the page arrives; sets *stop to end the listing. */
+typedef idc_err iam_item_fn(const struct iam_page *page, size_t i, void *ud, bool *stop,
                             struct idc_error *err);
 
-/* The Marker for the next request; refuses one that is too long or repeats. */
-static idc_err next_marker(const struct iam_page *page, char *marker, size_t cap,
+/* The next request's Marker into `marker` (NUL-terminated); refuses one that repeats. */
+static idc_err next_marker(const struct iam_page *page, struct idc_dynbuf *marker,
                            struct idc_error *err)
 {
-    const char *next = page->text.p + page->marker - 1;
-    if (strlen(next) >= cap) {
-        return idc_error_set(err, IDC_ERR_LIMIT, "a Marker of %zu bytes is longer than %zu",
-                             strlen(next), cap - 1);
-    }
-    if (strcmp(next, marker) == 0) {
+    const char *next = page->text.p + page->marker - 1; /* NUL-terminated by page_store */
+    size_t len = page->marker_len;
+    if (marker->len == len + 1 && memcmp(marker->p, next, len) == 0) {
         return idc_error_set(err, IDC_ERR_PARSE,
                              "the same Marker came back twice; stopping instead of looping");
     }
-    memcpy(marker, next, strlen(next) + 1);
+    marker->len = 0;
+    idc_dynbuf_put(marker, next, len + 1);
+    if (marker->failed) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory keeping a Marker of %zu bytes",
+                             len);
+    }
     return IDC_OK;
 }
 
 /*
- * Runs a List operation to its last page: `params` (at most IAM_PARAMS_MAX - 2) plus
- * MaxItems and Marker. `keep` accumulates every page in `page`; otherwise `page` holds one.
+ * Runs a List operation to its last page: `filter` (PathPrefix or UserName) plus MaxItems
+ * and Marker. `fn` (may be NULL) is called per item as each page arrives. With `keep`,
+ * `page` accumulates every page (a cascade lists everything first); otherwise it holds one.
  */
 static idc_err iam_list(struct idc_client *c, const struct iam_shape *shape,
-                        const struct idc_query_param *params, size_t n, bool keep,
-                        struct iam_page *page, iam_page_fn *fn, void *ud, struct idc_error *err)
+                        struct idc_query_param filter, bool keep, struct iam_page *page,
+                        iam_item_fn *fn, void *ud, struct idc_error *err)
 {
-    char marker[IAM_MARKER_MAX + 1] = "";
-    struct idc_query_param all[IAM_PARAMS_MAX];
-    memcpy(all, params, n * sizeof *params);
-    all[n] = (struct idc_query_param){"MaxItems", IAM_PAGE_ITEMS};
+    struct idc_dynbuf marker = {0};
+    bool stop = false;
+    idc_err rc;
     for (;;) {
-        all[n + 1] = (struct idc_query_param){"Marker", marker[0] ? marker : NULL};
+        struct idc_query_param params[] = {
+            filter, {"MaxItems", IAM_PAGE_ITEMS}, {"Marker", marker.len ? marker.p : NULL}};
         struct idc_http_response resp;
-        idc_err rc = iam_call(c, shape->action, all, n + 2, IDC_CALL_READ, &resp, err);
+        rc = iam_call(c, shape->action, params, 3, IDC_CALL_READ, &resp, err);
         page_next(page, keep);
         size_t first = page_count(page);
         rc = rc ? rc : iam_parse(shape, &resp, page, err);
-        bool stop = false;
-        if (rc == IDC_OK && fn != NULL) {
-            rc = fn(page, first, ud, &stop, err);
+        for (size_t i = first; rc == IDC_OK && fn != NULL && !stop && i < page_count(page); i++) {
+            rc = fn(page, i, ud, &stop, err);
         }
         if (rc != IDC_OK || stop || !page->truncated) {
-            return rc;
+            break;
         }
-        rc = next_marker(page, marker, sizeof marker, err);
+        rc = next_marker(page, &marker, err);
         if (rc != IDC_OK) {
-            return idc_error_prefix(err, "IAM %s", shape->action);
+            idc_error_prefix(err, "IAM %s", shape->action);
+            break;
         }
     }
+    idc_dynbuf_free(&marker);
+    return rc;
+}
+
+/* A listing whose items are handed on as each page arrives (the public List operations). */
+static idc_err iam_list_each(struct idc_client *c, const struct iam_shape *shape,
+                             struct idc_query_param filter, iam_item_fn *fn, void *ud,
+                             struct idc_error *err)
+{
+    struct iam_page page = {0};
+    idc_err rc = iam_list(c, shape, filter, false, &page, fn, ud, err);
+    page_free(&page);
+    return rc;
 }
 
 /* ---- converting items ------------------------------------------------------------------- */
@@ -432,12 +449,13 @@ static idc_err user_from_item(const struct iam_page *page, size_t i, struct idc_
 static idc_err key_from_item(const struct iam_page *page, size_t i, struct idc_iam_access_key *k,
                              struct idc_error *err)
 {
+    *k = (struct idc_iam_access_key){0}; /* a failed copy leaves its field unwritten */
     idc_err rc =
         copy_field(page, i, K_ID, k->access_key_id, sizeof k->access_key_id, "AccessKeyId", err);
     rc = rc ? rc : copy_field(page, i, K_STATUS, k->status, sizeof k->status, "Status", err);
     rc =
         rc ? rc : copy_date(page, i, K_CREATED, k->create_date, &k->create_time, "CreateDate", err);
-    k->active = strcmp(k->status, "Active") == 0;
+    k->active = rc == IDC_OK && strcmp(k->status, "Active") == 0;
     return rc;
 }
 
@@ -464,18 +482,13 @@ struct user_pager {
     struct idc_iam_user user; /* one at a time: the page holds the rest as text */
 };
 
-static idc_err users_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
-                          struct idc_error *err)
+static idc_err user_item(const struct iam_page *page, size_t i, void *ud, bool *stop,
+                         struct idc_error *err)
 {
     struct user_pager *up = ud;
-    for (size_t i = first; i < page_count(page) && !*stop; i++) {
-        idc_err rc = user_from_item(page, i, &up->user, err);
-        if (rc != IDC_OK) {
-            return rc;
-        }
-        *stop = up->fn(&up->user, up->ud) != 0;
-    }
-    return IDC_OK;
+    idc_err rc = user_from_item(page, i, &up->user, err);
+    *stop = rc == IDC_OK && up->fn(&up->user, up->ud) != 0;
+    return rc;
 }
 
 idc_err idc_iam_list_users(struct idc_client *c, const char *path_prefix, idc_iam_user_fn *fn,
@@ -485,10 +498,8 @@ idc_err idc_iam_list_users(struct idc_client *c, const char *path_prefix, idc_ia
         return idc_error_set(err, IDC_ERR_ARG, "idc_iam_list_users needs a client and a callback");
     }
     struct user_pager up = {.fn = fn, .ud = ud};
-    struct idc_query_param params[] = {{"PathPrefix", path_prefix}};
-    struct iam_page page = {0};
-    idc_err rc = iam_list(c, &s_list_users, params, 1, false, &page, users_page, &up, err);
-    page_free(&page);
+    struct idc_query_param filter = {"PathPrefix", path_prefix};
+    idc_err rc = iam_list_each(c, &s_list_users, filter, user_item, &up, err);
     if (rc != IDC_OK) {
         idc_error_prefix(err, "listing IAM users");
     }
@@ -546,20 +557,18 @@ struct key_pager {
     struct idc_iam_key_counts counts;
 };
 
-static idc_err keys_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
-                         struct idc_error *err)
+static idc_err key_item(const struct iam_page *page, size_t i, void *ud, bool *stop,
+                        struct idc_error *err)
 {
     struct key_pager *kp = ud;
-    for (size_t i = first; i < page_count(page) && !*stop; i++) {
-        struct idc_iam_access_key key;
-        idc_err rc = key_from_item(page, i, &key, err);
-        if (rc != IDC_OK) {
-            return rc;
-        }
-        kp->counts.total++;
-        kp->counts.active += key.active;
-        *stop = kp->fn != NULL && kp->fn(&key, kp->ud) != 0;
+    struct idc_iam_access_key key;
+    idc_err rc = key_from_item(page, i, &key, err);
+    if (rc != IDC_OK) {
+        return rc;
     }
+    kp->counts.total++;
+    kp->counts.active += key.active;
+    *stop = kp->fn != NULL && kp->fn(&key, kp->ud) != 0;
     return IDC_OK;
 }
 
@@ -573,10 +582,8 @@ idc_err idc_iam_list_access_keys(struct idc_client *c, const char *user_name,
                              "user name");
     }
     struct key_pager kp = {.fn = fn, .ud = ud};
-    struct idc_query_param params[] = {{"UserName", user_name}};
-    struct iam_page page = {0};
-    idc_err rc = iam_list(c, &s_list_access_keys, params, 1, false, &page, keys_page, &kp, err);
-    page_free(&page);
+    struct idc_query_param filter = {"UserName", user_name};
+    idc_err rc = iam_list_each(c, &s_list_access_keys, filter, key_item, &kp, err);
     if (counts != NULL) {
         *counts = kp.counts;
     }
@@ -592,18 +599,13 @@ struct group_pager {
     struct idc_iam_group group;
 };
 
-static idc_err groups_page(const struct iam_page *page, size_t first, void *ud, bool *stop,
-                           struct idc_error *err)
+static idc_err group_item(const struct iam_page *page, size_t i, void *ud, bool *stop,
+                          struct idc_error *err)
 {
     struct group_pager *gp = ud;
-    for (size_t i = first; i < page_count(page) && !*stop; i++) {
-        idc_err rc = group_from_item(page, i, &gp->group, err);
-        if (rc != IDC_OK) {
-            return rc;
-        }
-        *stop = gp->fn(&gp->group, gp->ud) != 0;
-    }
-    return IDC_OK;
+    idc_err rc = group_from_item(page, i, &gp->group, err);
+    *stop = rc == IDC_OK && gp->fn(&gp->group, gp->ud) != 0;
+    return rc;
 }
 
 idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name,
@@ -615,10 +617,8 @@ idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name
                              "user name and a callback");
     }
     struct group_pager gp = {.fn = fn, .ud = ud};
-    struct idc_query_param params[] = {{"UserName", user_name}};
-    struct iam_page page = {0};
-    idc_err rc = iam_list(c, &s_list_groups, params, 1, false, &page, groups_page, &gp, err);
-    page_free(&page);
+    struct idc_query_param filter = {"UserName", user_name};
+    idc_err rc = iam_list_each(c, &s_list_groups, filter, group_item, &gp, err);
     if (rc != IDC_OK) {
         idc_error_prefix(err, "listing the groups of IAM user %s", user_name);
     }
@@ -629,21 +629,27 @@ idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name
 
 /* One kind of thing that blocks DeleteUser, found with `list` and removed with `action`. */
 struct cascade_kind {
-    const struct iam_shape *list; /* NULL: the step needs no list */
-    const char *plural;           /* "access keys": "list access keys", "listing the ..." */
-    const char *step;             /* "delete access key" */
-    const char *action;           /* "DeleteAccessKey" */
-    const char *param;            /* the item's parameter, fields[0] of `list` */
-    const char *doing;            /* "deleting access key": message before the item */
-    bool user_first;              /* "removing alice from group Admins" */
-    bool without_user;            /* DeleteVirtualMFADevice takes no UserName */
+    const struct iam_shape *list;    /* NULL: the step needs no list */
+    const char *plural;              /* "access keys": "list access keys", "listing the ..." */
+    const char *step;                /* "delete access key" */
+    const char *action;              /* "DeleteAccessKey" */
+    const char *param;               /* the item's parameter, fields[0] of `list` */
+    const char *doing;               /* "deleting access key": message before the item */
+    bool user_first;                 /* "removing alice from group Admins" */
+    bool on_user;                    /* acts on the user: "deleting user alice" */
+    bool without_user;               /* DeleteVirtualMFADevice takes no UserName */
+    bool missing_is_nothing;         /* NoSuchEntity at the first attempt: nothing to remove */
+    const struct cascade_kind *then; /* runs next on an item that starts with `then_if` */
+    const char *then_if;
 };
 
+/* IAM answers NoSuchEntity for a user without a password: nothing to delete. */
 static const struct cascade_kind k_login_profile = {.step = "delete login profile",
                                                     .action = "DeleteLoginProfile",
-                                                    .doing = "deleting the login profile"};
+                                                    .doing = "deleting the login profile",
+                                                    .missing_is_nothing = true};
 static const struct cascade_kind k_user = {
-    .step = "delete user", .action = "DeleteUser", .doing = "deleting user"};
+    .step = "delete user", .action = "DeleteUser", .doing = "deleting user", .on_user = true};
 static const struct cascade_kind k_access_keys = {.list = &s_list_access_keys,
                                                   .plural = "access keys",
                                                   .step = "delete access key",
@@ -669,17 +675,20 @@ static const struct cascade_kind k_service_credentials = {
     .action = "DeleteServiceSpecificCredential",
     .param = "ServiceSpecificCredentialId",
     .doing = "deleting service-specific credential"};
-static const struct cascade_kind k_mfa = {.list = &s_list_mfa,
-                                          .plural = "MFA devices",
-                                          .step = "deactivate MFA device",
-                                          .action = "DeactivateMFADevice",
-                                          .param = "SerialNumber",
-                                          .doing = "deactivating MFA device"};
 static const struct cascade_kind k_virtual_mfa = {.step = "delete virtual MFA device",
                                                   .action = "DeleteVirtualMFADevice",
                                                   .param = "SerialNumber",
                                                   .doing = "deleting virtual MFA device",
                                                   .without_user = true};
+/* A virtual device's serial number is its ARN; a hardware serial number is no ARN. */
+static const struct cascade_kind k_mfa = {.list = &s_list_mfa,
+                                          .plural = "MFA devices",
+                                          .step = "deactivate MFA device",
+                                          .action = "DeactivateMFADevice",
+                                          .param = "SerialNumber",
+                                          .doing = "deactivating MFA device",
+                                          .then = &k_virtual_mfa,
+                                          .then_if = "arn:"};
 static const struct cascade_kind k_inline = {.list = &s_list_inline,
                                              .plural = "inline policies",
                                              .step = "delete inline policy",
@@ -726,7 +735,7 @@ static idc_err fail_step(const struct cascade *cs, const struct cascade_kind *k,
         idc_error_prefix(cs->err, "removing %s %s %s", cs->user, k->doing, item);
     } else if (item != NULL) {
         idc_error_prefix(cs->err, "%s %s of %s", k->doing, item, cs->user);
-    } else if (k == &k_user) {
+    } else if (k->on_user) {
         idc_error_prefix(cs->err, "%s %s", k->doing, cs->user);
     } else {
         idc_error_prefix(cs->err, "%s of %s", k->doing, cs->user);
@@ -750,7 +759,7 @@ static enum idc_iam_outcome forgiven(const struct cascade_kind *k, idc_err rc,
     if (requests > 1) {
         return IDC_IAM_ALREADY_DONE;
     }
-    return k == &k_login_profile ? IDC_IAM_NOTHING : IDC_IAM_FAILED; /* no password */
+    return k->missing_is_nothing ? IDC_IAM_NOTHING : IDC_IAM_FAILED;
 }
 
 /* Runs one removal; `item` is NULL for the login profile and the user themselves. */
@@ -783,8 +792,8 @@ static idc_err cascade_call(struct cascade *cs, const struct cascade_kind *k, co
 static idc_err cascade_item(struct cascade *cs, const struct cascade_kind *k, const char *item)
 {
     idc_err rc = cascade_call(cs, k, item);
-    if (rc == IDC_OK && k == &k_mfa && strncmp(item, "arn:", 4) == 0) {
-        rc = cascade_call(cs, &k_virtual_mfa, item); /* a hardware serial number is no ARN */
+    if (rc == IDC_OK && k->then != NULL && strncmp(item, k->then_if, strlen(k->then_if)) == 0) {
+        rc = cascade_call(cs, k->then, item);
     }
     return rc;
 }
@@ -792,9 +801,9 @@ static idc_err cascade_item(struct cascade *cs, const struct cascade_kind *k, co
 /* Lists everything of one kind first, then removes it: deleting while paging could skip. */
 static idc_err cascade_kind_run(struct cascade *cs, const struct cascade_kind *k)
 {
-    struct idc_query_param params[] = {{"UserName", cs->user}};
+    struct idc_query_param filter = {"UserName", cs->user};
     struct iam_page items = {0};
-    idc_err rc = iam_list(cs->c, k->list, params, 1, true, &items, NULL, NULL, cs->err);
+    idc_err rc = iam_list(cs->c, k->list, filter, true, &items, NULL, NULL, cs->err);
     if (rc != IDC_OK) {
         idc_error_prefix(cs->err, "listing the %s of %s", k->plural, cs->user);
         char step[64];

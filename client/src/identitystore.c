@@ -14,29 +14,78 @@
 #include "idc/escape.h"
 #include "json_scan.h"
 
-/* {"IdentityStoreId":"...","<k1>":"<v1>"...}: string members, escaped. */
-static void body_begin(struct idc_dynbuf *b, const char *store_id)
+/*
+ * A request body being built: {"IdentityStoreId":"...",...} with escaped strings. A NULL
+ * argument is noted instead of written, and call() refuses the request naming it.
+ */
+struct ids_body {
+    struct idc_dynbuf b;
+    const char *missing; /* the member first given as NULL */
+};
+
+static void body_value(struct ids_body *body, const char *member, const char *value)
 {
-    b->len = 0;
-    idc_dynbuf_str(b, "{\"IdentityStoreId\":");
-    idc_json_quote(b, store_id, strlen(store_id));
+    if (value == NULL) {
+        body->missing = body->missing ? body->missing : member;
+        return;
+    }
+    idc_json_quote(&body->b, value, strlen(value));
 }
 
-static void body_string(struct idc_dynbuf *b, const char *key, const char *value)
+/* Starts a body; a listing starts again in the same buffer for every page. */
+static void body_begin(struct ids_body *body, const char *store_id)
 {
-    idc_dynbuf_printf(b, ",\"%s\":", key);
-    idc_json_quote(b, value, strlen(value));
+    body->b.len = 0;
+    body->missing = NULL;
+    idc_dynbuf_str(&body->b, "{\"IdentityStoreId\":");
+    body_value(body, "IdentityStoreId", store_id);
 }
 
-static idc_err call(struct idc_client *c, const char *op, struct idc_dynbuf *b,
+static void body_string(struct ids_body *body, const char *member, const char *value)
+{
+    idc_dynbuf_printf(&body->b, ",\"%s\":", member);
+    body_value(body, member, value);
+}
+
+/* Checks the client and the arguments the body noted, then runs `op`. */
+static idc_err call(struct idc_client *c, const char *op, struct ids_body *body,
                     enum idc_call_kind kind, struct idc_http_response *resp, struct idc_error *err)
 {
-    idc_dynbuf_str(b, "}");
-    if (b->failed) {
+    if (c == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG, "Identity Store %s needs a client", op);
+    }
+    if (idc_client_service(c) != IDC_SERVICE_IDENTITYSTORE) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "Identity Store %s needs a client made with "
+                             "IDC_SERVICE_IDENTITYSTORE, not IAM's",
+                             op);
+    }
+    if (body->missing != NULL) {
+        return idc_error_set(err, IDC_ERR_ARG, "Identity Store %s: %s is NULL; pass a value", op,
+                             body->missing);
+    }
+    idc_dynbuf_str(&body->b, "}");
+    if (body->b.failed) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory building %s", op);
     }
-    idc_err rc = idc_client_call(c, op, b->p, b->len, kind, resp, err);
-    return rc ? idc_error_prefix(err, "%s", op) : IDC_OK;
+    idc_err rc = idc_client_call(c, op, body->b.p, body->b.len, kind, resp, err);
+    if (rc != IDC_OK) {
+        idc_error_prefix(err, "%s", op);
+    }
+    return rc;
+}
+
+/* Names the answer in a failure to read it, as iam.c does: "ListUsers page 3 (request id x)". */
+static idc_err answer_failed(idc_err rc, const char *op, unsigned page,
+                             const struct idc_http_response *resp, struct idc_error *err)
+{
+    const char *rid = resp->request_id[0] ? resp->request_id : "none";
+    if (page > 0) {
+        idc_error_prefix(err, "%s page %u (request id %s)", op, page, rid);
+    } else {
+        idc_error_prefix(err, "%s answer (request id %s)", op, rid);
+    }
+    return rc;
 }
 
 static const char *string_member(const cJSON *obj, const char *key)
@@ -92,39 +141,44 @@ static idc_err deliver_user(struct idc_str json, idc_ids_user_fn *fn, void *ud, 
     return IDC_OK;
 }
 
-/* The NextToken of a page (unescaped), or "" on the last page. */
-static idc_err next_token(struct idc_str page, struct idc_dynbuf *token, struct idc_error *err)
+/* The NextToken of a page (`raw`, its JSON bytes) unescaped into `token`; "" when absent. */
+static idc_err next_token(const struct idc_json_field *raw, struct idc_dynbuf *token,
+                          struct idc_error *err)
 {
-    struct idc_str raw;
-    bool found;
-    idc_err rc = idc_json_member(page, "NextToken", &raw, &found, err);
     token->len = 0;
-    if (rc || !found) {
-        return rc;
+    if (!raw->found) {
+        return IDC_OK;
     }
-    cJSON *s = cJSON_ParseWithLength(raw.p, raw.len);
+    cJSON *s = cJSON_ParseWithLength(raw->value.p, raw->value.len);
     bool is_string = cJSON_IsString(s);
-    if (is_string) {
+    if (is_string && s->valuestring[0] != '\0') { /* "" ends the listing, as no token does */
         idc_dynbuf_str(token, s->valuestring);
+        idc_dynbuf_put(token, "", 1);
     }
     cJSON_Delete(s);
-    return is_string ? IDC_OK : idc_error_set(err, IDC_ERR_PARSE, "NextToken is not a string");
+    if (!is_string) {
+        return idc_error_set(err, IDC_ERR_PARSE, "NextToken is not a string");
+    }
+    if (token->failed) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory keeping a NextToken");
+    }
+    return IDC_OK;
 }
 
-/* Hands on every element of `member` ("Users") of a page; counts them. */
+/* Hands on every user of a ListUsers page and counts them; `token` gets the NextToken. */
 static idc_err page_users(struct idc_str page, idc_ids_user_fn *fn, void *ud, size_t *count,
-                          int *stop, struct idc_error *err)
+                          int *stop, struct idc_dynbuf *token, struct idc_error *err)
 {
-    struct idc_str users;
-    bool found;
-    idc_err rc = idc_json_member(page, "Users", &users, &found, err);
-    if (rc == IDC_OK && !found) {
+    struct idc_json_field want[] = {{.key = "Users"}, {.key = "NextToken"}};
+    *count = 0;
+    idc_err rc = idc_json_fields(page, want, 2, err);
+    if (rc == IDC_OK && !want[0].found) {
         rc = idc_error_set(err, IDC_ERR_PARSE, "the ListUsers response has no Users member");
     }
+    rc = rc ? rc : next_token(&want[1], token, err);
     struct idc_json_iter it;
     struct idc_str el;
-    idc_json_iter_init(&it, users, page.p);
-    *count = 0;
+    idc_json_iter_init(&it, want[0].value, page.p);
     while (rc == IDC_OK && !*stop && idc_json_iter_next(&it, &el, &rc, err)) {
         rc = deliver_user(el, fn, ud, stop, err);
         *count += rc == IDC_OK;
@@ -135,30 +189,34 @@ static idc_err page_users(struct idc_str page, idc_ids_user_fn *fn, void *ud, si
 idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_user_fn *on_user,
                            idc_ids_page_fn *on_page, void *ud, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0}, token = {0};
+    struct ids_body body = {0};
+    struct idc_dynbuf token = {0}; /* NUL-terminated when not empty */
     idc_err rc = IDC_OK;
     int stop = 0;
     for (unsigned page = 1; rc == IDC_OK && !stop; page++) {
         struct idc_http_response resp;
         body_begin(&body, store_id);
-        idc_dynbuf_str(&body, ",\"MaxResults\":100");
+        idc_dynbuf_str(&body.b, ",\"MaxResults\":100");
         if (token.len > 0) {
-            idc_dynbuf_put(&token, "", 1);
             body_string(&body, "NextToken", token.p);
         }
         rc = call(c, "ListUsers", &body, IDC_CALL_READ, &resp, err);
-        struct idc_str text = idc_str_make(resp.body, rc ? 0 : resp.body_len);
+        if (rc != IDC_OK) {
+            break;
+        }
         size_t count = 0;
-        rc = rc ? rc : page_users(text, on_user, ud, &count, &stop, err);
-        rc = rc ? rc : next_token(text, &token, err);
-        if (rc == IDC_OK && on_page != NULL && !stop) {
+        rc = page_users(idc_str_make(resp.body, resp.body_len), on_user, ud, &count, &stop, &token,
+                        err);
+        if (rc != IDC_OK) {
+            answer_failed(rc, "ListUsers", page, &resp, err);
+        } else if (on_page != NULL && !stop) {
             stop = on_page(ud, page, count);
         }
         if (token.len == 0) {
             break;
         }
     }
-    idc_dynbuf_free(&body);
+    idc_dynbuf_free(&body.b);
     idc_dynbuf_free(&token);
     return rc;
 }
@@ -166,61 +224,77 @@ idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_u
 idc_err idc_ids_describe_user(struct idc_client *c, const char *store_id, const char *user_id,
                               idc_ids_user_fn *on_user, void *ud, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0};
+    struct ids_body body = {0};
     struct idc_http_response resp;
     int stop = 0;
     body_begin(&body, store_id);
     body_string(&body, "UserId", user_id);
     idc_err rc = call(c, "DescribeUser", &body, IDC_CALL_READ, &resp, err);
-    rc = rc ? rc : deliver_user(idc_str_make(resp.body, resp.body_len), on_user, ud, &stop, err);
-    idc_dynbuf_free(&body);
+    if (rc == IDC_OK) {
+        rc = deliver_user(idc_str_make(resp.body, resp.body_len), on_user, ud, &stop, err);
+        rc = rc ? answer_failed(rc, "DescribeUser", 0, &resp, err) : IDC_OK;
+    }
+    idc_dynbuf_free(&body.b);
     return rc;
 }
 
-/* Runs an operation whose answer is a small JSON object; `doc` gets it parsed. */
-static idc_err call_json(struct idc_client *c, const char *op, struct idc_dynbuf *body,
-                         enum idc_call_kind kind, cJSON **doc, struct idc_error *err)
+/*
+ * Runs an operation whose answer is a small JSON object; `doc` gets it parsed (NULL on
+ * failure). `resp` stays the caller's, to name the answer in a later failure.
+ */
+static idc_err call_json(struct idc_client *c, const char *op, struct ids_body *body,
+                         enum idc_call_kind kind, struct idc_http_response *resp, cJSON **doc,
+                         struct idc_error *err)
 {
-    struct idc_http_response resp;
-    idc_err rc = call(c, op, body, kind, &resp, err);
-    *doc = rc ? NULL : cJSON_ParseWithLength(resp.body, resp.body_len);
-    if (rc == IDC_OK && !cJSON_IsObject(*doc)) {
-        rc = idc_error_set(err, IDC_ERR_PARSE, "%s: the response is not a JSON object", op);
+    *doc = NULL;
+    idc_err rc = call(c, op, body, kind, resp, err);
+    if (rc != IDC_OK) {
+        return rc;
     }
-    idc_dynbuf_free(body);
-    return rc;
+    *doc = cJSON_ParseWithLength(resp->body, resp->body_len);
+    if (!cJSON_IsObject(*doc)) {
+        idc_error_set(err, IDC_ERR_PARSE, "the response is not a JSON object");
+        return answer_failed(IDC_ERR_PARSE, op, 0, resp, err);
+    }
+    return IDC_OK;
 }
 
 idc_err idc_ids_get_user_id(struct idc_client *c, const char *store_id, const char *attribute,
                             const char *value, char *out, size_t cap, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0};
+    if (out == NULL || cap == 0) {
+        return idc_error_set(err, IDC_ERR_ARG, "idc_ids_get_user_id needs an output buffer");
+    }
+    struct ids_body body = {0};
+    struct idc_http_response resp;
     cJSON *doc;
     body_begin(&body, store_id);
-    idc_dynbuf_str(&body, ",\"AlternateIdentifier\":{\"UniqueAttribute\":{\"AttributePath\":");
-    idc_json_quote(&body, attribute, strlen(attribute));
-    idc_dynbuf_str(&body, ",\"AttributeValue\":");
-    idc_json_quote(&body, value, strlen(value));
-    idc_dynbuf_str(&body, "}}");
-    idc_err rc = call_json(c, "GetUserId", &body, IDC_CALL_READ, &doc, err);
+    idc_dynbuf_str(&body.b, ",\"AlternateIdentifier\":{\"UniqueAttribute\":{\"AttributePath\":");
+    body_value(&body, "AttributePath", attribute);
+    idc_dynbuf_str(&body.b, ",\"AttributeValue\":");
+    body_value(&body, "AttributeValue", value);
+    idc_dynbuf_str(&body.b, "}}");
+    idc_err rc = call_json(c, "GetUserId", &body, IDC_CALL_READ, &resp, &doc, err);
     const char *id = rc ? NULL : string_member(doc, "UserId");
-    if (rc == IDC_OK) {
-        rc = id ? idc_str_copy(idc_str_c(id), out, cap, "UserId", err)
-                : idc_error_set(err, IDC_ERR_PARSE, "GetUserId: no UserId in the response");
+    if (rc == IDC_OK && id == NULL) {
+        idc_error_set(err, IDC_ERR_PARSE, "no UserId in the response");
+        rc = answer_failed(IDC_ERR_PARSE, "GetUserId", 0, &resp, err);
     }
+    rc = rc ? rc : idc_str_copy(idc_str_c(id), out, cap, "UserId", err);
     cJSON_Delete(doc);
+    idc_dynbuf_free(&body.b);
     return rc;
 }
 
 static idc_err delete_one(struct idc_client *c, const char *op, const char *store_id,
                           const char *key, const char *id, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0};
+    struct ids_body body = {0};
     struct idc_http_response resp;
     body_begin(&body, store_id);
     body_string(&body, key, id);
     idc_err rc = call(c, op, &body, IDC_CALL_IDEMPOTENT, &resp, err);
-    idc_dynbuf_free(&body);
+    idc_dynbuf_free(&body.b);
     return rc;
 }
 
@@ -239,22 +313,27 @@ idc_err idc_ids_delete_group_membership(struct idc_client *c, const char *store_
 idc_err idc_ids_describe_group(struct idc_client *c, const char *store_id, const char *group_id,
                                char *name, size_t cap, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0};
+    if (name == NULL || cap == 0) {
+        return idc_error_set(err, IDC_ERR_ARG, "idc_ids_describe_group needs an output buffer");
+    }
+    struct ids_body body = {0};
+    struct idc_http_response resp;
     cJSON *doc;
     body_begin(&body, store_id);
     body_string(&body, "GroupId", group_id);
-    idc_err rc = call_json(c, "DescribeGroup", &body, IDC_CALL_READ, &doc, err);
+    idc_err rc = call_json(c, "DescribeGroup", &body, IDC_CALL_READ, &resp, &doc, err);
     const char *dn = rc ? NULL : string_member(doc, "DisplayName");
     if (rc == IDC_OK) {
         rc = idc_str_copy(idc_str_c(dn ? dn : group_id), name, cap, "group name", err);
     }
     cJSON_Delete(doc);
+    idc_dynbuf_free(&body.b);
     return rc;
 }
 
-/* One page of GroupMemberships; `token` gets the next page's token. */
-static idc_err memberships_page(cJSON *doc, idc_ids_membership_fn *fn, void *ud, int *stop,
-                                struct idc_dynbuf *token)
+/* One page of GroupMemberships; `token` gets the next page's token (NUL-terminated). */
+static idc_err memberships_page(const cJSON *doc, idc_ids_membership_fn *fn, void *ud, int *stop,
+                                struct idc_dynbuf *token, struct idc_error *err)
 {
     const cJSON *m;
     cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(doc, "GroupMemberships"))
@@ -266,32 +345,43 @@ static idc_err memberships_page(cJSON *doc, idc_ids_membership_fn *fn, void *ud,
     }
     const char *next = string_member(doc, "NextToken");
     token->len = 0;
-    if (next != NULL && !*stop) {
+    if (next != NULL && next[0] != '\0' && !*stop) {
         idc_dynbuf_put(token, next, strlen(next) + 1);
     }
-    return token->failed ? IDC_ERR_NOMEM : IDC_OK;
+    if (token->failed) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory keeping a NextToken");
+    }
+    return IDC_OK;
 }
 
 idc_err idc_ids_list_memberships_for_member(struct idc_client *c, const char *store_id,
                                             const char *user_id, idc_ids_membership_fn *fn,
                                             void *ud, struct idc_error *err)
 {
-    struct idc_dynbuf body = {0}, token = {0};
+    static const char op[] = "ListGroupMembershipsForMember";
+    if (fn == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "idc_ids_list_memberships_for_member needs a callback");
+    }
+    struct ids_body body = {0};
+    struct idc_dynbuf token = {0};
     idc_err rc;
     int stop = 0;
     do {
+        struct idc_http_response resp;
         cJSON *doc;
         body_begin(&body, store_id);
-        idc_dynbuf_str(&body, ",\"MemberId\":{\"UserId\":");
-        idc_json_quote(&body, user_id, strlen(user_id));
-        idc_dynbuf_str(&body, "},\"MaxResults\":100");
+        idc_dynbuf_str(&body.b, ",\"MemberId\":{\"UserId\":");
+        body_value(&body, "UserId", user_id);
+        idc_dynbuf_str(&body.b, "},\"MaxResults\":100");
         if (token.len > 0) {
             body_string(&body, "NextToken", token.p);
         }
-        rc = call_json(c, "ListGroupMembershipsForMember", &body, IDC_CALL_READ, &doc, err);
-        rc = rc ? rc : memberships_page(doc, fn, ud, &stop, &token);
+        rc = call_json(c, op, &body, IDC_CALL_READ, &resp, &doc, err);
+        rc = rc ? rc : memberships_page(doc, fn, ud, &stop, &token, err);
         cJSON_Delete(doc);
     } while (rc == IDC_OK && token.len > 0);
+    idc_dynbuf_free(&body.b);
     idc_dynbuf_free(&token);
-    return rc == IDC_ERR_NOMEM ? idc_error_set(err, rc, "out of memory") : rc;
+    return rc;
 }

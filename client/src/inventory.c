@@ -101,19 +101,17 @@ inv_vfail(struct idc_inventory *inv, int rc, struct idc_error *err, const char *
     idc_err code;
     int primary = rc & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-        code = idc_error_set(err, IDC_ERR_BUSY,
-                             "the inventory at %s is busy: another idcctl kept it locked for "
-                             "more than %d ms; try again",
-                             inv->path, inv->busy_ms);
+        code = idc_error_set_native(err, IDC_ERR_BUSY, rc,
+                                    "the inventory at %s is busy: another idcctl kept it locked "
+                                    "for more than %d ms; try again",
+                                    inv->path, inv->busy_ms);
     } else {
         char doing[sizeof err->msg];
         vsnprintf(doing, sizeof doing, fmt, ap);
         const char *why = inv->db ? sqlite3_errmsg(inv->db) : sqlite3_errstr(rc);
-        code = idc_error_set(err, IDC_ERR_IO, "could not %s in the inventory at %s: %s%s", doing,
-                             inv->path, why, sqlite_hint(rc));
-    }
-    if (err != NULL) {
-        err->native = rc;
+        code =
+            idc_error_set_native(err, IDC_ERR_IO, rc, "could not %s in the inventory at %s: %s%s",
+                                 doing, inv->path, why, sqlite_hint(rc));
     }
     return code;
 }
@@ -189,14 +187,10 @@ idc_err inv_transaction(struct idc_inventory *inv, inv_txn_fn *fn, void *ctx, co
 
 static idc_err folder_fail(const char *path, int errnum, struct idc_error *err)
 {
-    idc_error_set(err, IDC_ERR_IO,
-                  "could not create the folder %s: %s; create it yourself or set IDC_HOME to a "
-                  "writable folder",
-                  path, strerror(errnum));
-    if (err != NULL) {
-        err->native = errnum;
-    }
-    return IDC_ERR_IO;
+    return idc_error_set_native(err, IDC_ERR_IO, errnum,
+                                "could not create the folder %s: %s; create it yourself or set "
+                                "IDC_HOME to a writable folder",
+                                path, strerror(errnum));
 }
 
 /* mkdir -p for the parents of `home`; each one created here is private too. */
@@ -879,6 +873,13 @@ idc_err idc_inventory_list_users(struct idc_inventory *inv, const struct idc_use
         e = inv_prepare(inv, list_users_sql, &st, "list users", err);
     }
     if (e != IDC_OK) {
+        return e;
+    }
+    if (filter->integration != NULL) {
+        e = inv_require_integration(inv, filter->integration, err);
+    }
+    if (e != IDC_OK) {
+        sqlite3_finalize(st);
         return e;
     }
     struct inv_binder b = {st, SQLITE_OK};

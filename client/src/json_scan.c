@@ -67,13 +67,27 @@ static idc_err malformed(struct idc_error *err, size_t at)
     return idc_error_set(err, IDC_ERR_PARSE, "malformed JSON in the response near byte %zu", at);
 }
 
-idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *out, bool *found,
+/* Gives `value` to the field named `key` (a member name without its quotes), if wanted. */
+static void keep_field(struct idc_str key, struct idc_str value, struct idc_json_field *fields,
+                       size_t n)
+{
+    for (size_t f = 0; f < n; f++) {
+        if (!fields[f].found && idc_str_eq(key, idc_str_c(fields[f].key))) {
+            fields[f].value = value;
+            fields[f].found = true;
+            return;
+        }
+    }
+}
+
+idc_err idc_json_fields(struct idc_str text, struct idc_json_field *fields, size_t n,
                         struct idc_error *err)
 {
-    size_t klen = strlen(key);
+    for (size_t f = 0; f < n; f++) {
+        fields[f].value = idc_str_make(text.p, 0);
+        fields[f].found = false;
+    }
     size_t i = skip_ws(text, 0);
-    *found = false;
-    *out = idc_str_make(text.p, 0);
     if (i >= text.len || text.p[i] != '{') {
         return malformed(err, i);
     }
@@ -88,10 +102,8 @@ idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *ou
         if (vend == 0) {
             return malformed(err, vstart);
         }
-        if (kend - i - 2 == klen && memcmp(text.p + i + 1, key, klen) == 0 && !*found) {
-            *out = idc_str_make(text.p + vstart, vend - vstart);
-            *found = true;
-        }
+        keep_field(idc_str_make(text.p + i + 1, kend - i - 2),
+                   idc_str_make(text.p + vstart, vend - vstart), fields, n);
         i = skip_ws(text, vend);
         if (i < text.len && text.p[i] == ',') {
             i = skip_ws(text, i + 1);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * json_scan.h - byte ranges in a JSON text without building a tree (library-internal):
- * the value of a top-level member, and the elements of an array, as slices of the
+ * the values of top-level members, and the elements of an array, as slices of the
  * original bytes. Lets a page of users be handed on exactly as the service sent it, one
  * element parsed at a time.
  */
@@ -9,16 +9,23 @@
 #define IDC_JSON_SCAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "idc/error.h"
 #include "idc/str.h"
 
+/* One member wanted from a top-level object. */
+struct idc_json_field {
+    const char *key;      /* in: the member's name */
+    struct idc_str value; /* out: its bytes (a string keeps its quotes); empty when absent */
+    bool found;           /* out: the first of repeated members wins */
+};
+
 /*
- * Finds the value of member `key` of the top-level object `text`: *out is its bytes (a
- * string keeps its quotes), or empty with *found false. IDC_ERR_PARSE when `text` is not
- * a well-formed object (the message gives the byte offset).
+ * Finds the members `fields[0..n)` of the top-level object `text` in one pass. IDC_ERR_PARSE
+ * when `text` is not a well-formed object (the message gives the byte offset).
  */
-idc_err idc_json_member(struct idc_str text, const char *key, struct idc_str *out, bool *found,
+idc_err idc_json_fields(struct idc_str text, struct idc_json_field *fields, size_t n,
                         struct idc_error *err);
 
 /* Walks the elements of the array `array` (its bytes, brackets included). */

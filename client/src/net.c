@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,35 +26,37 @@ int64_t idc_net_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-idc_err idc_net_wait(int fd, short events, int timeout_ms, const char *what, struct idc_error *err)
+int idc_net_ms_left(int64_t deadline_ms)
 {
-    struct pollfd p = {fd, events, 0};
-    int64_t deadline = idc_net_now_ms() + timeout_ms;
-    for (;;) {
-        int64_t left = deadline - idc_net_now_ms();
-        int n = poll(&p, 1, left > 0 ? (int)left : 0);
-        if (n > 0) {
-            return IDC_OK;
-        }
-        if (n == 0) {
-            return idc_error_set(err, IDC_ERR_TIMEOUT, "timed out after %d ms %s", timeout_ms,
-                                 what);
-        }
-        if (errno != EINTR) {
-            return idc_error_set(err, IDC_ERR_RESET, "poll failed %s: %s", what, strerror(errno));
-        }
-    }
+    int64_t left = deadline_ms - idc_net_now_ms();
+    return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
 
 idc_err idc_net_wait_until(int fd, short events, int64_t deadline_ms, int total_ms,
                            const char *what, struct idc_error *err)
 {
-    int64_t left = deadline_ms - idc_net_now_ms();
-    idc_err rc = idc_net_wait(fd, events, left > 0 ? (int)left : 0, what, err);
-    if (rc == IDC_ERR_TIMEOUT) {
-        return idc_error_set(err, IDC_ERR_TIMEOUT, "timed out after %d ms %s", total_ms, what);
+    struct pollfd p = {fd, events, 0};
+    for (;;) {
+        int n = poll(&p, 1, idc_net_ms_left(deadline_ms));
+        if (n > 0) {
+            return IDC_OK;
+        }
+        if (n == 0) {
+            return idc_error_set(err, IDC_ERR_TIMEOUT, "timed out after %d ms %s", total_ms, what);
+        }
+        int e = errno;
+        if (e != EINTR) { /* a signal only shortens the wait: poll again for what is left */
+            return idc_error_set_native(err, IDC_ERR_RESET, e, "poll failed %s: %s", what,
+                                        strerror(e));
+        }
     }
-    return rc;
+}
+
+/* Waits up to `timeout_ms` from now: the idle limit of one send or receive. */
+static idc_err wait_for(int fd, short events, int timeout_ms, const char *what,
+                        struct idc_error *err)
+{
+    return idc_net_wait_until(fd, events, idc_net_now_ms() + timeout_ms, timeout_ms, what, err);
 }
 
 static void address_text(const struct addrinfo *ai, char *out, size_t cap)
@@ -80,15 +83,14 @@ static int try_address(const struct addrinfo *ai, int64_t deadline, int *fd_out)
     int e = 0;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
         e = errno;
-        if (e == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int64_t left = deadline - idc_net_now_ms();
-            int n = poll(&p, 1, left > 0 ? (int)left : 0);
-            socklen_t len = sizeof e;
-            e = n == 0 ? ETIMEDOUT : n < 0 ? errno : 0;
-            if (n > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0) {
-                e = errno;
-            }
+    }
+    if (e == EINPROGRESS) {
+        struct idc_error werr;
+        idc_err rc = idc_net_wait_until(fd, POLLOUT, deadline, 0, "connecting", &werr);
+        socklen_t len = sizeof e;
+        e = rc == IDC_ERR_TIMEOUT ? ETIMEDOUT : rc ? (int)werr.native : 0;
+        if (rc == IDC_OK && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0) {
+            e = errno;
         }
     }
     if (e != 0) {
@@ -104,6 +106,8 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
     struct addrinfo *list = NULL;
+    /* The lookup counts against the timeout, though getaddrinfo itself cannot be cut short. */
+    int64_t deadline = idc_net_now_ms() + timeout_ms;
     int g = getaddrinfo(host, port, &hints, &list);
     if (g != 0) {
         return idc_error_set(err, IDC_ERR_DNS,
@@ -111,8 +115,7 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
                              "host name and the network",
                              host, gai_strerror(g));
     }
-    int64_t deadline = idc_net_now_ms() + timeout_ms;
-    int e = 0;
+    int e = ETIMEDOUT; /* the lookup alone used up the time */
     char last[INET6_ADDRSTRLEN + 2] = "";
     for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
         e = try_address(ai, deadline, fd);
@@ -132,12 +135,8 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
                              "ms",
                              host, port, timeout_ms);
     }
-    idc_err rc = idc_error_set(err, IDC_ERR_CONNECT, "cannot connect to %s port %s (%s): %s", host,
-                               port, last, strerror(e));
-    if (err != NULL) {
-        err->native = e;
-    }
-    return rc;
+    return idc_error_set_native(err, IDC_ERR_CONNECT, e, "cannot connect to %s port %s (%s): %s",
+                                host, port, last, strerror(e));
 }
 
 idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct idc_error *err)
@@ -154,14 +153,15 @@ idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            idc_err rc = idc_net_wait(fd, POLLOUT, timeout_ms, "sending the request", err);
+            idc_err rc = wait_for(fd, POLLOUT, timeout_ms, "sending the request", err);
             if (rc) {
                 return rc;
             }
             continue;
         }
-        return idc_error_set(err, IDC_ERR_RESET, "sending failed: %s",
-                             n < 0 ? strerror(errno) : "connection closed");
+        int e = n < 0 ? errno : 0;
+        return idc_error_set_native(err, IDC_ERR_RESET, e, "sending failed: %s",
+                                    e ? strerror(e) : "connection closed");
     }
     return IDC_OK;
 }
@@ -179,19 +179,14 @@ idc_err idc_net_recv(int fd, void *buf, size_t cap, size_t *got, int timeout_ms,
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            idc_err rc = idc_net_wait(fd, POLLIN, timeout_ms, "reading the response", err);
+            idc_err rc = wait_for(fd, POLLIN, timeout_ms, "reading the response", err);
             if (rc) {
                 return rc;
             }
             continue;
         }
-        idc_err rc = idc_error_set(err, IDC_ERR_RESET,
-                                   "the connection was reset while reading: "
-                                   "%s",
-                                   strerror(errno));
-        if (err != NULL) {
-            err->native = errno;
-        }
-        return rc;
+        int e = errno;
+        return idc_error_set_native(err, IDC_ERR_RESET, e,
+                                    "the connection was reset while reading: %s", strerror(e));
     }
 }

@@ -337,10 +337,13 @@ static idc_err file_path(const char *var, const char *tail, char *buf, size_t ca
     const char *v = getenv(var);
     const char *home = getenv("HOME");
     bool has_home = home != NULL && home[0] != '\0';
+    bool set = v != NULL && v[0] != '\0';
+    bool tilde = set && v[0] == '~' && (v[1] == '/' || v[1] == '\0');
+    bool needs_home = !set || tilde;
     int n;
-    if (v != NULL && v[0] != '\0' && !(v[0] == '~' && (v[1] == '/' || v[1] == '\0'))) {
+    if (!needs_home) {
         n = snprintf(buf, cap, "%s", v);
-    } else if (v != NULL && v[0] != '\0') {
+    } else if (tilde) {
         n = has_home ? snprintf(buf, cap, "%s%s", home, v + 1)
                      : snprintf(buf, cap, "%s (HOME is unset)", v);
     } else {
@@ -353,7 +356,6 @@ static idc_err file_path(const char *var, const char *tail, char *buf, size_t ca
                              "shorter path",
                              tail, cap - 1, var);
     }
-    bool needs_home = v == NULL || v[0] == '\0' || (v[0] == '~' && (v[1] == '/' || v[1] == '\0'));
     *path = (needs_home && !has_home) ? NULL : buf;
     return IDC_OK;
 }

@@ -12,9 +12,11 @@
 #include "net.h"
 #include "transport_int.h"
 
-static const char *env_either(const char *upper, const char *lower)
+/* The upper-case variable, else the lower-case one; *name says which was read. */
+static const char *env_either(const char *upper, const char *lower, const char **name)
 {
     const char *v = getenv(upper);
+    *name = v && *v ? upper : lower;
     return v && *v ? v : getenv(lower);
 }
 
@@ -46,7 +48,8 @@ static bool entry_matches(const char *entry, size_t len, const char *host)
 
 static bool exempt(const char *host)
 {
-    const char *list = env_either("NO_PROXY", "no_proxy");
+    const char *name;
+    const char *list = env_either("NO_PROXY", "no_proxy", &name);
     while (list != NULL && *list) {
         size_t len = strcspn(list, ",");
         if (entry_matches(list, len, host)) {
@@ -57,56 +60,65 @@ static bool exempt(const char *host)
     return false;
 }
 
-bool idc_proxy_from_env(const struct idc_url *target, struct idc_proxy *out)
+idc_err idc_proxy_from_env(const struct idc_url *target, struct idc_proxy *out, bool *use,
+                           struct idc_error *err)
 {
-    const char *url = env_either("HTTPS_PROXY", "https_proxy");
+    *use = false;
+    const char *source;
+    const char *url = env_either("HTTPS_PROXY", "https_proxy", &source);
     if (url == NULL || *url == '\0' || exempt(target->host)) {
-        return false;
+        return IDC_OK;
     }
-    const char *p = strstr(url, "://") ? strstr(url, "://") + 3 : url;
-    const char *at = strchr(p, '@');
-    p = at ? at + 1 : p;
-    size_t len = strcspn(p, "/");
-    const char *colon = memchr(p, ':', len);
-    size_t hlen = colon ? (size_t)(colon - p) : len;
-    if (hlen == 0 || hlen >= sizeof out->host) {
-        return false;
+    idc_err rc = idc_url_parse_proxy(url, source, &out->url, err);
+    if (rc) {
+        return rc;
     }
-    memcpy(out->host, p, hlen);
-    out->host[hlen] = '\0';
-    snprintf(out->port, sizeof out->port, "%.*s", colon ? (int)(len - hlen - 1) : 4,
-             colon ? colon + 1 : "1080"); /* curl's default proxy port */
-    return true;
+    idc_url_host_port(&out->url, out->name, sizeof out->name);
+    *use = true;
+    return IDC_OK;
 }
 
-idc_err idc_proxy_connect(int fd, const struct idc_proxy *proxy, const struct idc_url *target,
-                          int timeout_ms, struct idc_error *err)
+/* Reads the proxy's answer up to its blank line, byte by byte: nothing after it may be
+ * consumed, since TLS follows on the same socket. */
+static idc_err read_answer(int fd, char *resp, size_t cap, int64_t deadline_ms,
+                           struct idc_error *err)
 {
-    char req[700], resp[4096];
-    int n = snprintf(req, sizeof req, "CONNECT %s:%s HTTP/1.1\r\nHost: %s:%s\r\n\r\n", target->host,
-                     target->port, target->host, target->port);
-    idc_err rc = idc_net_send(fd, req, (size_t)n, timeout_ms, err);
     size_t len = 0;
-    /* Byte by byte up to the blank line: nothing after it may be consumed (TLS follows). */
-    while (rc == IDC_OK && len < sizeof resp - 1 &&
-           !(len >= 4 && memcmp(resp + len - 4, "\r\n\r\n", 4) == 0)) {
+    while (!(len >= 4 && memcmp(resp + len - 4, "\r\n\r\n", 4) == 0)) {
+        if (len == cap - 1) {
+            return idc_error_set(err, IDC_ERR_PROXY, "the answer to CONNECT is over %zu bytes",
+                                 cap - 1);
+        }
         size_t got = 0;
-        rc = idc_net_recv(fd, resp + len, 1, &got, timeout_ms, err);
+        idc_err rc = idc_net_recv(fd, resp + len, 1, &got, idc_net_ms_left(deadline_ms), err);
         if (rc == IDC_OK && got == 0) {
             rc = idc_error_set(err, IDC_ERR_PROXY, "the proxy closed the connection");
         }
+        if (rc) {
+            return rc;
+        }
         len += got;
     }
-    if (rc) {
-        return idc_error_prefix(err, "proxy %s:%s", proxy->host, proxy->port);
-    }
     resp[len] = '\0';
+    return IDC_OK;
+}
+
+idc_err idc_proxy_connect(int fd, const struct idc_proxy *proxy, const struct idc_url *target,
+                          int64_t deadline_ms, struct idc_error *err)
+{
+    char to[IDC_URL_HOST_PORT_MAX], req[2 * IDC_URL_HOST_PORT_MAX + 64], resp[4096];
+    idc_url_host_port(target, to, sizeof to); /* "[::1]:443": CONNECT takes host:port */
+    int n = snprintf(req, sizeof req, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", to, to);
+    idc_err rc = idc_net_send(fd, req, (size_t)n, idc_net_ms_left(deadline_ms), err);
+    rc = rc ? rc : read_answer(fd, resp, sizeof resp, deadline_ms, err);
+    if (rc) {
+        return idc_error_prefix(err, "proxy %s", proxy->name);
+    }
     int status = 0;
     if (sscanf(resp, "HTTP/1.%*c %d", &status) != 1 || status != 200) {
         size_t line = strcspn(resp, "\r\n");
-        return idc_error_set(err, IDC_ERR_PROXY, "proxy %s:%s refused the tunnel to %s:%s: %.*s",
-                             proxy->host, proxy->port, target->host, target->port,
-                             (int)(line > 80 ? 80 : line), resp);
+        return idc_error_set(err, IDC_ERR_PROXY, "proxy %s refused the tunnel to %s: %.*s",
+                             proxy->name, to, (int)(line > 80 ? 80 : line), resp);
     }
     return IDC_OK;
 }

@@ -105,6 +105,28 @@ static idc_err load_profile(const struct idc_resolve_input *in, struct profile_c
     return (!*has && pc->requested) ? profile_not_found(s, pc, err) : IDC_OK;
 }
 
+/* Checks and copies a value found in a profile, before the files are freed. */
+typedef idc_err profile_take_fn(void *out, struct idc_str value, const char *source,
+                                struct idc_error *err);
+
+/* The profile's `key` (region, endpoint_url) given to `take` with the source "profile NAME". */
+static idc_err take_from_profile(const struct idc_resolve_input *in, struct idc_str key,
+                                 profile_take_fn *take, void *out, struct idc_error *err)
+{
+    struct profile_choice pc;
+    struct idc_profile_set s;
+    bool has = false;
+    idc_err rc = load_profile(in, &pc, &s, &has, err);
+    struct idc_str v;
+    if (rc == IDC_OK && idc_profile_set_get(&s, idc_str_c(pc.name), key, &v, NULL)) {
+        char source[IDC_RESOLVE_SOURCE_MAX];
+        snprintf(source, sizeof source, "profile %s", pc.name);
+        rc = take(out, v, source, err);
+    }
+    idc_profile_set_cleanup(&s);
+    return rc;
+}
+
 /* ---- credentials ------------------------------------------------------------------------ */
 
 /* Copies one credential field; a value too long is refused without quoting it. */
@@ -349,9 +371,10 @@ static idc_err check_region(struct idc_str r, const char *source, struct idc_err
     return IDC_OK;
 }
 
-static idc_err region_take(struct idc_resolve_region *out, struct idc_str r, const char *source,
-                           struct idc_error *err)
+/* `dst`: a struct idc_resolve_region (a profile_take_fn). */
+static idc_err region_take(void *dst, struct idc_str r, const char *source, struct idc_error *err)
 {
+    struct idc_resolve_region *out = dst;
     idc_err rc = check_region(r, source, err);
     if (rc != IDC_OK) {
         return rc;
@@ -361,23 +384,6 @@ static idc_err region_take(struct idc_resolve_region *out, struct idc_str r, con
     snprintf(out->source, sizeof out->source, "%s", source);
     out->found = true;
     return IDC_OK;
-}
-
-static idc_err region_from_profile(const struct idc_resolve_input *in,
-                                   struct idc_resolve_region *out, struct idc_error *err)
-{
-    struct profile_choice pc;
-    struct idc_profile_set s;
-    bool has = false;
-    idc_err rc = load_profile(in, &pc, &s, &has, err);
-    struct idc_str v;
-    if (rc == IDC_OK && idc_profile_set_get(&s, idc_str_c(pc.name), IDC_STR("region"), &v, NULL)) {
-        char source[IDC_RESOLVE_SOURCE_MAX];
-        snprintf(source, sizeof source, "profile %s", pc.name);
-        rc = region_take(out, v, source, err);
-    }
-    idc_profile_set_cleanup(&s);
-    return rc;
 }
 
 idc_err idc_resolve_region(const struct idc_resolve_input *in, struct idc_resolve_region *out,
@@ -398,7 +404,7 @@ idc_err idc_resolve_region(const struct idc_resolve_input *in, struct idc_resolv
             return region_take(out, idc_str_c(v), vars[i], err);
         }
     }
-    return region_from_profile(in, out, err);
+    return take_from_profile(in, IDC_STR("region"), region_take, out, err);
 }
 
 /* ---- endpoint --------------------------------------------------------------------------- */
@@ -425,9 +431,10 @@ static bool url_ok(struct idc_str u)
     return true;
 }
 
-static idc_err url_take(struct idc_resolve_endpoint *out, struct idc_str u, const char *source,
-                        struct idc_error *err)
+/* `dst`: a struct idc_resolve_endpoint (a profile_take_fn). */
+static idc_err url_take(void *dst, struct idc_str u, const char *source, struct idc_error *err)
 {
+    struct idc_resolve_endpoint *out = dst;
     if (u.len > IDC_RESOLVE_URL_MAX) {
         return idc_error_set(err, IDC_ERR_LIMIT,
                              "endpoint URL from %s is %zu bytes, more than the %d supported; use "
@@ -463,19 +470,7 @@ static idc_err custom_url(const struct idc_resolve_input *in, enum idc_service s
             return url_take(out, idc_str_c(v), vars[i], err);
         }
     }
-    struct profile_choice pc;
-    struct idc_profile_set s;
-    bool has = false;
-    idc_err rc = load_profile(in, &pc, &s, &has, err);
-    struct idc_str v;
-    if (rc == IDC_OK &&
-        idc_profile_set_get(&s, idc_str_c(pc.name), IDC_STR("endpoint_url"), &v, NULL)) {
-        char source[IDC_RESOLVE_SOURCE_MAX];
-        snprintf(source, sizeof source, "profile %s", pc.name);
-        rc = url_take(out, v, source, err); /* copies before the files are freed */
-    }
-    idc_profile_set_cleanup(&s);
-    return rc;
+    return take_from_profile(in, IDC_STR("endpoint_url"), url_take, out, err);
 }
 
 struct partition {

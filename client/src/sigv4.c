@@ -158,44 +158,6 @@ struct idc_str sigv4_body_hash(const struct idc_sigv4_request *req, struct sigv4
     return sigv4_writer_view(w, start);
 }
 
-/* The headers signing treats specially, found in one pass over the request. */
-struct special_headers {
-    const struct idc_sigv4_header *host;
-    const struct idc_sigv4_header *authorization;
-    const struct idc_sigv4_header *date;
-    const struct idc_sigv4_header *token;
-    const struct idc_sigv4_header *content_sha256;
-};
-
-static void find_special(const struct idc_sigv4_request *req, struct special_headers *sp)
-{
-    *sp = (struct special_headers){0};
-    for (size_t i = req->header_count; i-- > 0;) { /* backwards: the first one wins */
-        const struct idc_sigv4_header *h = &req->headers[i];
-        switch (h->name.len) {
-        case 4:
-            sp->host = idc_str_eq_nocase(h->name, IDC_STR("host")) ? h : sp->host;
-            break;
-        case 10:
-            sp->date = idc_str_eq_nocase(h->name, IDC_STR("x-amz-date")) ? h : sp->date;
-            break;
-        case 13:
-            sp->authorization =
-                idc_str_eq_nocase(h->name, IDC_STR("authorization")) ? h : sp->authorization;
-            break;
-        case 20:
-            if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-security-token"))) {
-                sp->token = h;
-            } else if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-content-sha256"))) {
-                sp->content_sha256 = h;
-            }
-            break;
-        default:
-            break;
-        }
-    }
-}
-
 /* ---- validation --------------------------------------------------------------------- */
 
 /*
@@ -288,7 +250,7 @@ static bool query_has_param(struct idc_str query, struct idc_str name)
 }
 
 static idc_err check_request(const struct idc_sigv4_config *cfg,
-                             const struct idc_sigv4_request *req, const struct special_headers *sp,
+                             const struct idc_sigv4_request *req, const struct sigv4_special *sp,
                              struct idc_error *err)
 {
     static const struct idc_str presign_params[] = {
@@ -333,7 +295,7 @@ struct sign_run {
     struct idc_sigv4_header extra[3];
     size_t extra_count;
     bool token_in_request;
-    struct special_headers special;
+    struct sigv4_special special;
 };
 
 /* X-Amz-Date: a request that carries one keeps it, and it must be the signing time. */
@@ -564,7 +526,7 @@ idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
         .w = {.p = work->p + work->len, .cap = work->cap - work->len},
         .out = out,
     };
-    find_special(req, &r.special);
+    sigv4_find_special(req, &r.special);
     idc_err rc = check_config(cfg, creds, err);
     if (rc == IDC_OK) {
         rc = check_request(cfg, req, &r.special, err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sigv4_int.h - what sigv4.c shares with sigv4_verify.c: the canonical-request builder,
- * the string to sign and signature step, and key derivation. Not a public API.
+ * the string to sign and signature step, key derivation, and the one-pass lookup of the
+ * headers SigV4 treats specially. Not a public API.
  */
 #ifndef IDC_SIGV4_INT_H
 #define IDC_SIGV4_INT_H
@@ -40,6 +41,49 @@ struct sigv4_canon {
     bool drop_signature_param; /* verify presigned: leave X-Amz-Signature out */
     struct idc_str payload_hash;
 };
+
+/* The headers signing and verification treat specially; NULL when absent. */
+struct sigv4_special {
+    const struct idc_sigv4_header *host;
+    const struct idc_sigv4_header *authorization;
+    const struct idc_sigv4_header *date;
+    const struct idc_sigv4_header *token;
+    const struct idc_sigv4_header *content_sha256;
+};
+
+/*
+ * Finds them in one pass over `req`'s headers, by any case; the first of a repeated name
+ * wins, as in idc_sigv4_find_header. No heap: verification runs it on every request.
+ * Inline, so signing keeps the loop in its own body as when it was sigv4.c's alone.
+ */
+static inline void sigv4_find_special(const struct idc_sigv4_request *req, struct sigv4_special *sp)
+{
+    *sp = (struct sigv4_special){0};
+    for (size_t i = req->header_count; i-- > 0;) { /* backwards: the first one wins */
+        const struct idc_sigv4_header *h = &req->headers[i];
+        switch (h->name.len) {
+        case 4:
+            sp->host = idc_str_eq_nocase(h->name, IDC_STR("host")) ? h : sp->host;
+            break;
+        case 10:
+            sp->date = idc_str_eq_nocase(h->name, IDC_STR("x-amz-date")) ? h : sp->date;
+            break;
+        case 13:
+            sp->authorization =
+                idc_str_eq_nocase(h->name, IDC_STR("authorization")) ? h : sp->authorization;
+            break;
+        case 20:
+            if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-security-token"))) {
+                sp->token = h;
+            } else if (idc_str_eq_nocase(h->name, IDC_STR("x-amz-content-sha256"))) {
+                sp->content_sha256 = h;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
 
 /* Builds the signed-headers list and the canonical request into `w`; fills the two views. */
 idc_err sigv4_canonical_request(const struct sigv4_canon *in, struct sigv4_writer *w,

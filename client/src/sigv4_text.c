@@ -86,19 +86,17 @@ static idc_err settle_body(struct idc_str rest, struct idc_sigv4_parsed *out, st
     size_t len = rest.len;
     if (cl != NULL) {
         struct idc_str v = idc_str_trim(cl->value);
-        size_t n = 0;
-        for (size_t i = 0; i < v.len; i++) {
-            if (v.p[i] < '0' || v.p[i] > '9' || n > (SIZE_MAX - 9) / 10) {
-                return idc_error_set(err, IDC_ERR_PARSE, "Content-Length '%.*s' is not a number",
-                                     (int)(v.len > 32 ? 32 : v.len), v.p);
-            }
-            n = n * 10 + (size_t)(v.p[i] - '0');
+        uint64_t n = 0;
+        if (!idc_str_to_u64(v, SIZE_MAX, &n)) {
+            return idc_error_set(err, IDC_ERR_PARSE, "Content-Length '%.*s' is not a number",
+                                 (int)(v.len > 32 ? 32 : v.len), v.p);
         }
-        if (v.len == 0 || n > rest.len) {
+        if (n > rest.len) {
             return idc_error_set(err, IDC_ERR_PARSE,
-                                 "Content-Length is %zu but the body has %zu bytes", n, rest.len);
+                                 "Content-Length is %zu but the body has %zu bytes", (size_t)n,
+                                 rest.len);
         }
-        len = n;
+        len = (size_t)n;
     }
     out->req.body = (const uint8_t *)rest.p;
     out->req.body_len = len;

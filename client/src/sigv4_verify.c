@@ -211,11 +211,12 @@ idc_err idc_sigv4_auth_parse(const struct idc_sigv4_request *req, struct idc_sig
                              struct idc_error *err)
 {
     memset(auth, 0, offsetof(struct idc_sigv4_auth, decoded));
-    const struct idc_sigv4_header *h = idc_sigv4_find_header(req, IDC_STR("Authorization"));
+    struct sigv4_special sp;
+    sigv4_find_special(req, &sp);
     idc_err rc;
-    if (h != NULL) {
+    if (sp.authorization != NULL) {
         auth->placement = IDC_SIGV4_IN_HEADERS;
-        rc = parse_header_auth(h->value, auth, err);
+        rc = parse_header_auth(sp.authorization->value, auth, err);
     } else if (query_has_algorithm(req->query)) {
         auth->placement = IDC_SIGV4_IN_QUERY;
         rc = parse_query_auth(req->query, auth, err);
@@ -226,9 +227,7 @@ idc_err idc_sigv4_auth_parse(const struct idc_sigv4_request *req, struct idc_sig
         return rc;
     }
     if (auth->placement == IDC_SIGV4_IN_HEADERS) {
-        const struct idc_sigv4_header *d = idc_sigv4_find_header(req, IDC_STR("X-Amz-Date"));
-        const struct idc_sigv4_header *t =
-            idc_sigv4_find_header(req, IDC_STR("X-Amz-Security-Token"));
+        const struct idc_sigv4_header *d = sp.date, *t = sp.token;
         if (d == NULL) {
             return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
                                  "Authorization header requires existence of an 'X-Amz-Date' "
@@ -325,7 +324,9 @@ static idc_err verify_payload(const struct idc_sigv4_request *req, const struct 
     if (!signed_list_has(a->signed_headers, IDC_STR("x-amz-content-sha256"))) {
         return sigv4_writer_error(w, err);
     }
-    const struct idc_sigv4_header *h = idc_sigv4_find_header(req, IDC_STR("x-amz-content-sha256"));
+    struct sigv4_special sp;
+    sigv4_find_special(req, &sp);
+    const struct idc_sigv4_header *h = sp.content_sha256;
     if (h == NULL) {
         return IDC_OK; /* reported as a missing signed header by the canonicaliser */
     }

@@ -69,6 +69,23 @@ struct idc_str idc_str_trim(struct idc_str s)
     return s;
 }
 
+bool idc_str_to_u64(struct idc_str s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned d = (unsigned char)s.p[i] - (unsigned)'0';
+        if (d > 9 || d > max || v > (max - d) / 10) {
+            return false; /* not a digit, or v * 10 + d would pass max (so it never wraps) */
+        }
+        v = v * 10 + d;
+    }
+    if (s.len == 0) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 void idc_str_printable(struct idc_str s, char *out, size_t cap, char replacement)
 {
     size_t max = cap - 1;

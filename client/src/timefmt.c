@@ -22,6 +22,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 struct civil {
     int64_t year;
     unsigned month, day, hour, minute, second;
+    int64_t days; /* since 1970-01-01 (a Thursday), rounded down: gives the weekday */
 };
 
 static struct civil civil_from_time(int64_t t)
@@ -41,6 +42,7 @@ static struct civil civil_from_time(int64_t t)
     c.hour = (unsigned)(secs / 3600);
     c.minute = (unsigned)(secs / 60 % 60);
     c.second = (unsigned)(secs % 60);
+    c.days = days;
     return c;
 }
 
@@ -158,8 +160,7 @@ static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 void idc_time_format_http(int64_t t, char out[IDC_TIME_HTTP_LEN + 1])
 {
     struct civil c = civil_from_time(t);
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    memcpy(out, weekdays[((days % 7) + 7) % 7], 3); /* 1970-01-01 was a Thursday */
+    memcpy(out, weekdays[(c.days % 7 + 7) % 7], 3); /* 1970-01-01 was a Thursday */
     memcpy(out + 3, ", ", 2);
     put_digits(out + 5, c.day, 2);
     out[7] = ' ';

@@ -26,6 +26,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "net.h"
+#include "transport_int.h"
 
 #if MBEDTLS_VERSION_NUMBER < 0x021C0000 || MBEDTLS_VERSION_NUMBER >= 0x03000000
 #error "libidc's mbedtls TLS backend needs Mbed TLS 2.28 (Debian 12: libmbedtls-dev)"
@@ -97,12 +98,8 @@ fail_code(struct idc_error *err, idc_err code, int ret, const char *todo, const 
     va_end(ap);
     char text[160];
     mbedtls_strerror(ret, text, sizeof text);
-    idc_err rc =
-        idc_error_set(err, code, "mbedtls: %s: %s (-0x%04X); %s", what, text, (unsigned)-ret, todo);
-    if (err != NULL) {
-        err->native = ret;
-    }
-    return rc;
+    return idc_error_set_native(err, code, ret, "mbedtls: %s: %s (-0x%04X); %s", what, text,
+                                (unsigned)-ret, todo);
 }
 
 /* mbedtls_x509_crt_verify_info gives one line per problem; joined with "; " here. */
@@ -122,47 +119,28 @@ static void verify_text(uint32_t flags, char *out, size_t cap)
     }
 }
 
-static const char *verify_advice(uint32_t flags, const char **kind)
+/* The kind of failure the verify flags show, the most actionable first. */
+static enum idc_tls_verify_kind verify_kind(uint32_t flags)
 {
     if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING)) {
-        *kind = "unknown CA";
-        return "check AWS_CA_BUNDLE or the ca_bundle option";
+        return IDC_TLS_VERIFY_UNKNOWN_CA;
     }
     if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
-        *kind = "expired or not yet valid";
-        return "check the server's certificate dates and this machine's clock";
+        return IDC_TLS_VERIFY_DATES;
     }
     if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
-        *kind = "hostname mismatch";
-        return "connect with a name the certificate lists";
+        return IDC_TLS_VERIFY_NAME;
     }
-    *kind = "rejected";
-    return "check the server's certificate chain and AWS_CA_BUNDLE or the ca_bundle option";
+    return IDC_TLS_VERIFY_OTHER;
 }
 
 static idc_err fail_verify(struct mbed_conn *c, int ret, const char *host, struct idc_error *err)
 {
     uint32_t flags = mbedtls_ssl_get_verify_result(&c->ssl);
-    char text[256];
+    char text[256], detail[280];
     verify_text(flags, text, sizeof text);
-    const char *kind = NULL;
-    const char *todo = verify_advice(flags, &kind);
-    idc_err rc;
-    if (flags == MBEDTLS_X509_BADCERT_CN_MISMATCH) {
-        rc = idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                           "mbedtls: TLS certificate verification failed for %s: the certificate "
-                           "does not name %s (%s: %s, -0x%04X); %s",
-                           host, host, kind, text, (unsigned)-ret, todo);
-    } else {
-        rc = idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                           "mbedtls: TLS certificate verification failed for %s: %s (%s, "
-                           "-0x%04X); %s",
-                           host, text, kind, (unsigned)-ret, todo);
-    }
-    if (err != NULL) {
-        err->native = ret;
-    }
-    return rc;
+    snprintf(detail, sizeof detail, "%s, -0x%04X", text, (unsigned)-ret);
+    return idc_tls_fail_verify(err, "mbedtls", verify_kind(flags), host, detail, ret);
 }
 
 static bool is_reset(int ret)
@@ -176,20 +154,10 @@ static idc_err fail_io(struct mbed_conn *c, int ret, const char *what, struct id
 {
     c->up = false;
     if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
-        return idc_error_set(err, IDC_ERR_RESET,
-                             "mbedtls: the connection was closed mid-response (no TLS "
-                             "close_notify) while %s; retry the request",
-                             what);
+        return idc_tls_fail_break(err, "mbedtls", IDC_TLS_BREAK_EOF, what, 0);
     }
     if (is_reset(ret)) {
-        idc_err rc = idc_error_set(err, IDC_ERR_RESET,
-                                   "mbedtls: the connection was reset while %s: %s; retry the "
-                                   "request",
-                                   what, strerror(c->sys_errno));
-        if (err != NULL) {
-            err->native = c->sys_errno;
-        }
-        return rc;
+        return idc_tls_fail_break(err, "mbedtls", IDC_TLS_BREAK_RESET, what, c->sys_errno);
     }
     return fail_code(err, IDC_ERR_TLS, ret, "retry the request; if it persists, check the endpoint",
                      "TLS failed while %s", what);

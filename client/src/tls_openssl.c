@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "net.h"
+#include "transport_int.h"
 
 #if OPENSSL_VERSION_MAJOR < 3
 #error "libidc's openssl TLS backend needs OpenSSL 3 (Debian 12: libssl-dev)"
@@ -96,14 +97,6 @@ static BIO_METHOD *bio_method_new(void)
 
 /* ---- error translation ---------------------------------------------------------------- */
 
-static idc_err with_native(struct idc_error *err, idc_err rc, long native)
-{
-    if (err != NULL) {
-        err->native = native;
-    }
-    return rc;
-}
-
 /*
  * "openssl: <what>: <oldest queued OpenSSL error>; <todo>", its code in `native`; clears
  * the queue. A `what` cut to the message's size leaves the whole message too long, so
@@ -123,12 +116,11 @@ fail_queue(struct idc_error *err, idc_err code, const char *todo, const char *fm
         ERR_error_string_n(e, text, sizeof text);
     }
     ERR_clear_error();
-    return with_native(err, idc_error_set(err, code, "openssl: %s: %s; %s", what, text, todo),
-                       (long)e);
+    return idc_error_set_native(err, code, (long)e, "openssl: %s: %s; %s", what, text, todo);
 }
 
-/* Plain words and advice for a certificate verification result. */
-static const char *verify_advice(long v, const char **kind)
+/* What kind of failure an X509_V_ERR_* result is. */
+static enum idc_tls_verify_kind verify_kind(long v)
 {
     switch (v) {
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -137,40 +129,24 @@ static const char *verify_advice(long v, const char **kind)
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_UNTRUSTED:
-        *kind = "unknown CA";
-        return "check AWS_CA_BUNDLE or the ca_bundle option";
+        return IDC_TLS_VERIFY_UNKNOWN_CA;
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
-        *kind = "expired or not yet valid";
-        return "check the server's certificate dates and this machine's clock";
+        return IDC_TLS_VERIFY_DATES;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return IDC_TLS_VERIFY_NAME;
     default:
-        *kind = "rejected";
-        return "check the server's certificate chain and AWS_CA_BUNDLE or the ca_bundle option";
+        return IDC_TLS_VERIFY_OTHER;
     }
 }
 
 static idc_err fail_verify(SSL *ssl, const char *host, struct idc_error *err)
 {
     long v = SSL_get_verify_result(ssl);
-    const char *text = X509_verify_cert_error_string(v);
     ERR_clear_error();
-    if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        return with_native(err,
-                           idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                                         "openssl: TLS certificate verification failed for %s: "
-                                         "the certificate does not name %s (%s); connect with "
-                                         "a name the certificate lists",
-                                         host, host, text),
-                           v);
-    }
-    const char *kind = NULL;
-    const char *todo = verify_advice(v, &kind);
-    return with_native(err,
-                       idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                                     "openssl: TLS certificate verification failed for %s: %s "
-                                     "(%s); %s",
-                                     host, text, kind, todo),
-                       v);
+    return idc_tls_fail_verify(err, "openssl", verify_kind(v), host,
+                               X509_verify_cert_error_string(v), v);
 }
 
 /* OpenSSL 3 reports a peer that vanished without close_notify as this reason. */
@@ -190,20 +166,11 @@ static idc_err fail_io(struct openssl_conn *c, int e, int saved, const char *wha
 {
     c->broken = true;
     bool bare = e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0;
-    if (bare && saved != 0) {
-        return with_native(err,
-                           idc_error_set(err, IDC_ERR_RESET,
-                                         "openssl: the connection was reset while %s: %s; "
-                                         "retry the request",
-                                         what, strerror(saved)),
-                           saved);
-    }
     if (bare || is_unexpected_eof(e)) {
         ERR_clear_error();
-        return idc_error_set(err, IDC_ERR_RESET,
-                             "openssl: the connection was closed mid-response (no TLS "
-                             "close_notify) while %s; retry the request",
-                             what);
+        return idc_tls_fail_break(err, "openssl",
+                                  bare && saved != 0 ? IDC_TLS_BREAK_RESET : IDC_TLS_BREAK_EOF,
+                                  what, saved);
     }
     return fail_queue(err, IDC_ERR_TLS, "retry the request; if it persists, check the endpoint",
                       "TLS failed while %s", what);
@@ -299,13 +266,10 @@ static idc_err handshake_failed(struct openssl_conn *c, int e, int saved, const 
     }
     if (e == SSL_ERROR_SYSCALL || is_unexpected_eof(e)) {
         ERR_clear_error();
-        return with_native(err,
-                           idc_error_set(err, IDC_ERR_RESET,
-                                         "openssl: %s closed the connection during the TLS "
-                                         "handshake (%s); check that the endpoint speaks HTTPS "
-                                         "on this port",
-                                         host, saved != 0 ? strerror(saved) : "end of stream"),
-                           saved);
+        return idc_error_set_native(err, IDC_ERR_RESET, saved,
+                                    "openssl: %s closed the connection during the TLS handshake "
+                                    "(%s); check that the endpoint speaks HTTPS on this port",
+                                    host, saved != 0 ? strerror(saved) : "end of stream");
     }
     return fail_queue(err, IDC_ERR_TLS,
                       "check that the endpoint speaks HTTPS with TLS 1.2 or later",

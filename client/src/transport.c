@@ -14,17 +14,11 @@ static const struct idc_transport_ops *const transports[] = {
 #endif
 };
 
-static const char *const names[] = {
-    "native",
-#if IDC_WITH_CURL
-    "curl",
-#endif
-    NULL,
-};
+#define TRANSPORT_COUNT (sizeof transports / sizeof transports[0])
 
 const struct idc_transport_ops *idc_transport_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof transports / sizeof transports[0]; i++) {
+    for (size_t i = 0; i < TRANSPORT_COUNT; i++) {
         if (strcmp(transports[i]->name, name) == 0) {
             return transports[i];
         }
@@ -32,7 +26,7 @@ const struct idc_transport_ops *idc_transport_find(const char *name)
     return NULL;
 }
 
-const char *const *idc_transport_names(void)
+const char *idc_transport_name_at(size_t i)
 {
-    return names;
+    return i < TRANSPORT_COUNT ? transports[i]->name : NULL;
 }

@@ -2,9 +2,9 @@
 /*
  * transport_common.c - what both transports do the same way (transport_int.h): the
  * configuration's defaults, the debug trace with the signature and any token redacted,
- * and the response fields read from headers.
+ * the response fields read from headers, and the TLS failure messages both TLS backends
+ * and curl word alike (each maps its own codes to a kind; the words live here once).
  */
-#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,21 +13,30 @@
 
 #include "transport_int.h"
 
-void idc_transport_base_init(struct idc_transport_base *b, const struct idc_transport_config *cfg)
+idc_err idc_transport_base_init(struct idc_transport_base *b,
+                                const struct idc_transport_config *cfg, struct idc_error *err)
 {
     memset(b, 0, sizeof *b);
     b->cfg = *cfg;
     b->cfg.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
     b->cfg.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : 60000;
     b->cfg.max_response = cfg->max_response ? cfg->max_response : IDC_HTTP_MAX_RESPONSE;
-    snprintf(b->user_agent, sizeof b->user_agent, "%s",
-             cfg->user_agent ? cfg->user_agent : "idcctl/" IDC_LIB_VERSION);
     b->cfg.user_agent = b->user_agent;
-    const char *ca = cfg->ca_bundle ? cfg->ca_bundle : getenv("AWS_CA_BUNDLE");
-    if (ca != NULL && *ca != '\0') {
-        snprintf(b->ca_bundle, sizeof b->ca_bundle, "%s", ca);
+    b->cfg.ca_bundle = NULL;
+    const char *ua = cfg->user_agent ? cfg->user_agent : "idcctl/" IDC_LIB_VERSION;
+    idc_err rc = idc_str_copy(idc_str_c(ua), b->user_agent, sizeof b->user_agent,
+                              "the User-Agent (user_agent of the transport)", err);
+    bool from_env = cfg->ca_bundle == NULL || cfg->ca_bundle[0] == '\0';
+    const char *ca = from_env ? getenv("AWS_CA_BUNDLE") : cfg->ca_bundle;
+    if (rc || ca == NULL || *ca == '\0') {
+        return rc;
     }
-    b->cfg.ca_bundle = b->ca_bundle[0] ? b->ca_bundle : NULL;
+    rc = idc_str_copy(idc_str_c(ca), b->ca_bundle, sizeof b->ca_bundle,
+                      from_env ? "the CA bundle path in AWS_CA_BUNDLE"
+                               : "the CA bundle path (the ca_bundle option)",
+                      err);
+    b->cfg.ca_bundle = rc ? NULL : b->ca_bundle;
+    return rc;
 }
 
 void idc_transport_trace(const struct idc_transport_base *b, const char *fmt, ...)
@@ -60,6 +69,47 @@ void idc_transport_trace_header(const struct idc_transport_base *b,
                         IDC_STR_ARG(shown), redact ? "<redacted>" : "");
 }
 
+void idc_transport_trace_request(const struct idc_transport_base *b,
+                                 const struct idc_http_request *req)
+{
+    idc_transport_trace(b, "> " IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1", IDC_STR_ARG(req->method),
+                        IDC_STR_ARG(req->target));
+    for (size_t i = 0; b->cfg.trace != NULL && i < req->header_count; i++) {
+        idc_transport_trace_header(b, &req->headers[i]);
+    }
+}
+
+void idc_transport_trace_connected(const struct idc_transport_base *b, bool through_proxy,
+                                   int64_t ms, uint64_t connection)
+{
+    const struct idc_url *u = &b->cfg.endpoint;
+    char where[IDC_URL_HOST_PORT_MAX];
+    idc_url_host_port(u, where, sizeof where);
+    idc_transport_trace(b, "* connected to %s%s%s in %lld ms (connection %llu)", where,
+                        u->https ? " with TLS" : "", through_proxy ? " through the proxy" : "",
+                        (long long)ms, (unsigned long long)connection);
+}
+
+void idc_transport_trace_reconnect(const struct idc_transport_base *b)
+{
+    idc_transport_trace(b, "* the server closed the idle connection; reconnecting");
+}
+
+idc_err idc_transport_finish(const struct idc_transport_base *b, struct idc_dynbuf *body,
+                             struct idc_http_response *resp, int64_t ms, struct idc_error *err)
+{
+    idc_dynbuf_put(body, "", 1); /* a NUL after the body, not counted */
+    if (body->failed) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory for the response");
+    }
+    body->len--;
+    resp->body = body->p;
+    resp->body_len = body->len;
+    idc_transport_trace(b, "< HTTP %d, %zu bytes, %lld ms", resp->status, resp->body_len,
+                        (long long)ms);
+    return IDC_OK;
+}
+
 void idc_http_response_reset(struct idc_http_response *resp)
 {
     *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
@@ -67,17 +117,19 @@ void idc_http_response_reset(struct idc_http_response *resp)
 
 long idc_http_decimal(struct idc_str v)
 {
-    if (v.len == 0 || !isdigit((unsigned char)v.p[0])) {
-        return -1;
+    uint64_t n;
+    return idc_str_to_u64(v, LONG_MAX, &n) ? (long)n : -1;
+}
+
+bool idc_http_header_split(struct idc_str line, struct idc_str *name, struct idc_str *value)
+{
+    const char *colon = idc_str_chr(line, ':');
+    if (colon == NULL) {
+        return false;
     }
-    long s = 0;
-    for (size_t i = 0; i < v.len && isdigit((unsigned char)v.p[i]); i++) {
-        if (s > (LONG_MAX - 9) / 10) {
-            return LONG_MAX; /* saturates, as strtol does */
-        }
-        s = s * 10 + (v.p[i] - '0');
-    }
-    return s;
+    *name = idc_str_make(line.p, (size_t)(colon - line.p));
+    *value = idc_str_trim(idc_str_make(colon + 1, line.len - name->len - 1));
+    return true;
 }
 
 static void copy_field(char *dst, size_t cap, struct idc_str v)
@@ -99,4 +151,55 @@ void idc_http_response_note(struct idc_http_response *r, struct idc_str name, st
     } else if (idc_str_eq_nocase(name, IDC_STR("Retry-After"))) {
         r->retry_after = idc_http_decimal(v);
     }
+}
+
+/* ---- TLS failure messages ------------------------------------------------------------- */
+
+/* The words for `kind` in a message, and *advice, what to do about it. */
+static const char *verify_words(enum idc_tls_verify_kind kind, const char **advice)
+{
+    switch (kind) {
+    case IDC_TLS_VERIFY_UNKNOWN_CA:
+        *advice = "check AWS_CA_BUNDLE or the ca_bundle option";
+        return "unknown CA";
+    case IDC_TLS_VERIFY_DATES:
+        *advice = "check the server's certificate dates and this machine's clock";
+        return "expired or not yet valid";
+    case IDC_TLS_VERIFY_NAME:
+        *advice = "connect with a name the certificate lists";
+        return "hostname mismatch";
+    default:
+        *advice = "check the server's certificate chain and AWS_CA_BUNDLE or the ca_bundle option";
+        return "rejected";
+    }
+}
+
+idc_err idc_tls_fail_verify(struct idc_error *err, const char *lib, enum idc_tls_verify_kind kind,
+                            const char *host, const char *detail, long native)
+{
+    const char *advice;
+    const char *words = verify_words(kind, &advice);
+    if (kind == IDC_TLS_VERIFY_NAME) {
+        return idc_error_set_native(err, IDC_ERR_TLS_VERIFY, native,
+                                    "%s: TLS certificate verification failed for %s: the "
+                                    "certificate does not name %s (%s); %s",
+                                    lib, host, host, detail, advice);
+    }
+    return idc_error_set_native(err, IDC_ERR_TLS_VERIFY, native,
+                                "%s: TLS certificate verification failed for %s: %s (%s); %s", lib,
+                                host, detail, words, advice);
+}
+
+idc_err idc_tls_fail_break(struct idc_error *err, const char *lib, enum idc_tls_break_kind kind,
+                           const char *what, int sys_errno)
+{
+    if (kind == IDC_TLS_BREAK_RESET) {
+        return idc_error_set_native(err, IDC_ERR_RESET, sys_errno,
+                                    "%s: the connection was reset while %s: %s; retry the request",
+                                    lib, what, strerror(sys_errno));
+    }
+    return idc_error_set(err, IDC_ERR_RESET,
+                         "%s: the connection was closed mid-response (no TLS close_notify) while "
+                         "%s; retry the request",
+                         lib, what);
 }

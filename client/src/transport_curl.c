@@ -28,7 +28,7 @@
 
 struct curlt {
     struct idc_transport_base base;
-    char base_url[sizeof((struct idc_url *)NULL)->host + sizeof((struct idc_url *)NULL)->port + 16];
+    char base_url[sizeof((struct idc_url *)NULL)->authority + 8]; /* "https://" + authority */
     CURL *easy;
     struct curl_slist *headers; /* the current request's, rebuilt per exchange */
     struct idc_dynbuf line;     /* scratch: the URL, then one header line at a time */
@@ -74,10 +74,8 @@ static size_t on_header(char *data, size_t size, size_t count, void *ud)
         t->announced = -1;
         return n;
     }
-    const char *colon = idc_str_chr(line, ':');
-    if (colon != NULL) {
-        struct idc_str name = idc_str_make(line.p, (size_t)(colon - line.p));
-        struct idc_str value = idc_str_trim(idc_str_make(colon + 1, line.len - name.len - 1));
+    struct idc_str name, value;
+    if (idc_http_header_split(line, &name, &value)) {
         idc_http_response_note(t->resp, name, value);
         if (idc_str_eq_nocase(name, IDC_STR("Content-Length"))) {
             t->announced = idc_http_decimal(value); /* for the message when it is over the cap */
@@ -119,7 +117,7 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t n, void *
         t->bytes_out += n;
     } else if (type == CURLINFO_TEXT &&
                idc_str_starts_with(text, IDC_STR("Connection died, retrying"))) {
-        idc_transport_trace(&t->base, "* the server closed the idle connection; reconnecting");
+        idc_transport_trace_reconnect(&t->base);
     }
     return 0;
 }
@@ -210,79 +208,78 @@ static idc_err category(struct curlt *t, CURLcode cc)
 /*
  * curl checks the host name itself, after OpenSSL accepted the chain. Its verify result is
  * then X509_V_OK (0) or still curl's "not known yet" placeholder (!X509_V_OK, so 1): only a
- * real X509 error (2 and up) points at the CA bundle.
+ * real X509 error (2 and up) points at the chain or the CA bundle.
  */
-static idc_err fail_verify(struct curlt *t, const char *text, struct idc_error *err)
+static idc_err fail_verify(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     long result = 0;
     curl_easy_getinfo(t->easy, CURLINFO_SSL_VERIFYRESULT, &result);
-    const char *host = t->base.cfg.endpoint.host;
-    if (result <= 1) {
-        return idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                             "curl: TLS certificate verification failed for %s: %s; connect "
-                             "with a name the certificate lists",
-                             host, text);
-    }
-    return idc_error_set(err, IDC_ERR_TLS_VERIFY,
-                         "curl: TLS certificate verification failed for %s: %s; check "
-                         "AWS_CA_BUNDLE or the ca_bundle option",
-                         host, text);
+    return idc_tls_fail_verify(err, "curl",
+                               result <= 1 ? IDC_TLS_VERIFY_NAME : IDC_TLS_VERIFY_OTHER,
+                               t->base.cfg.endpoint.host, text, (long)cc);
 }
 
-static idc_err fail_proxy(struct curlt *t, const char *text, struct idc_error *err)
+static idc_err fail_proxy(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     const struct idc_url *u = &t->base.cfg.endpoint;
     long answer = 0;
     curl_easy_getinfo(t->easy, CURLINFO_HTTP_CONNECTCODE, &answer);
     if (answer >= 300) {
-        return idc_error_set(err, IDC_ERR_PROXY,
-                             "the proxy refused the tunnel to %s:%s with HTTP %ld (curl: %s); "
-                             "check HTTPS_PROXY and NO_PROXY",
-                             u->host, u->port, answer, text);
+        return idc_error_set_native(err, IDC_ERR_PROXY, (long)cc,
+                                    "the proxy refused the tunnel to %s:%s with HTTP %ld (curl: "
+                                    "%s); check HTTPS_PROXY and NO_PROXY",
+                                    u->host, u->port, answer, text);
     }
-    return idc_error_set(err, IDC_ERR_PROXY, "curl: %s; check HTTPS_PROXY and NO_PROXY", text);
+    return idc_error_set_native(err, IDC_ERR_PROXY, (long)cc,
+                                "curl: %s; check HTTPS_PROXY and NO_PROXY", text);
 }
 
 /* Ours (the read timeout, from on_progress) or curl's (the connect timeout). */
-static idc_err fail_timeout(struct curlt *t, const char *text, struct idc_error *err)
+static idc_err fail_timeout(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     const struct idc_url *u = &t->base.cfg.endpoint;
     if (t->read_timed_out) {
-        return idc_error_set(err, IDC_ERR_TIMEOUT,
-                             "timed out after %d ms waiting for %s port %s (the read timeout)",
-                             t->base.cfg.read_timeout_ms, u->host, u->port);
+        return idc_error_set_native(
+            err, IDC_ERR_TIMEOUT, (long)cc,
+            "timed out after %d ms waiting for %s port %s (the read timeout)",
+            t->base.cfg.read_timeout_ms, u->host, u->port);
     }
-    return idc_error_set(err, IDC_ERR_TIMEOUT, "curl: %s port %s: %s", u->host, u->port, text);
+    return idc_error_set_native(err, IDC_ERR_TIMEOUT, (long)cc, "curl: %s port %s: %s", u->host,
+                                u->port, text);
 }
 
 static idc_err fail_reset(CURLcode cc, const char *text, struct idc_error *err)
 {
     if (cc == CURLE_PARTIAL_FILE) {
-        return idc_error_set(err, IDC_ERR_RESET,
-                             "the connection closed mid-response (the body is truncated); "
-                             "curl: %s",
-                             text);
+        return idc_error_set_native(err, IDC_ERR_RESET, (long)cc,
+                                    "the connection closed mid-response (the body is truncated); "
+                                    "curl: %s",
+                                    text);
     }
     if (cc == CURLE_GOT_NOTHING) {
-        return idc_error_set(err, IDC_ERR_RESET,
-                             "the server closed the connection without answering (curl: %s)", text);
+        return idc_error_set_native(err, IDC_ERR_RESET, (long)cc,
+                                    "the server closed the connection without answering (curl: %s)",
+                                    text);
     }
-    return idc_error_set(err, IDC_ERR_RESET, "curl: the connection broke: %s", text);
+    return idc_error_set_native(err, IDC_ERR_RESET, (long)cc, "curl: the connection broke: %s",
+                                text);
 }
 
 static idc_err fail_http(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     size_t cap = t->base.cfg.max_response;
     if (cc == CURLE_FILESIZE_EXCEEDED && t->announced >= 0) {
-        return idc_error_set(err, IDC_ERR_HTTP,
-                             "the response of %ld bytes is over the %zu-byte cap", t->announced,
-                             cap);
+        return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                    "the response of %ld bytes is over the %zu-byte cap",
+                                    t->announced, cap);
     }
     if (t->over_cap || cc == CURLE_FILESIZE_EXCEEDED) {
-        return idc_error_set(err, IDC_ERR_HTTP, "the response is over the %zu-byte cap", cap);
+        return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                    "the response is over the %zu-byte cap", cap);
     }
-    return idc_error_set(err, IDC_ERR_HTTP, "curl: a malformed response from %s: %s",
-                         t->base.cfg.endpoint.host, text);
+    return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                "curl: a malformed response from %s: %s", t->base.cfg.endpoint.host,
+                                text);
 }
 
 /* Our category and words for a failed transfer; the CURLcode goes in err->native. */
@@ -295,44 +292,33 @@ static idc_err fail_transfer(struct curlt *t, CURLcode cc, struct idc_error *err
     if (text[0] == '\0') {
         snprintf(text, sizeof text, "%s (%s port %s)", curl_easy_strerror(cc), u->host, u->port);
     }
-    idc_err rc;
     switch (category(t, cc)) {
     case IDC_ERR_DNS:
-        rc = idc_error_set(err, IDC_ERR_DNS,
-                           "curl: %s; check the endpoint's host name and the network", text);
-        break;
+        return idc_error_set_native(err, IDC_ERR_DNS, (long)cc,
+                                    "curl: %s; check the endpoint's host name and the network",
+                                    text);
     case IDC_ERR_PROXY:
-        rc = fail_proxy(t, text, err);
-        break;
+        return fail_proxy(t, cc, text, err);
     case IDC_ERR_CONNECT:
-        rc = idc_error_set(err, IDC_ERR_CONNECT, "curl: %s", text);
-        break;
+        return idc_error_set_native(err, IDC_ERR_CONNECT, (long)cc, "curl: %s", text);
     case IDC_ERR_TIMEOUT:
-        rc = fail_timeout(t, text, err);
-        break;
+        return fail_timeout(t, cc, text, err);
     case IDC_ERR_TLS_VERIFY:
-        rc = fail_verify(t, text, err);
-        break;
+        return fail_verify(t, cc, text, err);
     case IDC_ERR_TLS:
-        rc = idc_error_set(err, IDC_ERR_TLS, "curl: TLS with %s failed: %s%s", u->host, text,
-                           cc == CURLE_SSL_CACERT_BADFILE
-                               ? "; check AWS_CA_BUNDLE or the ca_bundle option (a PEM file)"
-                               : "");
-        break;
+        return idc_error_set_native(
+            err, IDC_ERR_TLS, (long)cc, "curl: TLS with %s failed: %s%s", u->host, text,
+            cc == CURLE_SSL_CACERT_BADFILE
+                ? "; check AWS_CA_BUNDLE or the ca_bundle option (a PEM file)"
+                : "");
     case IDC_ERR_RESET:
-        rc = fail_reset(cc, text, err);
-        break;
+        return fail_reset(cc, text, err);
     case IDC_ERR_NOMEM:
-        rc = idc_error_set(err, IDC_ERR_NOMEM, "out of memory for the response (curl: %s)", text);
-        break;
+        return idc_error_set_native(err, IDC_ERR_NOMEM, (long)cc,
+                                    "out of memory for the response (curl: %s)", text);
     default:
-        rc = fail_http(t, cc, text, err);
-        break;
+        return fail_http(t, cc, text, err);
     }
-    if (err != NULL) {
-        err->native = (long)cc;
-    }
-    return rc;
 }
 
 /* ---- the request -------------------------------------------------------------------- */
@@ -375,7 +361,6 @@ static bool build_headers(struct curlt *t, const struct idc_http_request *req)
         idc_dynbuf_printf(&t->line, IDC_STR_FMT "%s" IDC_STR_FMT, IDC_STR_ARG(h->name),
                           h->value.len ? ": " : ";", IDC_STR_ARG(h->value));
         ok = append_line(t);
-        idc_transport_trace_header(&t->base, h);
     }
     for (size_t i = 0; ok && i < sizeof curl_defaults / sizeof curl_defaults[0]; i++) {
         if (!has_header(req, curl_defaults[i])) {
@@ -414,8 +399,7 @@ static idc_err prepare(struct curlt *t, const struct idc_http_request *req, stru
     idc_dynbuf_printf(&t->line, "%s" IDC_STR_FMT, t->base_url, IDC_STR_ARG(req->target));
     CURLcode cc =
         t->line.failed ? CURLE_OUT_OF_MEMORY : curl_easy_setopt(t->easy, CURLOPT_URL, t->line.p);
-    idc_transport_trace(&t->base, "> %s " IDC_STR_FMT " HTTP/1.1", method,
-                        IDC_STR_ARG(req->target));
+    idc_transport_trace_request(&t->base, req);
     if (cc == CURLE_OK && !build_headers(t, req)) {
         cc = CURLE_OUT_OF_MEMORY;
     }
@@ -441,9 +425,7 @@ static void trace_connected(struct curlt *t, long fresh)
     if (fresh <= 0 || us <= 0) {
         return; /* the kept-alive connection served it, or none was made */
     }
-    idc_transport_trace(&t->base, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host,
-                        u->port, u->https ? " with TLS" : "", tunnel ? " through the proxy" : "",
-                        (long long)(us / 1000), (unsigned long long)t->connections);
+    idc_transport_trace_connected(&t->base, tunnel != 0, (int64_t)(us / 1000), t->connections);
 }
 
 static idc_err finish(struct curlt *t, CURLcode cc, struct idc_http_response *resp,
@@ -465,16 +447,7 @@ static idc_err finish(struct curlt *t, CURLcode cc, struct idc_http_response *re
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &us);
     resp->status = (int)status;
-    idc_dynbuf_put(&t->body, "", 1); /* a NUL after the body, not counted */
-    if (t->body.failed) {
-        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory for the response");
-    }
-    t->body.len--;
-    resp->body = t->body.p;
-    resp->body_len = t->body.len;
-    idc_transport_trace(&t->base, "< HTTP %d, %zu bytes, %lld ms", resp->status, resp->body_len,
-                        (long long)(us / 1000));
-    return IDC_OK;
+    return idc_transport_finish(&t->base, &t->body, resp, (int64_t)(us / 1000), err);
 }
 
 static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
@@ -504,14 +477,14 @@ static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
 
 /* ---- open and close ----------------------------------------------------------------- */
 
-/* The defaults of struct idc_transport_config; the native transport applies the same. */
-static void apply_defaults(struct curlt *t, const struct idc_transport_config *cfg)
+/* The defaults of struct idc_transport_config, as the native transport applies them. */
+static idc_err apply_defaults(struct curlt *t, const struct idc_transport_config *cfg,
+                              struct idc_error *err)
 {
-    idc_transport_base_init(&t->base, cfg);
+    idc_err rc = idc_transport_base_init(&t->base, cfg, err);
     const struct idc_url *u = &t->base.cfg.endpoint;
-    bool v6 = strchr(u->host, ':') != NULL;
-    snprintf(t->base_url, sizeof t->base_url, "%s://%s%s%s:%s", u->https ? "https" : "http",
-             v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
+    snprintf(t->base_url, sizeof t->base_url, "%s://%s", u->https ? "https" : "http", u->authority);
+    return rc;
 }
 
 /* Options that hold for every exchange. */
@@ -567,13 +540,16 @@ static idc_err curlt_open(void *ctx, const struct idc_transport_config *cfg, str
 {
     struct curlt *t = ctx;
     memset(t, 0, sizeof *t);
-    apply_defaults(t, cfg);
+    idc_err rc = apply_defaults(t, cfg, err);
+    if (rc) {
+        return rc;
+    }
     if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK) {
         return idc_error_set(err, IDC_ERR_TLS, "curl: curl_global_init failed: %s",
                              curl_easy_strerror(global_rc));
     }
     if (t->base.cfg.endpoint.https && t->base.cfg.ca_bundle != NULL) {
-        idc_err rc = check_ca_bundle(t->base.cfg.ca_bundle, err);
+        rc = check_ca_bundle(t->base.cfg.ca_bundle, err);
         if (rc) {
             return rc;
         }
@@ -584,14 +560,10 @@ static idc_err curlt_open(void *ctx, const struct idc_transport_config *cfg, str
     }
     CURLcode cc = set_fixed_options(t);
     if (cc != CURLE_OK) {
-        idc_err rc =
-            idc_error_set(err, cc == CURLE_OUT_OF_MEMORY ? IDC_ERR_NOMEM : IDC_ERR_TLS,
-                          "curl: libcurl %s refused an option: %s",
-                          curl_version_info(CURLVERSION_NOW)->version, curl_easy_strerror(cc));
-        if (err != NULL) {
-            err->native = (long)cc;
-        }
-        return rc;
+        return idc_error_set_native(err, cc == CURLE_OUT_OF_MEMORY ? IDC_ERR_NOMEM : IDC_ERR_TLS,
+                                    (long)cc, "curl: libcurl %s refused an option: %s",
+                                    curl_version_info(CURLVERSION_NOW)->version,
+                                    curl_easy_strerror(cc));
     }
     return IDC_OK;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * transport_int.h - what the transports share (library-internal): the backend instances
- * for the registry, and the proxy rules (HTTPS_PROXY, NO_PROXY, CONNECT).
+ * transport_int.h - what the transports and the TLS backends under the native one share
+ * (library-internal): the backend instances for the registry, the configuration's
+ * defaults, the trace lines and response fields, the proxy rules (HTTPS_PROXY, NO_PROXY,
+ * CONNECT) and the TLS failure messages every backend words the same way.
  */
 #ifndef IDC_TRANSPORT_INT_H
 #define IDC_TRANSPORT_INT_H
@@ -12,6 +14,8 @@
 extern const struct idc_transport_ops idc_transport_native;
 extern const struct idc_transport_ops idc_transport_curl; /* with IDC_WITH_CURL */
 
+/* ---- configuration and trace ---------------------------------------------------------- */
+
 /* The configuration with its defaults applied, and the strings it points to. */
 struct idc_transport_base {
     struct idc_transport_config cfg;
@@ -19,9 +23,14 @@ struct idc_transport_base {
     char user_agent[128];
 };
 
-/* Copies `cfg` with defaults: timeouts 10 s and 60 s, the size cap, "idcctl/<version>",
- * the CA bundle from the config or AWS_CA_BUNDLE. */
-void idc_transport_base_init(struct idc_transport_base *b, const struct idc_transport_config *cfg);
+/*
+ * Copies `cfg` with defaults: timeouts 10 s and 60 s, the size cap, "idcctl/<version>",
+ * the CA bundle from the config, else AWS_CA_BUNDLE ("" counts as not set in both), else
+ * none (the system store). Returns IDC_ERR_SPACE, naming AWS_CA_BUNDLE or the ca_bundle
+ * option, for a CA bundle path over 1023 bytes; the same for a User-Agent over 127.
+ */
+idc_err idc_transport_base_init(struct idc_transport_base *b,
+                                const struct idc_transport_config *cfg, struct idc_error *err);
 
 /* Trace lines (nothing when no trace hook is set). */
 void idc_transport_trace(const struct idc_transport_base *b, const char *fmt, ...)
@@ -29,28 +38,106 @@ void idc_transport_trace(const struct idc_transport_base *b, const char *fmt, ..
 /* "> Name: value" with the Authorization signature and X-Amz-Security-Token redacted. */
 void idc_transport_trace_header(const struct idc_transport_base *b,
                                 const struct idc_sigv4_header *h);
+/* "> METHOD target HTTP/1.1", then each header as idc_transport_trace_header writes it. */
+void idc_transport_trace_request(const struct idc_transport_base *b,
+                                 const struct idc_http_request *req);
+/* "* connected to host:port[ with TLS][ through the proxy] in N ms (connection N)". */
+void idc_transport_trace_connected(const struct idc_transport_base *b, bool through_proxy,
+                                   int64_t ms, uint64_t connection);
+/* "* the server closed the idle connection; reconnecting". */
+void idc_transport_trace_reconnect(const struct idc_transport_base *b);
+
+/*
+ * Ends an exchange that succeeded: resp->body and body_len point into `body` (a NUL follows
+ * the body, not counted), and the trace gets "< HTTP <status>, <n> bytes, <ms> ms".
+ * Returns IDC_ERR_NOMEM.
+ */
+idc_err idc_transport_finish(const struct idc_transport_base *b, struct idc_dynbuf *body,
+                             struct idc_http_response *resp, int64_t ms, struct idc_error *err);
+
+/* ---- responses ------------------------------------------------------------------------ */
 
 /* An empty response (retry_after -1, body ""). */
 void idc_http_response_reset(struct idc_http_response *resp);
 /* Fills the response fields one header carries (request id, error type, Date, ...). */
 void idc_http_response_note(struct idc_http_response *r, struct idc_str name, struct idc_str v);
-/* A decimal header value, -1 when it does not start with a digit; saturates. */
+/* A header value that is a whole decimal number up to LONG_MAX, else -1. */
 long idc_http_decimal(struct idc_str v);
+/*
+ * Splits the header line "Name: value" (no line ending) at its first colon. The views point
+ * into `line`; the value has no surrounding spaces or tabs. False when there is no colon.
+ */
+bool idc_http_header_split(struct idc_str line, struct idc_str *name, struct idc_str *value);
+
+/* ---- URLs and the proxy --------------------------------------------------------------- */
+
+/* Room for "[host]:port" with its NUL. */
+#define IDC_URL_HOST_PORT_MAX                                                                      \
+    (sizeof((struct idc_url *)NULL)->host + sizeof((struct idc_url *)NULL)->port + 3)
+
+/* "host:port", or "[v6]:port", always with the port (CONNECT's form, and messages). */
+void idc_url_host_port(const struct idc_url *u, char *out, size_t cap);
+
+/*
+ * Parses a proxy URL read from the variable `source` ("HTTPS_PROXY"): http:// when no scheme
+ * is given, port 1080 (curl's default) when no port is. Returns IDC_ERR_PROXY naming
+ * `source` for anything malformed, for https:// (libidc speaks plain HTTP to a proxy) and
+ * for user:password@, which no message repeats.
+ */
+idc_err idc_url_parse_proxy(const char *value, const char *source, struct idc_url *out,
+                            struct idc_error *err);
 
 struct idc_proxy {
-    char host[256];
-    char port[8];
+    struct idc_url url;
+    char name[IDC_URL_HOST_PORT_MAX]; /* "host:port", for messages */
 };
 
 /*
  * The proxy for `target` from HTTPS_PROXY (or https_proxy), unless NO_PROXY (or no_proxy)
  * exempts the host: "*", a host name (which also covers its sub-domains), ".domain" or an
- * address, comma-separated. False when no proxy applies.
+ * address, comma-separated. *use is false when no proxy applies. Returns IDC_ERR_PROXY,
+ * naming the variable, when the proxy URL is malformed (idc_url_parse_proxy).
  */
-bool idc_proxy_from_env(const struct idc_url *target, struct idc_proxy *out);
+idc_err idc_proxy_from_env(const struct idc_url *target, struct idc_proxy *out, bool *use,
+                           struct idc_error *err);
 
-/* Opens a CONNECT tunnel to `target` over `fd` (connected to the proxy). IDC_ERR_PROXY. */
+/*
+ * Opens a CONNECT tunnel to `target` over `fd` (connected to the proxy), all of it before
+ * `deadline_ms` (idc_net_now_ms time). IDC_ERR_PROXY, IDC_ERR_TIMEOUT, IDC_ERR_RESET.
+ */
 idc_err idc_proxy_connect(int fd, const struct idc_proxy *proxy, const struct idc_url *target,
-                          int timeout_ms, struct idc_error *err);
+                          int64_t deadline_ms, struct idc_error *err);
+
+/* ---- TLS failure messages ------------------------------------------------------------- */
+
+/* Why a certificate did not verify, as a backend reads its library's codes. */
+enum idc_tls_verify_kind {
+    IDC_TLS_VERIFY_UNKNOWN_CA, /* the chain leads to no trusted CA */
+    IDC_TLS_VERIFY_DATES,      /* expired or not yet valid */
+    IDC_TLS_VERIFY_NAME,       /* the certificate does not name the host */
+    IDC_TLS_VERIFY_OTHER,
+};
+
+/*
+ * "<lib>: TLS certificate verification failed for <host>: <detail> (<kind>); <advice>",
+ * the advice chosen by `kind`; `detail` is the library's own text, `native` its code.
+ * Returns IDC_ERR_TLS_VERIFY.
+ */
+idc_err idc_tls_fail_verify(struct idc_error *err, const char *lib, enum idc_tls_verify_kind kind,
+                            const char *host, const char *detail, long native);
+
+/* How an established TLS connection broke. */
+enum idc_tls_break_kind {
+    IDC_TLS_BREAK_EOF,   /* the peer closed without close_notify */
+    IDC_TLS_BREAK_RESET, /* the socket failed with `sys_errno` */
+};
+
+/*
+ * "<lib>: the connection was closed mid-response (no TLS close_notify) while <what>", or
+ * "... was reset while <what>: <errno text>", with the advice to retry; the errno in
+ * err->native. Returns IDC_ERR_RESET.
+ */
+idc_err idc_tls_fail_break(struct idc_error *err, const char *lib, enum idc_tls_break_kind kind,
+                           const char *what, int sys_errno);
 
 #endif

@@ -3,7 +3,8 @@
  * transport_native.c - our own HTTP/1.1 client: one kept-alive connection (TCP_NODELAY,
  * TLS through tls.h), each request sent in one write, Content-Length and chunked bodies,
  * a size cap, deadlines, HTTPS_PROXY/NO_PROXY through CONNECT, and a transparent
- * reconnect when the server closed the idle connection.
+ * reconnect when the server closed the idle connection. The connect timeout covers TCP,
+ * the proxy's tunnel and the TLS handshake together; the read timeout, each wait after.
  */
 #include "idc/transport.h"
 
@@ -83,34 +84,50 @@ static idc_err fill(struct native *n, size_t *got, struct idc_error *err)
     return rc;
 }
 
+/* A step of connecting ran out of the connect timeout: say which, and what the timeout covers. */
+static idc_err connect_timed_out(struct native *n, const char *stage, struct idc_error *err)
+{
+    char where[IDC_URL_HOST_PORT_MAX];
+    idc_url_host_port(&n->base.cfg.endpoint, where, sizeof where);
+    return idc_error_set(err, IDC_ERR_TIMEOUT,
+                         "timed out after %d ms %s %s (the connect timeout, which covers TCP, "
+                         "the proxy's tunnel and the TLS handshake together)",
+                         n->base.cfg.connect_timeout_ms, stage, where);
+}
+
+/* TCP, then the proxy's tunnel, then TLS: one deadline for them all, as curl's
+ * CONNECTTIMEOUT in the other transport. */
 static idc_err connect_endpoint(struct native *n, struct idc_error *err)
 {
     const struct idc_url *u = &n->base.cfg.endpoint;
-    const char *host = n->use_proxy ? n->proxy.host : u->host;
-    const char *port = n->use_proxy ? n->proxy.port : u->port;
+    const struct idc_url *peer = n->use_proxy ? &n->proxy.url : u;
     int64_t start = idc_net_now_ms();
-    idc_err rc = idc_net_connect(host, port, n->base.cfg.connect_timeout_ms, &n->fd, err);
+    int64_t deadline = start + n->base.cfg.connect_timeout_ms;
+    idc_err rc =
+        idc_net_connect(peer->host, peer->port, n->base.cfg.connect_timeout_ms, &n->fd, err);
     if (rc) {
-        return n->use_proxy ? idc_error_prefix(err, "proxy %s:%s", host, port) : rc;
+        return n->use_proxy ? idc_error_prefix(err, "proxy %s", n->proxy.name) : rc;
     }
     n->connected = true;
     n->connections++;
+    const char *stage = "waiting for the proxy's tunnel to";
     if (n->use_proxy) {
-        rc = idc_proxy_connect(n->fd, &n->proxy, u, n->base.cfg.read_timeout_ms, err);
+        rc = idc_proxy_connect(n->fd, &n->proxy, u, deadline, err);
     }
     if (rc == IDC_OK && u->https) {
-        rc = idc_tls.handshake(n->tls_conn, n->tls_conf, n->fd, u->host,
-                               n->base.cfg.read_timeout_ms, err);
+        stage = "in the TLS handshake with";
+        rc = idc_tls.handshake(n->tls_conn, n->tls_conf, n->fd, u->host, idc_net_ms_left(deadline),
+                               err);
         n->tls_active = rc == IDC_OK;
+    }
+    if (rc == IDC_ERR_TIMEOUT) {
+        rc = connect_timed_out(n, stage, err);
     }
     if (rc) {
         disconnect(n);
         return rc;
     }
-    idc_transport_trace(&n->base, "* connected to %s:%s%s%s in %lld ms (connection %llu)", u->host,
-                        u->port, u->https ? " with TLS" : "",
-                        n->use_proxy ? " through the proxy" : "",
-                        (long long)(idc_net_now_ms() - start), (unsigned long long)n->connections);
+    idc_transport_trace_connected(&n->base, n->use_proxy, idc_net_now_ms() - start, n->connections);
     return IDC_OK;
 }
 
@@ -123,13 +140,10 @@ static bool build_request(struct native *n, const struct idc_http_request *req)
     o->len = 0;
     idc_dynbuf_printf(o, IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1\r\n", IDC_STR_ARG(req->method),
                       IDC_STR_ARG(req->target));
-    idc_transport_trace(&n->base, "> " IDC_STR_FMT " " IDC_STR_FMT " HTTP/1.1",
-                        IDC_STR_ARG(req->method), IDC_STR_ARG(req->target));
     for (size_t i = 0; i < req->header_count; i++) {
         const struct idc_sigv4_header *h = &req->headers[i];
         idc_dynbuf_printf(o, IDC_STR_FMT ": " IDC_STR_FMT "\r\n", IDC_STR_ARG(h->name),
                           IDC_STR_ARG(h->value));
-        idc_transport_trace_header(&n->base, h);
     }
     idc_dynbuf_printf(o, "Content-Length: %zu\r\nUser-Agent: %s\r\n\r\n", req->body_len,
                       n->base.user_agent);
@@ -173,18 +187,18 @@ static idc_err read_head(struct native *n, size_t *head_len, bool *got_any, stru
 
 struct head {
     int status;
-    long long content_length; /* -1: absent */
+    long long content_length; /* -1: absent, -2: not a number */
     bool chunked;
     bool close;
+    bool bodyless; /* HEAD, 1xx, 204, 304: no body, whatever the headers say (RFC 9112 6.3) */
 };
 
 static void header_field(struct head *h, struct idc_http_response *resp, struct idc_str name,
                          struct idc_str v)
 {
     if (idc_str_eq_nocase(name, IDC_STR("Content-Length"))) {
-        long cl = idc_http_decimal(v);
-        bool whole = cl >= 0 && (size_t)snprintf(NULL, 0, "%ld", cl) == v.len;
-        h->content_length = whole ? cl : -2;
+        uint64_t cl;
+        h->content_length = idc_str_to_u64(v, INT64_MAX, &cl) ? (long long)cl : -2;
     } else if (idc_str_eq_nocase(name, IDC_STR("Transfer-Encoding"))) {
         h->chunked = idc_str_find(v, IDC_STR("chunked")) != NULL;
     } else if (idc_str_eq_nocase(name, IDC_STR("Connection"))) {
@@ -194,8 +208,8 @@ static void header_field(struct head *h, struct idc_http_response *resp, struct 
     }
 }
 
-static idc_err parse_head(struct idc_str text, struct head *h, struct idc_http_response *resp,
-                          struct idc_error *err)
+static idc_err parse_head(struct idc_str text, bool head_only, struct head *h,
+                          struct idc_http_response *resp, struct idc_error *err)
 {
     *h = (struct head){.content_length = -1};
     const char *nl = idc_str_find(text, IDC_STR("\r\n"));
@@ -208,17 +222,16 @@ static idc_err parse_head(struct idc_str text, struct head *h, struct idc_http_r
     }
     h->status = (line.p[9] - '0') * 100 + (line.p[10] - '0') * 10 + (line.p[11] - '0');
     h->close = line.p[7] == '0'; /* HTTP/1.0 closes unless told otherwise */
+    h->bodyless = head_only || h->status < 200 || h->status == 204 || h->status == 304;
     size_t pos = line.len + 2;
     while (pos + 2 <= text.len) {
         const char *e = idc_str_find(idc_str_make(text.p + pos, text.len - pos), IDC_STR("\r\n"));
         struct idc_str l = idc_str_make(text.p + pos, (size_t)(e - (text.p + pos)));
         pos += l.len + 2;
-        const char *colon = idc_str_chr(l, ':');
-        if (l.len == 0 || colon == NULL) {
-            continue;
+        struct idc_str name, value;
+        if (idc_http_header_split(l, &name, &value)) {
+            header_field(h, resp, name, value);
         }
-        struct idc_str name = idc_str_make(l.p, (size_t)(colon - l.p));
-        header_field(h, resp, name, idc_str_trim(idc_str_make(colon + 1, l.len - name.len - 1)));
     }
     if (h->content_length == -2) {
         return idc_error_set(err, IDC_ERR_HTTP, "the response's Content-Length is not a number");
@@ -253,20 +266,21 @@ static idc_err take_body(struct native *n, size_t want, struct idc_error *err)
                           : IDC_OK;
 }
 
-static idc_err read_line(struct native *n, char *out, size_t cap, struct idc_error *err)
+/* The next line without its CRLF: a view into `in`, valid until the next fill. */
+static idc_err read_line(struct native *n, struct idc_str *line, struct idc_error *err)
 {
     for (;;) {
         const char *s = n->in.p + n->in_pos;
         size_t avail = n->in.len - n->in_pos;
         const char *e = idc_str_find(idc_str_make(s, avail), IDC_STR("\r\n"));
         if (e != NULL) {
-            size_t len = (size_t)(e - s);
-            snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), s);
-            n->in_pos += len + 2;
+            *line = idc_str_make(s, (size_t)(e - s));
+            n->in_pos += line->len + 2;
             return IDC_OK;
         }
         if (avail > 4096) {
-            return idc_error_set(err, IDC_ERR_HTTP, "a chunk-size line is over 4096 bytes");
+            return idc_error_set(err, IDC_ERR_HTTP,
+                                 "a chunk-size or trailer line is over 4096 bytes");
         }
         size_t got;
         idc_err rc = fill(n, &got, err);
@@ -281,37 +295,67 @@ static idc_err read_line(struct native *n, char *out, size_t cap, struct idc_err
     }
 }
 
+/* A chunk-size line: hex digits, then optional blanks, then the end or ";extension". */
+static bool chunk_size(struct idc_str line, uint64_t *size)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < line.len && idc_hex_value((unsigned char)line.p[i]) >= 0; i++) {
+        if (v > UINT64_MAX >> 4) {
+            return false;
+        }
+        v = v << 4 | (uint64_t)idc_hex_value((unsigned char)line.p[i]);
+    }
+    struct idc_str rest = idc_str_trim(idc_str_make(line.p + i, line.len - i));
+    if (i == 0 || (rest.len > 0 && rest.p[0] != ';')) {
+        return false;
+    }
+    *size = v;
+    return true;
+}
+
+static idc_err bad_chunk_line(struct idc_str line, struct idc_error *err)
+{
+    char shown[44];
+    idc_str_printable(line, shown, sizeof shown, '?');
+    return idc_error_set(err, IDC_ERR_HTTP, "bad chunk size line '%s'", shown);
+}
+
 static idc_err read_chunked(struct native *n, size_t cap, struct idc_error *err)
 {
-    char line[128];
+    struct idc_str line;
     for (;;) {
-        idc_err rc = read_line(n, line, sizeof line, err);
+        uint64_t size = 0;
+        idc_err rc = read_line(n, &line, err);
+        if (rc == IDC_OK && !chunk_size(line, &size)) {
+            rc = bad_chunk_line(line, err);
+        }
         if (rc) {
             return rc;
-        }
-        char *end;
-        unsigned long long size = strtoull(line, &end, 16);
-        if (end == line || (*end != '\0' && *end != ';')) {
-            return idc_error_set(err, IDC_ERR_HTTP, "bad chunk size line '%.40s'", line);
         }
         if (size == 0) {
             break;
         }
-        if (size > cap || n->body.len + size > cap) {
+        if (size > cap - n->body.len) {
             return idc_error_set(err, IDC_ERR_HTTP, "the response is over the %zu-byte cap", cap);
         }
         rc = take_body(n, (size_t)size, err);
-        rc = rc ? rc : read_line(n, line, sizeof line, err);
+        rc = rc ? rc : read_line(n, &line, err);
+        if (rc == IDC_OK && line.len != 0) {
+            rc = idc_error_set(err, IDC_ERR_HTTP,
+                               "a chunk's data runs past its size (no CRLF after %llu bytes)",
+                               (unsigned long long)size);
+        }
         if (rc) {
             return rc;
         }
     }
-    do { /* trailers up to the blank line */
-        idc_err rc = read_line(n, line, sizeof line, err);
+    do { /* trailers, up to the blank line */
+        idc_err rc = read_line(n, &line, err);
         if (rc) {
             return rc;
         }
-    } while (line[0] != '\0');
+    } while (line.len != 0);
     return IDC_OK;
 }
 
@@ -332,13 +376,12 @@ static idc_err read_until_close(struct native *n, size_t cap, struct idc_error *
     }
 }
 
-static idc_err read_body(struct native *n, const struct head *h, bool head_only,
-                         struct idc_error *err)
+static idc_err read_body(struct native *n, const struct head *h, struct idc_error *err)
 {
     size_t cap = n->base.cfg.max_response;
     n->body.len = 0;
-    if (head_only || h->status == 204 || h->status == 304 ||
-        (h->status >= 100 && h->status < 200)) {
+    n->body.failed = false;
+    if (h->bodyless) {
         return IDC_OK;
     }
     if (h->chunked) {
@@ -358,16 +401,17 @@ static idc_err read_body(struct native *n, const struct head *h, bool head_only,
 
 /* ---- the exchange ------------------------------------------------------------------- */
 
-/* Reads one response after the request went out. */
+/* Reads one response after the request went out; the body stays in n->body. */
 static idc_err receive(struct native *n, const struct idc_http_request *req,
                        struct idc_http_response *resp, struct idc_exchange_info *info,
                        bool *got_any, struct idc_error *err)
 {
     size_t head_len = 0;
     struct head h;
+    bool head_only = idc_str_eq(req->method, IDC_STR("HEAD"));
     idc_err rc = read_head(n, &head_len, got_any, err);
     if (rc == IDC_OK) {
-        rc = parse_head(idc_str_make(n->in.p + n->in_pos, head_len), &h, resp, err);
+        rc = parse_head(idc_str_make(n->in.p + n->in_pos, head_len), head_only, &h, resp, err);
     }
     if (rc) {
         return rc;
@@ -375,15 +419,12 @@ static idc_err receive(struct native *n, const struct idc_http_request *req,
     info->got_headers = true;
     n->in_pos += head_len;
     resp->status = h.status;
-    rc = read_body(n, &h, idc_str_eq(req->method, IDC_STR("HEAD")), err);
+    rc = read_body(n, &h, err);
     if (rc) {
         return rc;
     }
-    resp->body = n->body.p ? n->body.p : "";
-    resp->body_len = n->body.len;
-    bool bodyless = h.status == 204 || h.status == 304 || h.status < 200 ||
-                    idc_str_eq(req->method, IDC_STR("HEAD"));
-    if (h.close || (!bodyless && !h.chunked && h.content_length < 0)) {
+    /* Without a length or chunks, the body ended with the connection. */
+    if (h.close || (!h.bodyless && !h.chunked && h.content_length < 0)) {
         disconnect(n);
     } else {
         n->reused = true;
@@ -401,6 +442,7 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
     if (!build_request(n, req)) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory building the request");
     }
+    idc_transport_trace_request(&n->base, req);
     idc_err rc = IDC_OK;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool reused = n->connected && n->reused;
@@ -414,8 +456,7 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
             rc = receive(n, req, resp, info, &got_any, err);
         }
         if (rc == IDC_OK) {
-            idc_transport_trace(&n->base, "< HTTP %d, %zu bytes, %lld ms", resp->status,
-                                resp->body_len, (long long)(idc_net_now_ms() - start));
+            rc = idc_transport_finish(&n->base, &n->body, resp, idc_net_now_ms() - start, err);
             break;
         }
         disconnect(n);
@@ -423,7 +464,7 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
         if (!(reused && !got_any && (rc == IDC_ERR_RESET || !info->sent))) {
             break;
         }
-        idc_transport_trace(&n->base, "* the server closed the idle connection; reconnecting");
+        idc_transport_trace_reconnect(&n->base);
         info->sent = false;
     }
     info->connections = n->connections;
@@ -435,10 +476,12 @@ static idc_err native_open(void *ctx, const struct idc_transport_config *cfg, st
 {
     struct native *n = ctx;
     memset(n, 0, sizeof *n);
-    idc_transport_base_init(&n->base, cfg);
-    n->use_proxy = cfg->endpoint.https && idc_proxy_from_env(&cfg->endpoint, &n->proxy);
-    if (!cfg->endpoint.https) {
-        return IDC_OK;
+    idc_err rc = idc_transport_base_init(&n->base, cfg, err);
+    if (rc == IDC_OK && cfg->endpoint.https) {
+        rc = idc_proxy_from_env(&cfg->endpoint, &n->proxy, &n->use_proxy, err);
+    }
+    if (rc || !cfg->endpoint.https) {
+        return rc;
     }
     n->tls_conf = calloc(1, idc_tls.conf_size);
     n->tls_conn = calloc(1, idc_tls.conn_size);

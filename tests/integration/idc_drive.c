@@ -3,7 +3,8 @@
  * idc_drive.c - drives libidc's operations from the command line for the integration tests
  * and benchmarks (tests/mockaws/test_libidc.py, tests/bench/client_bench.sh): one
  * operation per run against an endpoint, keys resolved from the environment like the AWS
- * CLI, results and statistics printed one per line. Not a product: idcctl is.
+ * CLI, results and statistics printed one per line. `null-args` and `iam-ids-list-users`
+ * misuse the API on purpose, to show the refusals. Not a product: idcctl is.
  *
  *   idc_drive [--transport T] [--ca FILE] [--region R] [--attempts N] [--base-ms N]
  *             [--trace] [--show] ENDPOINT OPERATION ARGS...
@@ -82,6 +83,34 @@ static void on_step(const struct idc_iam_step *s, void *ud)
     printf("step %s %s %s\n", s->step, s->item ? s->item : "-", outcomes[s->outcome]);
 }
 
+static void print_refusal(const char *call, idc_err rc, const struct idc_error *err)
+{
+    printf("refused %s %s %s\n", call, idc_err_name(rc), rc ? err->msg : "-");
+}
+
+/* Every Identity Store operation with one argument NULL: refused before anything is sent. */
+static idc_err run_null_args(struct drive *d, struct idc_client *c, const char *store,
+                             struct idc_error *err)
+{
+    char out[64];
+    print_refusal("list-users", idc_ids_list_users(c, NULL, on_user, NULL, d, err), err);
+    print_refusal("list-users-client", idc_ids_list_users(NULL, store, on_user, NULL, d, err), err);
+    print_refusal("describe-user", idc_ids_describe_user(c, store, NULL, on_user, d, err), err);
+    print_refusal("get-user-id",
+                  idc_ids_get_user_id(c, store, "userName", NULL, out, sizeof out, err), err);
+    print_refusal("get-user-id-out", idc_ids_get_user_id(c, store, "userName", "x", NULL, 0, err),
+                  err);
+    print_refusal("delete-user", idc_ids_delete_user(c, store, NULL, err), err);
+    print_refusal("memberships",
+                  idc_ids_list_memberships_for_member(c, store, NULL, on_membership, d, err), err);
+    print_refusal("memberships-callback",
+                  idc_ids_list_memberships_for_member(c, store, "u-1", NULL, d, err), err);
+    print_refusal("describe-group", idc_ids_describe_group(c, store, NULL, out, sizeof out, err),
+                  err);
+    print_refusal("delete-membership", idc_ids_delete_group_membership(c, store, NULL, err), err);
+    return IDC_OK;
+}
+
 static idc_err run_ids(struct drive *d, struct idc_client *c, char **a, int n,
                        struct idc_error *err)
 {
@@ -117,6 +146,9 @@ static idc_err run_ids(struct drive *d, struct idc_client *c, char **a, int n,
     }
     if (strcmp(op, "delete-membership") == 0 && n == 3) {
         return idc_ids_delete_group_membership(c, a[1], a[2], err);
+    }
+    if (strcmp(op, "null-args") == 0 && n == 2) {
+        return run_null_args(d, c, a[1], err);
     }
     return idc_error_set(err, IDC_ERR_ARG, "unknown identitystore operation or arguments: %s", op);
 }
@@ -157,6 +189,10 @@ static idc_err run_iam(struct drive *d, struct idc_client *c, char **a, int n,
     }
     if (strcmp(op, "iam-delete-user") == 0 && n == 2) {
         return idc_iam_delete_user_cascade(c, a[1], on_step, d, err);
+    }
+    if (strcmp(op, "iam-ids-list-users") == 0 && n == 2) {
+        /* an Identity Store call over this IAM client: refused */
+        return idc_ids_list_users(c, a[1], on_user, on_page, d, err);
     }
     return idc_error_set(err, IDC_ERR_ARG, "unknown iam operation or arguments: %s", op);
 }

@@ -189,12 +189,22 @@ def send(url, method, headers, data):
 
 
 class MockTestCase(unittest.TestCase):
-    """Starts one mockaws per test with `mock_args` (override in a subclass)."""
+    """One mockaws per test with `mock_args` (override in a subclass), started the first time
+    the test uses `self.mock`: tests that start their own pay for no other."""
 
     mock_args = ()
+    _mock = None
+
+    @property
+    def mock(self):
+        if self._mock is None:
+            self._mock = MockAws(*self.mock_args).start()
+        return self._mock
 
     def setUp(self):
-        self.mock = MockAws(*self.mock_args).start()
+        self._mock = None
 
     def tearDown(self):
-        self.mock.stop()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None

@@ -127,6 +127,59 @@ class Fixtures(unittest.TestCase):
         st["NotAction"] = st["Action"]
         self.assert_path_problem(self.refused(doc), "$.Credentials[0].Policy.Statement[0]", "Action")
 
+    def test_every_message_names_the_members_path(self):
+        # "FILE: $...Member: problem" (fixtures.md), whichever loader refuses the member
+        def cred(**kw):
+            doc = copy.deepcopy(BASE)
+            doc["Credentials"][0].update(kw)
+            return doc
+
+        def store_user(**kw):
+            doc = copy.deepcopy(BASE)
+            doc["IdentityStores"][0]["Users"][0].update(kw)
+            return doc
+
+        long_secret = "s" * 129
+        action = copy.deepcopy(BASE)
+        action["Credentials"][0]["Policy"]["Statement"][0]["Action"] = ["iam:GetUser", ""]
+        no_resource = copy.deepcopy(BASE)
+        del no_resource["Credentials"][0]["Policy"]["Statement"][0]["Resource"]
+        iam_date = copy.deepcopy(BASE)
+        iam_date["Iam"]["Users"][0]["CreateDate"] = "last tuesday"
+        iam_keys = copy.deepcopy(BASE)
+        iam_keys["Iam"]["Users"][0]["AccessKeys"] = {}
+        member = copy.deepcopy(BASE)
+        member["IdentityStores"][0]["GroupMemberships"][4]["MemberId"]["UserId"] = \
+            "9067720000-00000000-0000-4000-8000-000000000000"
+        group = copy.deepcopy(BASE)
+        groups = group["IdentityStores"][0]["Groups"]
+        groups[1]["DisplayName"] = groups[0]["DisplayName"]
+        cases = (
+            (cred(AccessKeyId=7), "$.Credentials[0].AccessKeyId: expected a string"),
+            (cred(AccessKeyId=""), "$.Credentials[0].AccessKeyId: expected 1 to 128 bytes, got 0"),
+            (cred(SecretAccessKey=long_secret),
+             "$.Credentials[0].SecretAccessKey: expected 1 to 128 bytes, got 129"),
+            (cred(Arn="user/alice"), '$.Credentials[0].Arn: expected an ARN'),
+            (action, "$.Credentials[0].Policy.Statement[0].Action[1]: expected a non-empty string"),
+            (no_resource, "$.Credentials[0].Policy.Statement[0].Resource: missing required member"),
+            (store_user(Emails=[{"Value": "a@example.com", "Primary": "yes"}]),
+             "$.IdentityStores[0].Users[0].Emails[0].Primary: expected true or false"),
+            (store_user(UserStatus="ACTIVE"), "$.IdentityStores[0].Users[0].UserStatus: expected"),
+            (member, "$.IdentityStores[0].GroupMemberships[4].MemberId.UserId: "
+                     "9067720000-00000000-0000-4000-8000-000000000000 is not a user of store"),
+            (group, "$.IdentityStores[0].Groups[1].DisplayName: %s is already in store"
+                    % groups[0]["DisplayName"]),
+            (iam_date, "$.Iam.Users[0].CreateDate: expected an ISO 8601 UTC time"),
+            (iam_keys, "$.Iam.Users[0].AccessKeys: expected an array"),
+        )
+        for doc, start in cases:
+            with self.subTest(start=start):
+                msg = self.refused(doc)
+                self.assertTrue(msg.startswith(start), msg)
+                self.assertNotIn(long_secret, msg)
+                for c in BASE["Credentials"]:
+                    self.assertNotIn(c["SecretAccessKey"], msg)
+
     def test_two_files_with_different_account_ids(self):
         other = self.write("other.json", {"AccountId": "210987654321"})
         p = self.run_mock("--fixtures", other, "--fixtures", DEFAULT_FIXTURE)
@@ -224,6 +277,17 @@ class Fixtures(unittest.TestCase):
             with open(os.path.join(spec_dir, name), encoding="utf-8") as f:
                 for opt in set(re.findall(r"`(--[a-z][a-z-]+)", f.read())):
                     self.assertIn(opt, p.stdout, "%s (from %s)" % (opt, name))
+
+    def test_ready_file_cannot_be_written(self):
+        # the server is already listening then: it must stop, and mockaws exit 1 promptly
+        ready = os.path.join(self.dir, "no-such-folder", "ready")
+        p = subprocess.run([MOCKAWS, "--port", "0", "--ready-file", ready,
+                            "--fixtures", DEFAULT_FIXTURE], capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("ready file " + ready, p.stderr)
+        self.assertNotIn("listening on", p.stderr)
+        self.assertFalse(os.path.exists(ready))
 
     def test_unknown_option(self):
         for args in (["--fixtures", DEFAULT_FIXTURE, "--no-such-option"],

@@ -138,6 +138,20 @@ class IdentityStore(MockTestCase):
             "ResourceNotFoundException")
         self.assertEqual(err["ResourceType"], "USER")
 
+    def test_get_user_id_unknown_name_is_quoted(self):
+        # the caller's value goes back as ResourceId: quotes and backslashes escaped, not pasted
+        for value in ('a"b\\c', 'x\\"}, "ResourceType": "GROUP', "tab\there\nnewline"):
+            with self.subTest(value=value):
+                unique = {"AttributePath": "userName", "AttributeValue": value}
+                got, _, data = self.call("GetUserId", {
+                    "IdentityStoreId": STORE, "AlternateIdentifier": {"UniqueAttribute": unique}})
+                self.assertEqual(got, 400, data)
+                err = json.loads(data)  # a malformed body raises here
+                self.assertEqual(err["__type"], "ResourceNotFoundException")
+                self.assertEqual(err["ResourceType"], "USER")
+                self.assertEqual(err["ResourceId"], value)
+                self.assertIn(value, err["Message"])
+
     def test_delete_user_removes_memberships(self):
         uid = JOSE["UserId"]
         before = self.ok("ListGroupMembershipsForMember",
@@ -190,6 +204,7 @@ class IdentityStore(MockTestCase):
         self.assertEqual(created["IdentityStoreId"], STORE)
         self.assertRegex(created["UserId"], r"^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
                                             r"[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertRegex(created["UserId"], r"-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
         user = self.ok("DescribeUser", {"IdentityStoreId": STORE, "UserId": created["UserId"]})
         self.assertEqual(user["UserStatus"], "ENABLED")
         self.assertEqual(user["UserName"], "new.person")
@@ -331,6 +346,19 @@ class IdentityStore(MockTestCase):
                 err = self.error(op, body, "ValidationException")
                 self.assertIn(member, err["Message"])
 
+    def test_uppercase_uuid_is_well_formed(self):
+        # ResourceId's pattern, as AWS quotes it, takes [A-Fa-f0-9] in the UUID but only
+        # [0-9a-f] in the 10-digit prefix; ids are issued lowercase, so the first is not found
+        prefix, uuid = JOHN["UserId"][:10], JOHN["UserId"][11:]
+        err = self.error("DescribeUser", {"IdentityStoreId": STORE,
+                                          "UserId": prefix + "-" + uuid.upper()},
+                         "ResourceNotFoundException")
+        self.assertEqual(err["ResourceType"], "USER")
+        err = self.error("DescribeUser", {"IdentityStoreId": STORE,
+                                          "UserId": prefix.upper() + "-" + uuid},
+                         "ValidationException")
+        self.assertIn("([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-", err["Message"])
+
     def test_missing_and_mistyped_members(self):
         err = self.error("DescribeUser", {"IdentityStoreId": STORE}, "ValidationException")
         self.assertIn("userId", err["Message"])
@@ -396,6 +424,9 @@ class IdentityStore(MockTestCase):
             _, headers, _ = self.call("ListUsers", {"IdentityStoreId": STORE, "MaxResults": 1})
             ids.add(headers["x-amzn-requestid"])
         self.assertEqual(len(ids), 5)
+        for rid in ids:  # version 4 UUIDs, as AWS sends
+            self.assertRegex(rid, r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                  r"[0-9a-f]{12}$")
 
     def test_error_envelopes(self):
         # self.error checks __type, Message == message, X-Amzn-ErrorType and x-amzn-RequestId

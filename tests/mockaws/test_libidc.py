@@ -2,7 +2,9 @@
 """test_libidc.py - libidc's operations end to end through idc_drive: every Identity Store
 and IAM operation over every transport of this build, plain and through the TLS front,
 under faults that must still complete and faults that exhaust the retries, through an
-HTTPS proxy, with the debug trace checked for secrets. The crypto backend is the build's."""
+HTTPS proxy, with the debug trace checked for secrets; answers mockaws never gives (a
+malformed page, a long Marker) from a small fake service, and the refusals of misused calls.
+The crypto backend is the build's."""
 import http.server
 import os
 import re
@@ -116,6 +118,53 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class FakeService(http.server.ThreadingHTTPServer):
+    """Answers each POST with the next (body, request id) of `replies` and keeps the request
+    bodies: for answers mockaws never gives (a malformed page, a Marker of 2,000 bytes)."""
+
+    daemon_threads = True
+
+    def __init__(self, replies, content_type):
+        self.replies = list(replies)
+        self.content_type = content_type
+        self.bodies = []
+        super().__init__(("127.0.0.1", 0), FakeHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.server_address[1]
+
+
+class FakeHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.server.bodies.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        body, request_id = self.server.replies.pop(0)
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", self.server.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", request_id)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+IAM_USER = ("<member><Path>/</Path><UserName>%s</UserName><UserId>AIDA%s</UserId>"
+            "<Arn>arn:aws:iam::123456789012:user/%s</Arn>"
+            "<CreateDate>2024-01-02T03:04:05Z</CreateDate></member>")
+
+
+def iam_answer(action, result):
+    return ('<%sResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><%sResult>%s</%sResult>'
+            "<ResponseMetadata><RequestId>body-id</RequestId></ResponseMetadata></%sResponse>"
+            % (action, action, result, action, action))
 
 
 class LibIdc(MockTestCase):
@@ -295,6 +344,128 @@ class LibIdc(MockTestCase):
             proxy.shutdown()
             refusing.shutdown()
             front.stop()
+
+    def test_iam_marker_of_any_length(self):
+        # markerType allows 320 bytes, but nothing bounds what IAM sends back
+        marker = "m" * 2000
+        fake = FakeService([
+            (iam_answer("ListUsers", "<IsTruncated>true</IsTruncated><Marker>%s</Marker><Users>%s"
+                        "</Users>" % (marker, IAM_USER % ("ann", "1", "ann"))), "rid-1"),
+            (iam_answer("ListUsers", "<IsTruncated>true</IsTruncated><Marker>%s</Marker><Users>%s"
+                        "</Users>" % (marker + "2", IAM_USER % ("bo", "2", "bo"))), "rid-2"),
+            (iam_answer("ListUsers", "<IsTruncated>false</IsTruncated><Users>%s</Users>"
+                        % (IAM_USER % ("cy", "3", "cy"))), "rid-3"),
+            (iam_answer("ListUsers", "<IsTruncated>true</IsTruncated><Marker>again</Marker>"
+                        "<Users/>"), "rid-4"),
+            (iam_answer("ListUsers", "<IsTruncated>true</IsTruncated><Marker>again</Marker>"
+                        "<Users/>"), "rid-5"),
+        ], "text/xml")
+        try:
+            _, out, _ = drive(fake.url, "iam-list-users", options=["--show"])
+            self.assertEqual(re.findall(r"^iam-user (\S+)", out, re.M), ["ann", "bo", "cy"])
+            self.assertNotIn("Marker=", fake.bodies[0])
+            self.assertIn("&Marker=%s" % marker, fake.bodies[1])
+            self.assertIn("&Marker=%s2" % marker, fake.bodies[2])
+            code, out, err = drive(fake.url, "iam-list-users", check=False)
+            self.assertEqual(code, 1)
+            self.assertIn("IDC_ERR_PARSE", out)
+            self.assertIn("IAM ListUsers: the same Marker came back twice", err)
+        finally:
+            fake.shutdown()
+
+    def test_iam_malformed_access_key(self):
+        key = ("<member><UserName>ann</UserName><AccessKeyId>%s</AccessKeyId>"
+               "<Status>Active</Status></member>")
+        fake = FakeService([
+            (iam_answer("ListAccessKeys", "<IsTruncated>false</IsTruncated><AccessKeyMetadata>%s"
+                        "</AccessKeyMetadata>" % (key % ("AKIA" + "X" * 196))), "rid-1"),
+        ], "text/xml")
+        try:
+            code, out, err = drive(fake.url, "iam-access-keys", "ann", check=False)
+            self.assertEqual(code, 1)
+            self.assertIn("IDC_ERR_PARSE", out)
+            self.assertIn("listing the access keys of IAM user ann: IAM answer:", err)
+            self.assertIn("AccessKeyId of 200 bytes is longer than the model's 128", err)
+        finally:
+            fake.shutdown()
+
+    def test_identitystore_parse_errors_name_the_answer(self):
+        fake = FakeService([
+            ('{"Users":[{"UserId":"u-1"}],"NextToken":"tok \\"1\\""}', "rid-page-1"),
+            ('{"Users":[{"UserName":"no-id"}]}', "rid-page-2"),
+            ('{"UserName":"no-id"}', "rid-describe"),
+            ('{"Nope":1}', "rid-get"),
+            ('[1]', "rid-group"),
+        ], "application/x-amz-json-1.1")
+        cases = [
+            (("list-users", STORE),
+             "ListUsers page 2 (request id rid-page-2): a user in the response has no UserId"),
+            (("describe-user", STORE, "u-1"),
+             "DescribeUser answer (request id rid-describe): a user in the response has no UserId"),
+            (("get-user-id", STORE, "userName", "ann"),
+             "GetUserId answer (request id rid-get): no UserId in the response"),
+            (("describe-group", STORE, "g-1"),
+             "DescribeGroup answer (request id rid-group): the response is not a JSON object"),
+        ]
+        try:
+            for args, message in cases:
+                with self.subTest(operation=args[0]):
+                    code, out, err = drive(fake.url, *args, check=False)
+                    self.assertEqual(code, 1)
+                    self.assertIn("error IDC_ERR_PARSE", out)
+                    self.assertIn(message, err)
+            # the second page asked for the first page's token, unescaped then escaped again
+            self.assertIn('"NextToken":"tok \\"1\\""', fake.bodies[1])
+        finally:
+            fake.shutdown()
+
+    def test_identitystore_paging_by_next_token(self):
+        fake = FakeService([
+            ('{"GroupMemberships":[{"MembershipId":"m-1","GroupId":"g-1"}],"NextToken":"t-1"}',
+             "rid-1"),
+            ('{"GroupMemberships":[{"MembershipId":"m-2","GroupId":"g-2"}],"NextToken":"t-2"}',
+             "rid-2"),
+            ('{"GroupMemberships":[{"MembershipId":"m-3","GroupId":"g-3"}],"NextToken":""}',
+             "rid-3"),
+            ('{"Users":[{"UserId":"u-9"}],"NextToken":""}', "rid-4"),
+        ], "application/x-amz-json-1.1")
+        try:
+            _, out, _ = drive(fake.url, "memberships", STORE, "u-1")
+            self.assertEqual(re.findall(r"^membership (\S+) group (\S+)$", out, re.M),
+                             [("m-1", "g-1"), ("m-2", "g-2"), ("m-3", "g-3")])
+            first = ('{"IdentityStoreId":"%s","MemberId":{"UserId":"u-1"},"MaxResults":100' % STORE)
+            self.assertEqual(fake.bodies, [first + "}", first + ',"NextToken":"t-1"}',
+                                           first + ',"NextToken":"t-2"}'])
+            # an empty NextToken ends a listing as a missing one does
+            _, out, _ = drive(fake.url, "list-users", STORE)
+            self.assertEqual((stats(out)["users"], stats(out)["requests"]), (1, 1))
+        finally:
+            fake.shutdown()
+
+    def test_identitystore_refuses_null_arguments(self):
+        _, out, _ = drive(self.ep(), "null-args", STORE)
+        refused = dict(re.findall(r"^refused (\S+) (.*)$", out, re.M))
+        arg = "IDC_ERR_ARG Identity Store "
+        null = " is NULL; pass a value"
+        self.assertEqual(refused, {
+            "list-users": arg + "ListUsers: IdentityStoreId" + null,
+            "list-users-client": arg + "ListUsers needs a client",
+            "describe-user": arg + "DescribeUser: UserId" + null,
+            "get-user-id": arg + "GetUserId: AttributeValue" + null,
+            "get-user-id-out": "IDC_ERR_ARG idc_ids_get_user_id needs an output buffer",
+            "delete-user": arg + "DeleteUser: UserId" + null,
+            "memberships": arg + "ListGroupMembershipsForMember: UserId" + null,
+            "memberships-callback":
+                "IDC_ERR_ARG idc_ids_list_memberships_for_member needs a callback",
+            "describe-group": arg + "DescribeGroup: GroupId" + null,
+            "delete-membership": arg + "DeleteGroupMembership: MembershipId" + null,
+        })
+        self.assertEqual(stats(out)["requests"], 0)
+        code, out, err = drive(self.ep(), "iam-ids-list-users", STORE, check=False)
+        self.assertEqual(code, 1)
+        self.assertIn("error IDC_ERR_ARG", out)
+        self.assertIn("Identity Store ListUsers needs a client made with IDC_SERVICE_IDENTITYSTORE",
+                      err)
 
     def test_credentials_from_a_profile(self):
         home = tempfile.mkdtemp(prefix="libidc-home-")

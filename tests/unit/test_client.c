@@ -653,6 +653,91 @@ static void test_client_signed_headers_with_token(void **state)
     check_signed_headers(f, true);
 }
 
+static void test_client_operation_name_too_long(void **state)
+{
+    struct fake *f = *state;
+    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    client_start(f, s, 1, 0);
+    /* "AWSIdentityStore." (17) and 110 bytes fill the 127 X-Amz-Target holds; 111 do not. */
+    char name[200];
+    memset(name, 'A', sizeof name);
+    name[111] = '\0';
+    assert_int_equal(idc_client_call(f->client, name, TEST_BODY, strlen(TEST_BODY), IDC_CALL_READ,
+                                     &f->resp, &f->err),
+                     IDC_ERR_ARG);
+    assert_non_null(strstr(f->err.msg, "is 111 bytes long"));
+    assert_non_null(strstr(f->err.msg, "X-Amz-Target"));
+    assert_non_null(strstr(f->err.msg, "'AAAA"));
+    assert_int_equal(f->requests, 0); /* refused before anything was signed or sent */
+    name[110] = '\0';
+    assert_int_equal(idc_client_call(f->client, name, TEST_BODY, strlen(TEST_BODY), IDC_CALL_READ,
+                                     &f->resp, &f->err),
+                     IDC_OK);
+    const char *target = seen_header(&f->seen[0], "X-Amz-Target");
+    assert_non_null(target);
+    assert_int_equal(strlen(target), 127);
+    assert_int_equal(strncmp(target, "AWSIdentityStore.AAAA", 21), 0);
+}
+
+static void test_client_unknown_transport(void **state)
+{
+    struct fake *f = *state;
+    struct idc_client_config cfg = {
+        .service = IDC_SERVICE_IDENTITYSTORE,
+        .endpoint_url = TEST_ENDPOINT,
+        .region = "us-east-1",
+        .access_key_id = TEST_KEY_ID,
+        .secret_access_key = TEST_SECRET,
+        .transport = "carrier-pigeon",
+    };
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_ARG);
+    assert_null(f->client);
+    assert_non_null(strstr(f->err.msg, "unknown transport 'carrier-pigeon'"));
+    assert_non_null(strstr(f->err.msg, "(this build has native"));
+    if (idc_transport_find("curl") != NULL) {
+        assert_non_null(strstr(f->err.msg, "native, curl)"));
+    }
+}
+
+static void test_client_ca_bundle_too_long(void **state)
+{
+    struct fake *f = *state;
+    static char path[1500];
+    memset(path, 'c', sizeof path - 1);
+    path[0] = '/';
+    struct idc_client_config cfg = {
+        .service = IDC_SERVICE_IDENTITYSTORE,
+        .endpoint_url = TEST_ENDPOINT,
+        .region = "us-east-1",
+        .access_key_id = TEST_KEY_ID,
+        .secret_access_key = TEST_SECRET,
+        .ca_bundle = path,
+    };
+    /* The transport keeps the path; the message names where it came from. */
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_SPACE);
+    assert_null(f->client);
+    assert_non_null(strstr(f->err.msg, "the ca_bundle option"));
+    assert_non_null(strstr(f->err.msg, "1499 bytes"));
+}
+
+static void test_client_missing_endpoint(void **state)
+{
+    struct fake *f = *state;
+    struct idc_client_config cfg = {
+        .service = IDC_SERVICE_IAM,
+        .endpoint_url = "",
+        .region = "us-east-1",
+        .access_key_id = TEST_KEY_ID,
+        .secret_access_key = TEST_SECRET,
+        .transport_ops = &fake_ops,
+    };
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_ARG);
+    assert_non_null(strstr(f->err.msg, "needs an endpoint URL"));
+    cfg.endpoint_url = "iam.amazonaws.com";
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_ARG);
+    assert_non_null(strstr(f->err.msg, "endpoint URL 'iam.amazonaws.com'"));
+}
+
 /* ---- ListUsers paging ------------------------------------------------------------------- */
 
 #define USER_1                                                                                     \
@@ -916,6 +1001,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_client_signed_headers, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_signed_headers_with_token, fake_setup,
                                     fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_operation_name_too_long, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_unknown_transport, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_ca_bundle_too_long, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_missing_endpoint, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_list_users_pages, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_list_users_callback_stops, fake_setup,
                                     fake_teardown),

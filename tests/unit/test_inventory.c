@@ -522,6 +522,12 @@ static void test_inventory_sync_misuse(void **state)
     struct idc_sync *s = NULL;
     assert_int_equal(idc_sync_begin(inv, "nope", &s, &err), IDC_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, "no integration labelled nope"));
+    /* listing an unknown label is an error too, not an empty list */
+    struct idc_user_filter unknown = {"nope", NULL, NULL};
+    struct listing none = {{0}, 0};
+    assert_int_equal(idc_inventory_list_users(inv, &unknown, collect_user, &none, &err),
+                     IDC_ERR_NOT_FOUND);
+    assert_int_equal(none.count, 0);
     add_integration(inv, "prod");
     s = stage_all(inv, "prod", base_users, 1);
     struct idc_sync *second = NULL;

@@ -322,6 +322,19 @@ static void test_resolve_home_unset(void **state)
     expect_error(creds_error(NULL, &err), &err, IDC_ERR_ARG, "HOME is unset");
 }
 
+static void test_resolve_tilde_without_home(void **state)
+{
+    (void)state;
+    unsetenv("HOME");
+    struct idc_error err = {0};
+    /* "~/" needs HOME; "~user/" is not expanded (botocore's expanduser aside) and does not. */
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "~/creds", 1);
+    setenv("AWS_CONFIG_FILE", "~user/config", 1);
+    expect_error(creds_error(NULL, &err), &err, IDC_ERR_ARG, "~/creds (HOME is unset)");
+    assert_null(strstr(err.msg, "~user/config (HOME is unset)"));
+    assert_non_null(strstr(err.msg, "~user/config"));
+}
+
 /* ---- credentials: the files -------------------------------------------------------------- */
 
 static void test_resolve_credentials_file_overrides_config(void **state)
@@ -610,6 +623,23 @@ static void expect_region(const struct idc_resolve_input *in, const char *name, 
     assert_string_equal(r.source, source);
 }
 
+/* The endpoint from the profile, signed for the region given explicitly. */
+static void expect_endpoint_in_profile(enum idc_service service, const char *url,
+                                       const char *source)
+{
+    struct idc_resolve_region r = {.found = true, .name = "eu-west-1", .source = "explicit"};
+    struct idc_resolve_endpoint ep;
+    struct idc_error err = {0};
+    idc_err rc = idc_resolve_endpoint(NULL, service, &r, &ep, &err);
+    if (rc != IDC_OK) {
+        fail_msg("idc_resolve_endpoint: %s", err.msg);
+    }
+    assert_string_equal(ep.url, url);
+    assert_string_equal(ep.source, source);
+    assert_string_equal(ep.signing_region, "eu-west-1");
+    assert_true(ep.custom);
+}
+
 static void test_resolve_region_precedence(void **state)
 {
     put_config(*state, "[default]\nregion = ap-south-1\n[profile dev]\nregion = sa-east-1\n");
@@ -644,6 +674,24 @@ static void test_resolve_region_missing_profile(void **state)
     struct idc_error err = {0};
     expect_error(idc_resolve_region(&in, &r, &err), &err, IDC_ERR_ARG,
                  "profile 'nosuch' is not in");
+}
+
+static void test_resolve_region_and_endpoint_from_one_profile(void **state)
+{
+    put_config(*state, "[default]\nregion = ap-south-1\n[profile dev]\nregion = sa-east-1\n"
+                       "endpoint_url = http://127.0.0.1:5000\n");
+    setenv("AWS_PROFILE", "dev", 1);
+    expect_region(NULL, "sa-east-1", "profile dev");
+    expect_endpoint_in_profile(IDC_SERVICE_IDENTITYSTORE, "http://127.0.0.1:5000", "profile dev");
+    /* A requested profile that is missing fails both lookups the same way. */
+    setenv("AWS_PROFILE", "nosuch", 1);
+    struct idc_resolve_region r;
+    struct idc_resolve_endpoint ep;
+    struct idc_error err = {0};
+    expect_error(idc_resolve_region(NULL, &r, &err), &err, IDC_ERR_ARG,
+                 "profile 'nosuch' (from AWS_PROFILE) is not in");
+    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, NULL, &ep, &err), &err, IDC_ERR_ARG,
+                 "profile 'nosuch' (from AWS_PROFILE) is not in");
 }
 
 static void test_resolve_region_malformed(void **state)
@@ -971,6 +1019,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_resolve_endpoint_malformed_region, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_isolated_partition_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_endpoint_url_invalid, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_tilde_without_home, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_region_and_endpoint_from_one_profile, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_resolve_fill_config, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_profile_file_reader, setup, teardown),
 };

@@ -373,6 +373,26 @@ static void test_sigv4_verify_content_sha256_not_body(void **state)
     test_free(sr);
 }
 
+/* Of repeated x-amz-content-sha256 headers the first is the declared hash, in any case. */
+static void test_sigv4_verify_content_sha256_first_wins(void **state)
+{
+    (void)state;
+    static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+    struct signed_req *sr = sr_sign(post_form, IDC_SIGV4_IN_HEADERS,
+                                    IDC_SIGV4_FLAGS_DEFAULT | IDC_SIGV4_CONTENT_SHA256, NULL);
+    /* A later copy is not the declared hash: only the canonical request (and so the
+       signature) sees it. */
+    add_header(sr, "X-AMZ-CONTENT-SHA256", zeros);
+    verify_fails(sr, IDC_ERR_SIGNATURE, MISMATCH);
+    /* Moved to the front, the same copy is the declared hash and does not match the body. */
+    struct idc_sigv4_header last = sr->headers[sr->req.header_count - 1];
+    memmove(sr->headers + 1, sr->headers, (sr->req.header_count - 1) * sizeof sr->headers[0]);
+    sr->headers[0] = last;
+    verify_fails(sr, IDC_ERR_SIGNATURE,
+                 "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    test_free(sr);
+}
+
 static void test_sigv4_verify_amz_date_changed(void **state)
 {
     (void)state;
@@ -689,6 +709,36 @@ static void test_sigv4_verify_auth_malformed_amz_date(void **state)
     }
 }
 
+/* Authorization, X-Amz-Date and X-Amz-Security-Token: the first of each, by any case. */
+static void test_sigv4_verify_auth_first_special_header_wins(void **state)
+{
+    (void)state;
+    static const char text[] = "GET / HTTP/1.1\n"
+                               "Host:example.amazonaws.com\n"
+                               "x-AMZ-date:20150830T123600Z\n"
+                               "x-amz-security-TOKEN:first-token\n"
+                               "authorization:AWS4-HMAC-SHA256 " CRED
+                               ", SignedHeaders=host;x-amz-date, Signature=" SIG64 "\n"
+                               "X-Amz-Date:20150830T999999Z\n"
+                               "X-Amz-Security-Token:second-token\n"
+                               "Authorization:AWS4-HMAC-SHA1 Credential=x\n";
+    struct idc_sigv4_parsed *p = test_calloc(1, sizeof *p);
+    struct idc_sigv4_auth *auth = test_calloc(1, sizeof *auth);
+    struct idc_error err = {0};
+    assert_non_null(p);
+    assert_non_null(auth);
+    assert_int_equal(idc_sigv4_request_parse(idc_str_c(text), p, &err), IDC_OK);
+    assert_int_equal(idc_sigv4_auth_parse(&p->req, auth, &err), IDC_OK);
+    assert_int_equal(auth->placement, IDC_SIGV4_IN_HEADERS);
+    check_view(auth->amz_date, "20150830T123600Z");
+    assert_int_equal(auth->time, T0);
+    check_view(auth->session_token, "first-token");
+    check_view(auth->signature, SIG64);
+    check_view(auth->signed_headers, "host;x-amz-date");
+    test_free(auth);
+    test_free(p);
+}
+
 static void test_sigv4_verify_host_not_signed(void **state)
 {
     (void)state;
@@ -848,6 +898,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sigv4_verify_unsigned_header_may_change),
     cmocka_unit_test(test_sigv4_verify_body_changed),
     cmocka_unit_test(test_sigv4_verify_content_sha256_not_body),
+    cmocka_unit_test(test_sigv4_verify_content_sha256_first_wins),
     cmocka_unit_test(test_sigv4_verify_amz_date_changed),
     cmocka_unit_test(test_sigv4_verify_scope_changed),
     cmocka_unit_test(test_sigv4_verify_other_secret),
@@ -866,6 +917,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sigv4_verify_auth_query_parts),
     cmocka_unit_test(test_sigv4_verify_auth_missing_amz_date),
     cmocka_unit_test(test_sigv4_verify_auth_malformed_amz_date),
+    cmocka_unit_test(test_sigv4_verify_auth_first_special_header_wins),
     cmocka_unit_test(test_sigv4_verify_host_not_signed),
     cmocka_unit_test(test_sigv4_verify_bad_arguments),
     cmocka_unit_test(test_sigv4_verify_work_too_small),

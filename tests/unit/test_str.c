@@ -314,6 +314,83 @@ static void test_str_wipe(void **state)
     assert_int_equal(secret[8], 'k');
 }
 
+static void test_str_to_u64_accepts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        uint64_t max;
+        uint64_t want;
+    } cases[] = {
+        {"0", 10, 0},
+        {"7", 10, 7},
+        {"10", 10, 10},
+        {"007", 65535, 7},
+        {"65535", 65535, 65535},
+        {"18446744073709551615", UINT64_MAX, UINT64_MAX},
+        {"9", 9, 9},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t v = 12345;
+        if (!idc_str_to_u64(idc_str_c(cases[i].text), cases[i].max, &v) || v != cases[i].want) {
+            fail_msg("'%s' (max %llu): got %llu", cases[i].text, (unsigned long long)cases[i].max,
+                     (unsigned long long)v);
+        }
+    }
+    /* Only the view's bytes count: "42" of "4242". */
+    uint64_t v = 0;
+    assert_true(idc_str_to_u64(idc_str_make("4242", 2), 100, &v));
+    assert_int_equal(v, 42);
+}
+
+static void test_str_to_u64_refuses(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        uint64_t max;
+    } cases[] = {
+        {"", 10},
+        {" 1", 10},
+        {"1 ", 10},
+        {"+1", 10},
+        {"-1", 10},
+        {"0x1", 100},
+        {"1e3", 1000},
+        {"11", 10},
+        {"65536", 65535},
+        {"10", 9},
+        {"1", 0},
+        {"18446744073709551616", UINT64_MAX},
+        {"99999999999999999999999", UINT64_MAX},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t v = 12345;
+        if (idc_str_to_u64(idc_str_c(cases[i].text), cases[i].max, &v) || v != 12345) {
+            fail_msg("'%s' (max %llu) should be refused, *out untouched", cases[i].text,
+                     (unsigned long long)cases[i].max);
+        }
+    }
+    uint64_t v = 5;
+    assert_false(idc_str_to_u64(idc_str_make(NULL, 0), 10, &v));
+    assert_int_equal(v, 5);
+}
+
+static void test_str_error_set_native(void **state)
+{
+    (void)state;
+    struct idc_error err = {0};
+    assert_int_equal(idc_error_set_native(&err, IDC_ERR_RESET, 104, "reset: %s", "by peer"),
+                     IDC_ERR_RESET);
+    assert_int_equal(err.code, IDC_ERR_RESET);
+    assert_int_equal(err.native, 104);
+    assert_string_equal(err.msg, "reset: by peer");
+    /* A later plain idc_error_set clears the native code again. */
+    idc_error_set(&err, IDC_ERR_ARG, "x");
+    assert_int_equal(err.native, 0);
+    assert_int_equal(idc_error_set_native(NULL, IDC_ERR_TLS, -0x2700, "no err"), IDC_ERR_TLS);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_str_eq),
     cmocka_unit_test(test_str_eq_nocase),
@@ -332,6 +409,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_str_error_prefix),
     cmocka_unit_test(test_str_err_name),
     cmocka_unit_test(test_str_wipe),
+    cmocka_unit_test(test_str_to_u64_accepts),
+    cmocka_unit_test(test_str_to_u64_refuses),
+    cmocka_unit_test(test_str_error_set_native),
 };
 
 UNIT_MAIN(tests)

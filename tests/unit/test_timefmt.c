@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_timefmt.c - the two wire spellings of UTC time (timefmt.h): formatting and
- * parsing round trips at the epoch, leap days and the year 9999, and the texts the
- * parsers must refuse with IDC_ERR_PARSE and a message quoting the input.
+ * test_timefmt.c - the wire spellings of UTC time (timefmt.h): formatting and parsing
+ * round trips at the epoch, leap days and the year 9999, HTTP dates with their weekday
+ * (before the epoch too), and the texts the parsers must refuse with IDC_ERR_PARSE and a
+ * message quoting the input.
  */
 #include "unit.h"
 
@@ -207,6 +208,68 @@ static void test_timefmt_parse_ignores_bytes_past_view(void **state)
     assert_int_equal(idc_time_parse_amz(idc_str_make(amz, 17), &t, NULL), IDC_ERR_PARSE);
 }
 
+/* IMF-fixdate, weekday included: before the epoch too, where days count down. */
+static void test_timefmt_format_http(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t t;
+        const char *http;
+    } cases[] = {
+        {0, "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {1440938160, "Sun, 30 Aug 2015 12:36:00 GMT"},
+        {951782400, "Tue, 29 Feb 2000 00:00:00 GMT"},
+        {1767268800, "Thu, 01 Jan 2026 12:00:00 GMT"},
+        {253402300799, "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {-1, "Wed, 31 Dec 1969 23:59:59 GMT"},
+        {-518400, "Fri, 26 Dec 1969 00:00:00 GMT"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[IDC_TIME_HTTP_LEN + 2];
+        memset(out, '#', sizeof out);
+        idc_time_format_http(cases[i].t, out);
+        assert_string_equal(out, cases[i].http);
+        assert_int_equal(out[IDC_TIME_HTTP_LEN + 1], '#'); /* 30 bytes, no more */
+    }
+}
+
+static void test_timefmt_http_weekday_every_day(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    /* Two years either side of the epoch, then round trips after it (the parser's range). */
+    for (int64_t day = -730; day < 730; day++) {
+        int64_t t = day * 86400 + 45296; /* 12:34:56 */
+        char out[IDC_TIME_HTTP_LEN + 1];
+        idc_time_format_http(t, out);
+        assert_memory_equal(out, names[((day % 7) + 7) % 7], 3);
+        assert_string_equal(out + 16, " 12:34:56 GMT");
+        if (t >= 0) {
+            int64_t back = -1;
+            assert_int_equal(idc_time_parse_http(idc_str_c(out), &back, NULL), IDC_OK);
+            assert_int_equal(back, t);
+        }
+    }
+}
+
+static void test_timefmt_http_rejects(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "Sun, 30 Aug 2015 12:36:00 UTC",  "Sun, 30 Aug 2015 12:36:00",
+        "Sun, 31 Sep 2015 12:36:00 GMT",  "Sun, 30 Foo 2015 12:36:00 GMT",
+        "Sunday, 30-Aug-15 12:36:00 GMT",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t t = 12345;
+        struct idc_error err = {0};
+        assert_int_equal(idc_time_parse_http(idc_str_c(bad[i]), &t, &err), IDC_ERR_PARSE);
+        assert_int_equal(t, 12345);
+        assert_non_null(strstr(err.msg, "is not an HTTP date"));
+        assert_non_null(strstr(err.msg, bad[i]));
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_timefmt_format_amz),
     cmocka_unit_test(test_timefmt_format_iso),
@@ -220,6 +283,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_timefmt_iso_rejects),
     cmocka_unit_test(test_timefmt_iso_fractional_seconds),
     cmocka_unit_test(test_timefmt_parse_ignores_bytes_past_view),
+    cmocka_unit_test(test_timefmt_format_http),
+    cmocka_unit_test(test_timefmt_http_weekday_every_day),
+    cmocka_unit_test(test_timefmt_http_rejects),
 };
 
 UNIT_MAIN(tests)

@@ -3,7 +3,9 @@
  * test_transport_native.c - the native HTTP/1.1 transport against a scripted TCP server that
  * runs in a thread of the test (127.0.0.1, port 0): bodies, truncation, caps, keep-alive and
  * reconnects, timeouts, connect and DNS failures, the one-write request, response fields and
- * trace redaction. Also idc_url_parse and idc_url_is_loopback.
+ * trace redaction. Also idc_url_parse and idc_url_is_loopback, the proxy rules (HTTPS_PROXY
+ * read through idc_url_parse_proxy, CONNECT with the scripted server as the proxy) and the
+ * configuration's defaults.
  */
 #include "unit.h"
 
@@ -19,6 +21,8 @@
 #include <unistd.h>
 
 #include "idc/transport.h"
+#include "net.h"
+#include "transport_int.h"
 
 /* AWS documentation examples: a signature and a session token that must never be traced. */
 #define TEST_SIGNATURE "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
@@ -250,7 +254,8 @@ static bool trace_has(const struct trace_log *log, const char *fragment)
 }
 
 struct client_opts {
-    int read_timeout_ms; /* 0: 3000 */
+    int read_timeout_ms;    /* 0: 3000 */
+    int connect_timeout_ms; /* 0: 3000 */
     size_t max_response;
     struct trace_log *trace;
 };
@@ -265,7 +270,7 @@ static const struct idc_transport_ops *native(void)
 static void *transport_open(const char *url, const struct client_opts *o)
 {
     struct idc_transport_config cfg = {
-        .connect_timeout_ms = 3000,
+        .connect_timeout_ms = o && o->connect_timeout_ms ? o->connect_timeout_ms : 3000,
         .read_timeout_ms = o && o->read_timeout_ms ? o->read_timeout_ms : 3000,
         .max_response = o ? o->max_response : 0,
         .user_agent = "unit-test/1.0",
@@ -1000,6 +1005,418 @@ static void test_transport_native_url_loopback_not_dns_name(void **state)
     assert_false(idc_url_is_loopback(&u));
 }
 
+/* ---- bodies: strict numbers ------------------------------------------------------------ */
+
+/* One response with this chunk-size line before "hello": the exchange's outcome. */
+static void chunked_with_line(const char *size_line, struct outcome *o)
+{
+    char text[256];
+    int n = snprintf(text, sizeof text,
+                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%s\r\nhello\r\n"
+                     "0\r\n\r\n",
+                     size_line);
+    struct reply r[] = {{.bytes = text, .len = (size_t)n, .close_after = true}};
+    struct server s;
+    run_script(r, 1, NULL, o, &s);
+    server_free(&s);
+}
+
+static void test_transport_native_chunk_size_strict(void **state)
+{
+    (void)state;
+    /* strtoull took all of these; a chunk size is hex digits only (RFC 9112 7.1). */
+    static const char *const bad[] = {"0x5", "-5", " 5", "+5", "5x", "", "g", "10000000000000005"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct outcome o;
+        chunked_with_line(bad[i], &o);
+        if (o.rc != IDC_ERR_HTTP || strstr(o.err.msg, "bad chunk size line") == NULL) {
+            fail_msg("'%s': %s: %s", bad[i], idc_err_name(o.rc), o.err.msg);
+        }
+    }
+    /* Blanks before an extension are allowed (BWS), and upper-case hex digits. */
+    static const char *const good[] = {"5 ;name=value", "5\t; x", "05", "5 "};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct outcome o;
+        chunked_with_line(good[i], &o);
+        if (o.rc != IDC_OK) {
+            fail_msg("'%s': %s: %s", good[i], idc_err_name(o.rc), o.err.msg);
+        }
+        assert_body(&o, "hello");
+    }
+}
+
+static void test_transport_native_chunk_data_past_its_size(void **state)
+{
+    (void)state;
+    /* "5" then six bytes: the CRLF after the data is missing, so the size is wrong. */
+    static const struct reply r[] = {
+        {.bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello!\r\n0\r\n\r\n",
+         .close_after = true},
+    };
+    struct server s;
+    struct outcome o;
+    run_script(r, 1, NULL, &o, &s);
+    assert_int_equal(o.rc, IDC_ERR_HTTP);
+    assert_non_null(strstr(o.err.msg, "runs past its size"));
+    server_free(&s);
+}
+
+static void test_transport_native_content_length_not_a_number(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"+2", "0x2", "2 2", "-2", "2,2", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[128];
+        int n =
+            snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Length: %s\r\n\r\nok", bad[i]);
+        struct reply r[] = {{.bytes = text, .len = (size_t)n, .close_after = true}};
+        struct server s;
+        struct outcome o;
+        run_script(r, 1, NULL, &o, &s);
+        if (o.rc != IDC_ERR_HTTP || strstr(o.err.msg, "Content-Length is not a number") == NULL) {
+            fail_msg("'%s': %s: %s", bad[i], idc_err_name(o.rc), o.err.msg);
+        }
+        server_free(&s);
+    }
+}
+
+static void test_transport_native_head_keeps_connection(void **state)
+{
+    (void)state;
+    /* A HEAD answer announces a length but carries no body: the next answer follows it. */
+    static const struct reply r[] = {
+        {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"},
+        {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"},
+    };
+    struct server s;
+    server_start(&s, r, 2);
+    void *ctx = transport_open(s.url, NULL);
+    struct test_request t;
+    request_init(&t);
+    t.req.method = IDC_STR("HEAD");
+    t.req.body_len = 0;
+    struct outcome o = {0};
+    o.rc = native()->exchange(ctx, &t.req, &o.resp, &o.info, &o.err);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_int_equal(o.resp.body_len, 0);
+    assert_string_equal(o.resp.body, "");
+    exchange(ctx, &o);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_body(&o, "ok");
+    assert_int_equal(o.resp.body[o.resp.body_len], '\0'); /* a NUL follows, not counted */
+    assert_int_equal(o.info.connections, 1);
+    transport_close(ctx);
+    server_stop(&s);
+    server_free(&s);
+}
+
+static void test_transport_native_trace_connected(void **state)
+{
+    (void)state;
+    static const struct reply r[] = {{.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}};
+    struct trace_log log = {0};
+    struct client_opts opts = {.trace = &log};
+    struct server s;
+    struct outcome o;
+    run_script(r, 1, &opts, &o, &s);
+    assert_int_equal(o.rc, IDC_OK);
+    char want[96];
+    snprintf(want, sizeof want, "* connected to %.60s in ", s.url + strlen("http://"));
+    assert_true(trace_has(&log, want));
+    assert_true(trace_has(&log, " ms (connection 1)"));
+    assert_true(trace_has(&log, "< HTTP 200, 2 bytes, "));
+    server_free(&s);
+}
+
+/* ---- the connect timeout ----------------------------------------------------------------- */
+
+/* Only what a case sets: no proxy from the environment running the tests. */
+static void proxy_env(const char *https_proxy, const char *no_proxy)
+{
+    unsetenv("HTTPS_PROXY");
+    unsetenv("https_proxy");
+    unsetenv("NO_PROXY");
+    unsetenv("no_proxy");
+    if (https_proxy != NULL) {
+        setenv("HTTPS_PROXY", https_proxy, 1);
+    }
+    if (no_proxy != NULL) {
+        setenv("NO_PROXY", no_proxy, 1);
+    }
+}
+
+static void test_transport_native_tls_handshake_connect_timeout(void **state)
+{
+    (void)state;
+    /* The server accepts and never speaks TLS: the connect timeout ends the handshake, not
+     * the much longer read timeout. */
+    static const struct reply r[] = {{.silent = true}};
+    proxy_env(NULL, NULL);
+    struct server s;
+    server_start(&s, r, 1);
+    char url[64];
+    snprintf(url, sizeof url, "https://localhost:%s", strrchr(s.url, ':') + 1);
+    struct client_opts opts = {.connect_timeout_ms = 300, .read_timeout_ms = 10000};
+    void *ctx = transport_open(url, &opts);
+    int64_t start = idc_net_now_ms();
+    struct outcome o;
+    exchange(ctx, &o);
+    int64_t took = idc_net_now_ms() - start;
+    transport_close(ctx);
+    server_stop(&s);
+    assert_int_equal(o.rc, IDC_ERR_TIMEOUT);
+    assert_non_null(
+        strstr(o.err.msg, "timed out after 300 ms in the TLS handshake with localhost"));
+    assert_non_null(strstr(o.err.msg, "connect timeout"));
+    assert_false(o.info.sent);
+    assert_true(took < 3000);
+    server_free(&s);
+}
+
+static void test_transport_native_proxy_tunnel_connect_timeout(void **state)
+{
+    (void)state;
+    /* The proxy takes the CONNECT and never answers. */
+    static const struct reply r[] = {{.silent = true}};
+    struct server s;
+    server_start(&s, r, 1);
+    proxy_env(s.url, NULL);
+    struct client_opts opts = {.connect_timeout_ms = 300, .read_timeout_ms = 10000};
+    void *ctx = transport_open("https://identitystore.us-east-1.amazonaws.com", &opts);
+    int64_t start = idc_net_now_ms();
+    struct outcome o;
+    exchange(ctx, &o);
+    int64_t took = idc_net_now_ms() - start;
+    transport_close(ctx);
+    server_stop(&s);
+    proxy_env(NULL, NULL);
+    assert_int_equal(o.rc, IDC_ERR_TIMEOUT);
+    assert_non_null(strstr(o.err.msg, "timed out after 300 ms waiting for the proxy's tunnel to "
+                                      "identitystore.us-east-1.amazonaws.com:443"));
+    assert_false(o.info.sent);
+    assert_true(took < 3000);
+    assert_int_equal(s.got_count, 1);
+    assert_non_null(strstr(s.got[0].bytes, "CONNECT identitystore.us-east-1.amazonaws.com:443 "));
+    server_free(&s);
+}
+
+/* ---- the proxy ------------------------------------------------------------------------------ */
+
+static void test_transport_native_proxy_url_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        const char *host;
+        const char *port;
+        const char *name;
+    } cases[] = {
+        {"proxy.corp:3128", "proxy.corp", "3128", "proxy.corp:3128"},
+        {"proxy.corp", "proxy.corp", "1080", "proxy.corp:1080"},
+        {"http://proxy.corp", "proxy.corp", "1080", "proxy.corp:1080"},
+        {"http://proxy.corp:80/", "proxy.corp", "80", "proxy.corp:80"},
+        {"HTTP://10.0.0.1:8080", "10.0.0.1", "8080", "10.0.0.1:8080"},
+        {"[::1]:3128", "::1", "3128", "[::1]:3128"},
+        {"http://[fd00::1]", "fd00::1", "1080", "[fd00::1]:1080"},
+    };
+    struct idc_url target;
+    assert_int_equal(idc_url_parse("https://identitystore.us-east-1.amazonaws.com", &target, NULL),
+                     IDC_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        proxy_env(cases[i].value, NULL);
+        struct idc_proxy p;
+        bool use = false;
+        struct idc_error err = {0};
+        idc_err rc = idc_proxy_from_env(&target, &p, &use, &err);
+        if (rc != IDC_OK || !use || strcmp(p.url.host, cases[i].host) != 0 ||
+            strcmp(p.url.port, cases[i].port) != 0 || strcmp(p.name, cases[i].name) != 0) {
+            fail_msg("'%s': %s use=%d host '%s' port '%s' name '%s': %s", cases[i].value,
+                     idc_err_name(rc), use, p.url.host, p.url.port, p.name, err.msg);
+        }
+    }
+    proxy_env(NULL, NULL);
+}
+
+static void test_transport_native_proxy_malformed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        const char *fragment;
+    } cases[] = {
+        {"http://user:s3cr3t@proxy.corp:3128", "proxy credentials"},
+        {"http://proxy.corp:99999", "port"},
+        {"proxy.corp:31x8", "port"},
+        {"[::1:3128", "']'"},
+        {"https://proxy.corp:3128", "plain HTTP"},
+        {"socks5://proxy.corp:1080", "scheme"},
+        {"http://proxy.corp:3128/some/path", "path"},
+        {"http://:3128", "host"},
+        {"http://user:s3cr3t/x@proxy.corp", "path"},
+    };
+    struct idc_url target;
+    assert_int_equal(idc_url_parse("https://identitystore.us-east-1.amazonaws.com", &target, NULL),
+                     IDC_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        proxy_env(cases[i].value, NULL);
+        struct idc_proxy p;
+        bool use = true;
+        struct idc_error err = {0};
+        idc_err rc = idc_proxy_from_env(&target, &p, &use, &err);
+        if (rc != IDC_ERR_PROXY || use || err.code != IDC_ERR_PROXY ||
+            strstr(err.msg, "HTTPS_PROXY") == NULL || strstr(err.msg, cases[i].fragment) == NULL ||
+            strstr(err.msg, "s3cr3t") != NULL) {
+            fail_msg("'%s': %s use=%d: %s", cases[i].value, idc_err_name(rc), use, err.msg);
+        }
+    }
+    proxy_env(NULL, NULL);
+}
+
+static void test_transport_native_proxy_names_its_variable(void **state)
+{
+    (void)state;
+    struct idc_url target;
+    assert_int_equal(idc_url_parse("https://iam.amazonaws.com", &target, NULL), IDC_OK);
+    proxy_env(NULL, NULL);
+    setenv("https_proxy", "http://proxy.corp:0", 1);
+    struct idc_proxy p;
+    bool use = true;
+    struct idc_error err = {0};
+    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_ERR_PROXY);
+    assert_non_null(strstr(err.msg, "https_proxy 'http://proxy.corp:0'"));
+    /* No proxy at all, and a host NO_PROXY exempts: a malformed value does not matter. */
+    proxy_env(NULL, NULL);
+    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_OK);
+    assert_false(use);
+    proxy_env("http://proxy.corp:99999", "example.com,amazonaws.com");
+    use = true;
+    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_OK);
+    assert_false(use);
+    proxy_env(NULL, NULL);
+}
+
+static void test_transport_native_open_refuses_malformed_proxy(void **state)
+{
+    (void)state;
+    proxy_env("http://user:s3cr3t@proxy.corp:3128", NULL);
+    struct idc_transport_config cfg = {0};
+    struct idc_error err = {0};
+    assert_int_equal(idc_url_parse("https://iam.amazonaws.com", &cfg.endpoint, &err), IDC_OK);
+    void *ctx = calloc(1, native()->ctx_size);
+    assert_non_null(ctx);
+    assert_int_equal(native()->open(ctx, &cfg, &err), IDC_ERR_PROXY);
+    assert_non_null(strstr(err.msg, "HTTPS_PROXY 'http://***@proxy.corp:3128'"));
+    assert_null(strstr(err.msg, "s3cr3t"));
+    transport_close(ctx);
+    /* Plain http endpoints never use HTTPS_PROXY, so it is not even read. */
+    assert_int_equal(idc_url_parse("http://127.0.0.1:9", &cfg.endpoint, &err), IDC_OK);
+    ctx = calloc(1, native()->ctx_size);
+    assert_non_null(ctx);
+    assert_int_equal(native()->open(ctx, &cfg, &err), IDC_OK);
+    transport_close(ctx);
+    proxy_env(NULL, NULL);
+}
+
+/* Connects to the scripted server as a proxy and asks for a tunnel to `target_url`. */
+static idc_err tunnel(struct server *s, const char *target_url, struct idc_error *err)
+{
+    struct idc_proxy proxy;
+    assert_int_equal(idc_url_parse_proxy(s->url, "HTTPS_PROXY", &proxy.url, err), IDC_OK);
+    idc_url_host_port(&proxy.url, proxy.name, sizeof proxy.name);
+    struct idc_url target;
+    assert_int_equal(idc_url_parse(target_url, &target, err), IDC_OK);
+    int fd = -1;
+    assert_int_equal(idc_net_connect(proxy.url.host, proxy.url.port, 3000, &fd, err), IDC_OK);
+    idc_err rc = idc_proxy_connect(fd, &proxy, &target, idc_net_now_ms() + 3000, err);
+    close(fd);
+    return rc;
+}
+
+static void test_transport_native_proxy_connect_ipv6_target(void **state)
+{
+    (void)state;
+    static const struct reply r[] = {{.bytes = "HTTP/1.1 200 Connection established\r\n\r\n"}};
+    struct server s;
+    server_start(&s, r, 1);
+    struct idc_error err = {0};
+    assert_int_equal(tunnel(&s, "https://[::1]", &err), IDC_OK);
+    server_stop(&s);
+    assert_int_equal(s.got_count, 1);
+    /* RFC 9110 9.3.6: the authority form, an IPv6 address in brackets. */
+    assert_string_equal(s.got[0].bytes, "CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n");
+    server_free(&s);
+}
+
+static void test_transport_native_proxy_refuses_tunnel(void **state)
+{
+    (void)state;
+    static const struct reply r[] = {
+        {.bytes = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", .close_after = true},
+    };
+    struct server s;
+    server_start(&s, r, 1);
+    struct idc_error err = {0};
+    assert_int_equal(tunnel(&s, "https://[::1]:8443", &err), IDC_ERR_PROXY);
+    server_stop(&s);
+    assert_non_null(strstr(err.msg, "refused the tunnel to [::1]:8443: HTTP/1.1 403 Forbidden"));
+    server_free(&s);
+}
+
+/* ---- the configuration's defaults --------------------------------------------------------- */
+
+static void test_transport_native_ca_bundle_empty_is_unset(void **state)
+{
+    (void)state;
+    struct idc_transport_base b;
+    struct idc_transport_config cfg = {0};
+    setenv("AWS_CA_BUNDLE", "/etc/from-env.pem", 1);
+    static const char *const unset[] = {NULL, ""};
+    for (size_t i = 0; i < 2; i++) {
+        cfg.ca_bundle = unset[i];
+        assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
+        assert_non_null(b.cfg.ca_bundle);
+        assert_string_equal(b.cfg.ca_bundle, "/etc/from-env.pem");
+    }
+    cfg.ca_bundle = "/etc/option.pem";
+    assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
+    assert_string_equal(b.cfg.ca_bundle, "/etc/option.pem");
+    setenv("AWS_CA_BUNDLE", "", 1);
+    for (size_t i = 0; i < 2; i++) {
+        cfg.ca_bundle = unset[i];
+        assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
+        assert_null(b.cfg.ca_bundle); /* the system store */
+    }
+    unsetenv("AWS_CA_BUNDLE");
+    assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
+    assert_null(b.cfg.ca_bundle);
+    assert_int_equal(b.cfg.connect_timeout_ms, 10000);
+    assert_int_equal(b.cfg.read_timeout_ms, 60000);
+    assert_int_equal(strncmp(b.cfg.user_agent, "idcctl/", 7), 0);
+}
+
+static void test_transport_native_settings_too_long(void **state)
+{
+    (void)state;
+    static char path[2000];
+    memset(path, 'a', sizeof path - 1);
+    path[0] = '/';
+    struct idc_transport_base b;
+    struct idc_transport_config cfg = {.ca_bundle = path};
+    struct idc_error err = {0};
+    unsetenv("AWS_CA_BUNDLE");
+    assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
+    assert_non_null(strstr(err.msg, "the ca_bundle option"));
+    assert_non_null(strstr(err.msg, "1999 bytes"));
+    setenv("AWS_CA_BUNDLE", path, 1);
+    cfg.ca_bundle = NULL;
+    assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
+    assert_non_null(strstr(err.msg, "AWS_CA_BUNDLE"));
+    unsetenv("AWS_CA_BUNDLE");
+    cfg.user_agent = path + 1800;
+    assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
+    assert_non_null(strstr(err.msg, "User-Agent"));
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transport_native_content_length_body),
     cmocka_unit_test(test_transport_native_chunked_body),
@@ -1031,6 +1448,21 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transport_native_url_refuses_junk_after_ipv6),
     cmocka_unit_test(test_transport_native_url_is_loopback),
     cmocka_unit_test(test_transport_native_url_loopback_not_dns_name),
+    cmocka_unit_test(test_transport_native_chunk_size_strict),
+    cmocka_unit_test(test_transport_native_chunk_data_past_its_size),
+    cmocka_unit_test(test_transport_native_content_length_not_a_number),
+    cmocka_unit_test(test_transport_native_head_keeps_connection),
+    cmocka_unit_test(test_transport_native_trace_connected),
+    cmocka_unit_test(test_transport_native_tls_handshake_connect_timeout),
+    cmocka_unit_test(test_transport_native_proxy_tunnel_connect_timeout),
+    cmocka_unit_test(test_transport_native_proxy_url_forms),
+    cmocka_unit_test(test_transport_native_proxy_malformed),
+    cmocka_unit_test(test_transport_native_proxy_names_its_variable),
+    cmocka_unit_test(test_transport_native_open_refuses_malformed_proxy),
+    cmocka_unit_test(test_transport_native_proxy_connect_ipv6_target),
+    cmocka_unit_test(test_transport_native_proxy_refuses_tunnel),
+    cmocka_unit_test(test_transport_native_ca_bundle_empty_is_unset),
+    cmocka_unit_test(test_transport_native_settings_too_long),
 };
 
 UNIT_MAIN(tests)

@@ -31,7 +31,7 @@ struct idc_client_config {
     const char *transport;         /* "native" (default) or "curl" */
     const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
                                                       stack); overrides `transport` */
-    const char *ca_bundle;  /* optional PEM file; else AWS_CA_BUNDLE, else the system store */
+    const char *ca_bundle;  /* optional PEM file; NULL or "": AWS_CA_BUNDLE, else system store */
     int max_attempts;       /* 0: 3 (the SDKs' standard mode) */
     int base_delay_ms;      /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
     int max_backoff_ms;     /* 0: 20000 */
@@ -46,7 +46,9 @@ struct idc_client;
 /*
  * Creates a client. Warns through the trace when a plain http:// endpoint is not on
  * loopback. Returns IDC_ERR_ARG (a missing or malformed setting, an unknown transport),
- * IDC_ERR_TLS (the CA bundle cannot be read), IDC_ERR_NOMEM.
+ * IDC_ERR_SPACE (a setting too long to keep, such as a CA bundle path over 1023 bytes),
+ * IDC_ERR_TLS (the CA bundle cannot be read), IDC_ERR_PROXY (a malformed HTTPS_PROXY with
+ * the native transport), IDC_ERR_NOMEM.
  */
 idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *cfg,
                        struct idc_error *err);
@@ -83,8 +85,7 @@ struct idc_client_stats {
 
 void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *out);
 
-/* The client's service, region and endpoint (for messages). */
+/* The client's service (for messages). */
 enum idc_service idc_client_service(const struct idc_client *c);
-const char *idc_client_region(const struct idc_client *c);
 
 #endif

@@ -62,6 +62,13 @@ idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * idc_error_set that also keeps a library's own code (OpenSSL, mbedTLS, a CURLcode, an
+ * errno) in err->native. Pass values, never `errno` read after another call may have run.
+ */
+idc_err idc_error_set_native(struct idc_error *err, idc_err code, long native, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
  * Prefixes the message already in `err` with context ("sync prod: ..."); returns err->code.
  * A NULL `err` returns IDC_ERR_ARG.
  */

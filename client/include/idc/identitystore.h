@@ -3,7 +3,10 @@
  * identitystore.h - the Identity Store operations idcctl uses, over an idc_client for
  * IDC_SERVICE_IDENTITYSTORE. Listings stream: one callback per user (and optionally per
  * page), so memory is bounded by one page whatever the number of users.
- * A not-found answer is IDC_ERR_AWS with aws_code "ResourceNotFoundException".
+ * A not-found answer is IDC_ERR_AWS with aws_code "ResourceNotFoundException". An answer
+ * that does not parse is IDC_ERR_PARSE naming the operation, the page and the request id
+ * ("ListUsers page 3 (request id ...): ..."). A NULL argument, or a client made for
+ * another service, is IDC_ERR_ARG before anything is sent.
  */
 #ifndef IDC_IDENTITYSTORE_H
 #define IDC_IDENTITYSTORE_H

@@ -123,7 +123,7 @@ struct idc_user_filter {
 
 typedef int idc_inv_user_fn(void *ud, const struct idc_inv_user_row *row);
 
-/* Ordered by integration label, then user name. */
+/* Ordered by integration label, then user name; IDC_ERR_NOT_FOUND for an unknown label. */
 idc_err idc_inventory_list_users(struct idc_inventory *inv, const struct idc_user_filter *filter,
                                  idc_inv_user_fn *fn, void *ud, struct idc_error *err);
 

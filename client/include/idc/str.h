@@ -48,6 +48,13 @@ bool idc_str_starts_with(struct idc_str s, struct idc_str prefix);
 struct idc_str idc_str_trim(struct idc_str s);
 
 /*
+ * Reads the whole view as a decimal number into *out: ASCII digits only (no sign, space,
+ * "0x" or suffix), at least one, and a value of at most `max`. False otherwise, with *out
+ * unchanged. Leading zeros are accepted ("007" is 7).
+ */
+bool idc_str_to_u64(struct idc_str s, uint64_t max, uint64_t *out);
+
+/*
  * A view made safe to quote in a message: bytes outside printable ASCII become
  * `replacement`; a view longer than `cap` - 1 is cut and ends with "...". `cap` >= 4.
  */

@@ -36,11 +36,18 @@ bool idc_url_is_loopback(const struct idc_url *u);
  * bytes, timing, retries. `line` has no trailing newline. */
 typedef void idc_trace_fn(void *ud, const char *line);
 
+/*
+ * The two timeouts, the same in both transports. connect_timeout_ms bounds opening a
+ * connection as a whole: DNS, TCP, a proxy's CONNECT and the TLS handshake (curl's
+ * CONNECTTIMEOUT; the native transport counts getaddrinfo too but cannot cut it short).
+ * read_timeout_ms then bounds each wait for the next byte either way, sending the request
+ * or reading the response, so a slow answer that keeps moving never times out.
+ */
 struct idc_transport_config {
     struct idc_url endpoint;
-    const char *ca_bundle;  /* PEM file; NULL: AWS_CA_BUNDLE, else the system store */
-    int connect_timeout_ms; /* 0: 10000 */
-    int read_timeout_ms;    /* 0: 60000 */
+    const char *ca_bundle;  /* PEM file; NULL or "": AWS_CA_BUNDLE, else the system store */
+    int connect_timeout_ms; /* 0: 10000; DNS, TCP, proxy tunnel and TLS handshake together */
+    int read_timeout_ms;    /* 0: 60000; each wait for the next byte once connected */
     size_t max_response;    /* 0: IDC_HTTP_MAX_RESPONSE */
     const char *user_agent; /* NULL: "idcctl/<version>" */
     idc_trace_fn *trace;    /* optional */
@@ -79,7 +86,11 @@ struct idc_exchange_info {
 struct idc_transport_ops {
     const char *name; /* "native" or "curl" */
     size_t ctx_size;
-    /* Prepares (no connection yet). IDC_ERR_TLS for an unreadable CA bundle. */
+    /*
+     * Prepares (no connection yet); copies what it keeps of `cfg`. IDC_ERR_TLS for an
+     * unreadable CA bundle, IDC_ERR_SPACE for a CA bundle path or User-Agent too long to
+     * keep, IDC_ERR_PROXY (native) for a malformed HTTPS_PROXY.
+     */
     idc_err (*open)(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err);
     /*
      * Sends one request and reads its response, reusing the connection when it is still
@@ -96,7 +107,7 @@ struct idc_transport_ops {
 
 /* The transports built in: "native" always, "curl" when built with IDC_WITH_CURL. */
 const struct idc_transport_ops *idc_transport_find(const char *name);
-/* Names of the built-in transports, NULL-terminated. */
-const char *const *idc_transport_names(void);
+/* The name of the i-th built-in transport ("native" is 0), NULL past the last. */
+const char *idc_transport_name_at(size_t i);
 
 #endif
