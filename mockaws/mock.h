@@ -127,8 +127,8 @@ struct mock_credential {
     struct mock_policy *policy;
 };
 
-struct mock_ids; /* Identity Store state (identitystore.c) */
-struct mock_iam; /* IAM state (iam.c) */
+struct mock_ids; /* Identity Store state (ids.h, ids_store.c) */
+struct mock_iam; /* IAM state (iam.h, iam_store.c) */
 
 struct mock_world {
     char account_id[13];
@@ -254,7 +254,7 @@ int mock_reply_error(struct mock_request *req, int status, const char *code, con
 
 /* ---- the two services --------------------------------------------------------------- */
 
-/* Identity Store (identitystore.c) */
+/* Identity Store: the model in ids_store.c, the operations in identitystore.c */
 struct mock_ids *mock_ids_new(void);
 void mock_ids_free(struct mock_ids *ids);
 idc_err mock_ids_add_fixture(struct mock_ids *ids, const struct mock_fx *fx, const cJSON *stores);
@@ -262,7 +262,7 @@ idc_err mock_ids_add_synthetic(struct mock_ids *ids, const char *store_id, unsig
                                struct idc_error *err);
 int mock_ids_dispatch(struct mock_request *req);
 
-/* IAM (iam.c) */
+/* IAM: the model in iam_store.c, the operations in iam.c */
 struct mock_iam *mock_iam_new(const char *account_id);
 void mock_iam_free(struct mock_iam *iam);
 idc_err mock_iam_add_fixture(struct mock_iam *iam, const struct mock_fx *fx, const cJSON *node);
