@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 /* ---- helpers shared by every fixture section ---------------------------------------- */
 

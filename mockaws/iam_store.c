@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 /* ---- the sub-resources of a user, described once ------------------------------------ */
 

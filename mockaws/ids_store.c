@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idc/timefmt.h"
+#include "json_get.h"
+#include "timefmt.h"
 
 /* ---- ids ---------------------------------------------------------------------------- */
 
@@ -282,12 +283,6 @@ static char *render(const cJSON *src, const struct field *fields, size_t n, cons
     return json;
 }
 
-static const char *string_member(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 void ids_user_free(struct ids_user *u)
 {
     if (u == NULL) {
@@ -314,7 +309,7 @@ static bool keep_external_ids(struct ids_user *u, const cJSON *list)
     const cJSON *e;
     cJSON_ArrayForEach(e, list)
     {
-        const char *issuer = string_member(e, "Issuer"), *id = string_member(e, "Id");
+        const char *issuer = idc_json_get_string(e, "Issuer"), *id = idc_json_get_string(e, "Id");
         size_t len = strlen(issuer) + strlen(id) + 2;
         char *pair = malloc(len);
         if (pair == NULL) {
@@ -339,9 +334,9 @@ struct ids_user *ids_user_build(const cJSON *src, const char *store_id, struct i
     u->item.json = json;
     u->item.json_len = strlen(json);
     const cJSON *emails = cJSON_GetObjectItemCaseSensitive(src, "Emails");
-    const char *email = string_member(cJSON_GetArrayItem(emails, 0), "Value");
-    u->item.id = strdup(string_member(src, "UserId"));
-    u->name = strdup(string_member(src, "UserName"));
+    const char *email = idc_json_get_string(cJSON_GetArrayItem(emails, 0), "Value");
+    u->item.id = strdup(idc_json_get_string(src, "UserId"));
+    u->name = strdup(idc_json_get_string(src, "UserName"));
     u->email = email ? strdup(email) : NULL;
     bool ok = u->item.id && u->name && (email == NULL || u->email) &&
               keep_external_ids(u, cJSON_GetObjectItemCaseSensitive(src, "ExternalIds"));
@@ -507,7 +502,8 @@ static idc_err add_group(struct ids_store *s, const struct mock_fx *fx, const cJ
     if (json == NULL) {
         return fail_why(fx, where, &why);
     }
-    const char *id = string_member(node, "GroupId"), *name = string_member(node, "DisplayName");
+    const char *id = idc_json_get_string(node, "GroupId"),
+               *name = idc_json_get_string(node, "DisplayName");
     idc_err rc = group_unique(s, fx, where, id, name);
     struct ids_group *g = rc ? NULL : calloc(1, sizeof *g);
     if (g == NULL) {
@@ -536,7 +532,8 @@ static idc_err add_membership(struct ids_store *s, const struct mock_fx *fx, con
     if (rc) {
         return rc;
     }
-    const char *user = string_member(cJSON_GetObjectItemCaseSensitive(node, "MemberId"), "UserId");
+    const char *user =
+        idc_json_get_string(cJSON_GetObjectItemCaseSensitive(node, "MemberId"), "UserId");
     if (!ids_valid_resource_id(id)) {
         return mock_fx_fail_key(fx, where, "MembershipId",
                                 "expected an id of 10 hex digits, a dash and a UUID (or a UUID), "

@@ -12,7 +12,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "idc/timefmt.h"
+#include "timefmt.h"
 #include "mock_int.h"
 
 static const char usage[] =

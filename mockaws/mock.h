@@ -15,8 +15,8 @@
 #include <civetweb.h>
 #include <cjson/cJSON.h>
 
-#include "idc/dynbuf.h"
-#include "idc/escape.h"
+#include "dynbuf.h"
+#include "escape.h"
 #include "idc/error.h"
 #include "idc/sigv4.h"
 #include "idc/str.h"

@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "idc/form.h"
-#include "idc/timefmt.h"
+#include "form.h"
+#include "timefmt.h"
 #include "mock_int.h"
 
 int64_t mock_now(const struct mock_server *s)
@@ -367,17 +367,17 @@ static int parse_form(struct mock_request *req)
 {
     bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
     struct idc_str form = post ? idc_str_make(req->body, req->body_len) : req->sig.query;
-    struct idc_str name, value;
-    size_t pos = 0, n = 0;
-    while (idc_form_next(form, &pos, &name, &value)) {
+    struct idc_str rest = form, name, value;
+    size_t n = 0;
+    while (idc_form_next(&rest, &name, &value)) {
         n++;
     }
     req->params = calloc(n ? n : 1, sizeof *req->params);
     if (req->params == NULL) {
         return mock_reply_error(req, 500, "ServiceFailure", NULL, "out of memory");
     }
-    pos = 0;
-    while (idc_form_next(form, &pos, &name, &value)) {
+    rest = form;
+    while (idc_form_next(&rest, &name, &value)) {
         struct idc_error err = {0};
         struct mock_param *p = &req->params[req->param_count];
         p->name = decode_component(name, &err);

@@ -13,8 +13,13 @@
 #include "idc/error.h"
 #include "idc/str.h"
 
-/* Exit codes, documented in the README. */
+/*
+ * Exit codes, documented in the README, and CLI_CONTINUE: what a step that can end the
+ * command (parsing options, opening the inventory) returns when the command goes on. A
+ * step returns CLI_CONTINUE or the exit status to end with, after saying why.
+ */
 enum cli_exit {
+    CLI_CONTINUE = -1,
     CLI_EXIT_OK = 0,
     CLI_EXIT_ERROR = 1,
     CLI_EXIT_USAGE = 2,

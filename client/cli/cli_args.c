@@ -141,9 +141,9 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
         a->every_seconds = v;
         break;
     default:
-        return -1;
+        return CLI_CONTINUE;
     }
-    return -1;
+    return CLI_CONTINUE;
 }
 
 static void set_flag(struct cli_args *a, int id)
@@ -200,7 +200,7 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
             return cli_usage_error(cmd, "--%s does not apply to `idcctl %s`", option_name(id), cmd);
         }
         int rc = set_value(a, id, cmd);
-        if (rc >= 0) {
+        if (rc != CLI_CONTINUE) {
             return rc;
         }
         set_flag(a, id);
@@ -213,5 +213,5 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
         return cli_usage_error(cmd, "unexpected argument '%s'%s", argv[optind],
                                names_user ? ": name the user with --user-name or --user-id" : "");
     }
-    return -1;
+    return CLI_CONTINUE;
 }

@@ -64,7 +64,7 @@ struct cli_args {
 };
 
 /*
- * -1 when parsing succeeded, else the exit status (--help printed `usage`: 0). Arguments
+ * CLI_CONTINUE when parsing succeeded, else the exit status (--help printed `usage`: 0). Arguments
  * that are not options are refused: every value is named by its option.
  */
 int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed, const char *usage,

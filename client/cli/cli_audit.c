@@ -15,7 +15,7 @@ static const char audit_usage[] =
     "\n"
     "Lists what idcctl deleted, newest first (ad-hoc deletes appear under their store id).\n";
 
-static int one(void *ud, const struct idc_audit_entry *e, int64_t id)
+static int one(const struct idc_audit_entry *e, int64_t id, void *ud)
 {
     struct cli_listing *l = ud;
     char when[32];
@@ -49,8 +49,8 @@ int cli_audit_main(int argc, char **argv)
                             audit_usage, &a);
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
-    rc = rc < 0 ? cli_home_open(&inv) : rc;
-    if (rc >= 0) {
+    rc = rc == CLI_CONTINUE ? cli_home_open(&inv) : rc;
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     struct cli_listing l;
@@ -60,5 +60,5 @@ int cli_audit_main(int argc, char **argv)
     }
     cli_listing_finish(&l);
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }

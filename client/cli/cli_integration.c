@@ -68,7 +68,7 @@ static int prompt_secret(char *out, size_t cap)
         fprintf(stderr, "idcctl: no secret entered\n");
         return CLI_EXIT_USAGE;
     }
-    return -1;
+    return CLI_CONTINUE;
 }
 
 /* --access-key-id: the secret from stdin or a prompt, into `in`. */
@@ -76,13 +76,13 @@ static int take_keys(const struct cli_args *a, struct idc_integration *in)
 {
     char secret[IDC_SIGV4_SECRET_MAX + 2];
     struct idc_error err = {0};
-    int rc = -1;
+    int rc = CLI_CONTINUE;
     if (a->conn.profile != NULL) {
         return cli_usage_error("integration", "give --profile or --access-key-id, not both");
     }
     if (a->secret_stdin) {
         rc = cli_read_secret_line(secret, sizeof secret, &err) == IDC_OK
-                 ? -1
+                 ? CLI_CONTINUE
                  : cli_fail(NULL, "%s", err.msg);
     } else if (isatty(STDIN_FILENO)) {
         rc = prompt_secret(secret, sizeof secret);
@@ -90,13 +90,14 @@ static int take_keys(const struct cli_args *a, struct idc_integration *in)
         rc = cli_usage_error("integration", "standard input is not a terminal: give the secret "
                                             "on it with --secret-stdin");
     }
-    if (rc < 0 && (idc_str_copy(idc_str_c(a->access_key_id), in->access_key_id,
-                                sizeof in->access_key_id, "the access key id", &err) != IDC_OK ||
-                   idc_str_copy(idc_str_c(secret), in->secret_access_key,
-                                sizeof in->secret_access_key, "the secret", &err) != IDC_OK)) {
+    if (rc == CLI_CONTINUE &&
+        (idc_str_copy(idc_str_c(a->access_key_id), in->access_key_id, sizeof in->access_key_id,
+                      "the access key id", &err) != IDC_OK ||
+         idc_str_copy(idc_str_c(secret), in->secret_access_key, sizeof in->secret_access_key,
+                      "the secret", &err) != IDC_OK)) {
         rc = cli_fail(NULL, "%s", err.msg);
     }
-    if (rc < 0) {
+    if (rc == CLI_CONTINUE) {
         in->session_token[0] = '\0';
         in->profile[0] = '\0';
     }
@@ -113,13 +114,12 @@ static bool good_label(const char *s)
            strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
-/* Validates `in` with one signed call; -1 when it passes. */
-static int validate(struct idc_integration *in, bool debug)
+/* Validates `in` with one signed call; CLI_CONTINUE when it passes. */
+static int validate(const struct idc_integration *in, bool debug)
 {
     struct cli_conn c = {.in = *in};
-    struct idc_error err = {0};
-    int rc =
-        cli_conn_client(&c, debug, &err) == IDC_OK ? cli_conn_validate(&c) : cli_report(&err, NULL);
+    int rc = cli_conn_connect(&c, debug);
+    rc = rc == CLI_CONTINUE ? cli_conn_validate(&c) : rc;
     cli_conn_close(&c);
     return rc;
 }
@@ -143,26 +143,26 @@ static int add(const struct cli_args *a)
     struct cli_conn_opts o = a->conn;
     o.label = NULL;
     o.keys_given = a->access_key_id != NULL;
-    static struct idc_integration in;
+    struct idc_integration in;
     int rc = cli_conn_resolve(&o, &in);
-    if (rc < 0 && a->access_key_id != NULL) {
+    if (rc == CLI_CONTINUE && a->access_key_id != NULL) {
         rc = take_keys(a, &in);
     }
     snprintf(in.label, sizeof in.label, "%s", a->conn.label);
-    if (rc < 0 && in.session_token[0] != '\0') {
+    if (rc == CLI_CONTINUE && in.session_token[0] != '\0') {
         fprintf(stderr, "idcctl: note: these keys carry a session token: they expire, and syncs "
                         "will fail when they do; a profile (--profile) is the better choice\n");
     }
-    rc = rc < 0 ? validate(&in, a->conn.debug) : rc;
+    rc = rc == CLI_CONTINUE ? validate(&in, a->conn.debug) : rc;
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
-    if (rc < 0) {
+    if (rc == CLI_CONTINUE) {
         rc = cli_home_open(&inv);
     }
-    if (rc < 0 && idc_inventory_add_integration(inv, &in, &err) != IDC_OK) {
+    if (rc == CLI_CONTINUE && idc_inventory_add_integration(inv, &in, &err) != IDC_OK) {
         rc = cli_report(&err, "pick another --label, or `idcctl integration update`");
     }
-    if (rc < 0 && !a->quiet) {
+    if (rc == CLI_CONTINUE && !a->quiet) {
         char what[700];
         describe(&in, what, sizeof what);
         printf("integration %s added: %s; keys from %s\n", in.label, what,
@@ -170,18 +170,18 @@ static int add(const struct cli_args *a)
     }
     idc_inventory_close(inv);
     idc_integration_wipe(&in);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 static int test(const struct cli_args *a)
 {
     struct idc_inventory *inv = NULL;
-    int rc = a->conn.label != NULL ? cli_home_open(&inv) : -1;
+    int rc = a->conn.label != NULL ? cli_home_open(&inv) : CLI_CONTINUE;
     struct cli_conn c;
-    rc = rc < 0 ? cli_conn_open(&c, &a->conn, inv) : rc;
-    if (rc < 0) {
+    rc = rc == CLI_CONTINUE ? cli_conn_open(&c, &a->conn, inv) : rc;
+    if (rc == CLI_CONTINUE) {
         rc = cli_conn_validate(&c);
-        if (rc < 0 && !a->quiet) {
+        if (rc == CLI_CONTINUE && !a->quiet) {
             char what[700];
             describe(&c.in, what, sizeof what);
             printf("ok: %s answers for %s\n", what, c.scope);
@@ -189,17 +189,16 @@ static int test(const struct cli_args *a)
         cli_conn_close(&c);
     }
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
-/* The new settings of an update, applied to `in`. */
 /*
  * The new settings of an update, applied to `in`. A new region re-derives the endpoint
  * (unless --endpoint-url comes with it); a new endpoint keeps the signing region.
  */
 static int apply_update(const struct cli_args *a, struct idc_integration *in)
 {
-    int rc = -1;
+    int rc = CLI_CONTINUE;
     if (a->conn.region || a->conn.endpoint_url) {
         struct cli_conn_opts place = {
             .region = a->conn.region ? a->conn.region : in->region,
@@ -210,11 +209,11 @@ static int apply_update(const struct cli_args *a, struct idc_integration *in)
         };
         rc = cli_conn_place(&place, in);
     }
-    if (rc < 0 && a->conn.profile) {
+    if (rc == CLI_CONTINUE && a->conn.profile) {
         snprintf(in->profile, sizeof in->profile, "%s", a->conn.profile);
         in->access_key_id[0] = in->secret_access_key[0] = in->session_token[0] = '\0';
     }
-    return rc < 0 && a->access_key_id ? take_keys(a, in) : rc;
+    return rc == CLI_CONTINUE && a->access_key_id ? take_keys(a, in) : rc;
 }
 
 static int update(const struct cli_args *a)
@@ -224,23 +223,24 @@ static int update(const struct cli_args *a)
                                               "(keys, --profile, --endpoint-url, --region)");
     }
     struct idc_inventory *inv = NULL;
-    static struct idc_integration in;
+    struct idc_integration in = {0};
     struct idc_error err = {0};
     int rc = cli_home_open(&inv);
-    if (rc < 0 && idc_inventory_get_integration(inv, a->conn.label, &in, &err) != IDC_OK) {
+    if (rc == CLI_CONTINUE &&
+        idc_inventory_get_integration(inv, a->conn.label, &in, &err) != IDC_OK) {
         rc = cli_report(&err, "see `idcctl integration list`");
     }
-    rc = rc < 0 ? apply_update(a, &in) : rc;
-    rc = rc < 0 ? validate(&in, a->conn.debug) : rc;
-    if (rc < 0 && idc_inventory_update_integration(inv, &in, &err) != IDC_OK) {
+    rc = rc == CLI_CONTINUE ? apply_update(a, &in) : rc;
+    rc = rc == CLI_CONTINUE ? validate(&in, a->conn.debug) : rc;
+    if (rc == CLI_CONTINUE && idc_inventory_update_integration(inv, &in, &err) != IDC_OK) {
         rc = cli_report(&err, NULL);
     }
-    if (rc < 0 && !a->quiet) {
+    if (rc == CLI_CONTINUE && !a->quiet) {
         printf("integration %s updated and checked\n", in.label);
     }
     idc_inventory_close(inv);
     idc_integration_wipe(&in);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 static int remove_one(const struct cli_args *a)
@@ -251,24 +251,25 @@ static int remove_one(const struct cli_args *a)
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
     int rc = cli_home_open(&inv);
-    if (rc < 0 && idc_inventory_remove_integration(inv, a->conn.label, &err) != IDC_OK) {
+    if (rc == CLI_CONTINUE &&
+        idc_inventory_remove_integration(inv, a->conn.label, &err) != IDC_OK) {
         rc = cli_report(&err, "see `idcctl integration list`");
     }
-    if (rc < 0 && !a->quiet) {
+    if (rc == CLI_CONTINUE && !a->quiet) {
         printf("integration %s removed (its users and sync runs; the audit trail stays)\n",
                a->conn.label);
     }
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 /* ---- list --------------------------------------------------------------------------- */
 
-static int list_one(void *ud, const struct idc_integration *in)
+static int list_one(const struct idc_integration *in, void *ud)
 {
     struct cli_listing *l = ud;
     char when[32], users[24];
-    const char *kind = in->kind == IDC_KIND_IAM ? "iam" : "identitycenter";
+    const char *kind = idc_kind_name(in->kind);
     cli_iso_time(in->last_sync_at, when);
     snprintf(users, sizeof users, "%lld", (long long)in->user_count);
     const char *row[] = {in->label,       kind,  in->region,    in->store_id, when,
@@ -305,7 +306,7 @@ static int list(const struct cli_args *a)
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
     int rc = cli_home_open(&inv);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     struct cli_listing l;
@@ -315,7 +316,7 @@ static int list(const struct cli_args *a)
     }
     cli_listing_finish(&l);
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 int cli_integration_main(int argc, char **argv)
@@ -345,7 +346,7 @@ int cli_integration_main(int argc, char **argv)
         struct cli_args a;
         int rc = cli_args_parse(argc - 1, argv + 1, "integration",
                                 subs[i].allowed | CLI_ALLOW_COMMON, integration_usage, &a);
-        if (rc >= 0) {
+        if (rc != CLI_CONTINUE) {
             return rc;
         }
         return subs[i].run(&a);

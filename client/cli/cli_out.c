@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idc/dynbuf.h"
-#include "idc/escape.h"
-#include "idc/timefmt.h"
+#include "dynbuf.h"
+#include "escape.h"
+#include "timefmt.h"
 
 int cli_output_parse(const char *text, enum cli_output *out)
 {

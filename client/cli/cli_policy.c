@@ -1,65 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_policy.c - the least-privilege IAM policy for exactly the calls idcctl makes
- * (`idcctl policy`), and the statement to print when AWS denies one of them.
+ * (`idcctl policy`), and the statement to print when AWS denies one of them. The actions
+ * are the library's (idc_kind_actions): the calls are made there.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "cli_args.h"
 #include "cli_conn.h"
 
-/* Every Identity Store action idcctl calls; the first five only read. */
-static const char *const ic_actions[] = {
-    "identitystore:ListUsers",
-    "identitystore:DescribeUser",
-    "identitystore:GetUserId",
-    "identitystore:ListGroupMembershipsForMember",
-    "identitystore:DescribeGroup",
-    "identitystore:DeleteUser",
-    "identitystore:DeleteGroupMembership",
-    NULL,
-};
-#define IC_READ_ONLY 5
-
-/* Every IAM action idcctl calls: listing with the sign-in facts, then the delete cascade. */
-static const char *const iam_actions[] = {
-    "iam:ListUsers",
-    "iam:GetUser",
-    "iam:GetLoginProfile",
-    "iam:ListAccessKeys",
-    "iam:ListGroupsForUser",
-    "iam:DeleteLoginProfile",
-    "iam:DeleteAccessKey",
-    "iam:ListSigningCertificates",
-    "iam:DeleteSigningCertificate",
-    "iam:ListSSHPublicKeys",
-    "iam:DeleteSSHPublicKey",
-    "iam:ListServiceSpecificCredentials",
-    "iam:DeleteServiceSpecificCredential",
-    "iam:ListMFADevices",
-    "iam:DeactivateMFADevice",
-    "iam:DeleteVirtualMFADevice",
-    "iam:ListUserPolicies",
-    "iam:DeleteUserPolicy",
-    "iam:ListAttachedUserPolicies",
-    "iam:DetachUserPolicy",
-    "iam:RemoveUserFromGroup",
-    "iam:DeleteUser",
-    NULL,
-};
-#define IAM_READ_ONLY 5
-
-void cli_policy_print(FILE *out, bool iam, bool read_only, const char *only_action)
+void cli_policy_print(FILE *out, enum idc_kind kind, bool read_only, const char *only_action)
 {
-    const char *const *list = iam ? iam_actions : ic_actions;
-    size_t n = read_only ? (iam ? IAM_READ_ONLY : IC_READ_ONLY) : SIZE_MAX;
+    const char *const *list;
+    size_t count = idc_kind_actions(kind, read_only, &list);
     fprintf(out,
             "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
             "      \"Sid\": \"%s\",\n      \"Effect\": \"Allow\",\n      \"Action\": [",
-            iam ? "IdcctlIamUsers" : "IdcctlIdentityCenter");
+            kind == IDC_KIND_IAM ? "IdcctlIamUsers" : "IdcctlIdentityCenter");
     size_t shown = 0;
-    for (size_t i = 0; list[i] != NULL && i < n; i++) {
+    for (size_t i = 0; i < count; i++) {
         if (only_action == NULL || strcasecmp(only_action, list[i]) == 0) {
             fprintf(out, "%s\n        \"%s\"", shown++ ? "," : "", list[i]);
         }
@@ -88,9 +49,10 @@ int cli_policy_main(int argc, char **argv)
         cli_args_parse(argc, argv, "policy",
                        CLI_ALLOW(CLI_OPT_KIND) | CLI_ALLOW(CLI_OPT_READ_ONLY) | CLI_ALLOW_COMMON,
                        policy_usage, &a);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
-    cli_policy_print(stdout, a.conn.iam, a.read_only, NULL);
+    cli_policy_print(stdout, a.conn.iam ? IDC_KIND_IAM : IDC_KIND_IDENTITY_CENTER, a.read_only,
+                     NULL);
     return CLI_EXIT_OK;
 }

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "idc/sigv4.h"
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 static const char sigv4_usage[] =
     "usage: idcctl sigv4 <sign|verify|speed> [options]\n"
@@ -119,7 +119,7 @@ static const struct option sign_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Returns -1 when parsing succeeded, else the exit code. */
+/* CLI_CONTINUE when parsing succeeded, else the exit code. */
 static int parse_sign_options(int argc, char **argv, struct sign_opts *o)
 {
     bool s3 = false, no_normalize = false, content_sha = false, omit = false;
@@ -195,7 +195,7 @@ static int parse_sign_options(int argc, char **argv, struct sign_opts *o)
         return cli_usage_error("sigv4 sign", "give the secret once: --secret-key or "
                                              "--secret-stdin");
     }
-    return -1;
+    return CLI_CONTINUE;
 }
 
 /* Region and service from a Host such as identitystore.us-east-1.amazonaws.com. */
@@ -290,7 +290,7 @@ static int load_credentials(const struct sign_opts *o, char *secret, size_t cap,
     creds->access_key_id = idc_str_c(akid);
     creds->secret_access_key = idc_str_c(secret);
     creds->session_token = idc_str_c(token);
-    return -1;
+    return CLI_CONTINUE;
 }
 
 /* Fills region, service and time of `cfg` from the options, the request and the clock. */
@@ -325,14 +325,14 @@ static int settle_scope(const struct sign_opts *o, const struct idc_sigv4_parsed
     } else {
         cfg->time = (int64_t)time(NULL);
     }
-    return -1;
+    return CLI_CONTINUE;
 }
 
 int cli_sigv4_sign(int argc, char **argv)
 {
     struct sign_opts o = {0};
     int rc = parse_sign_options(argc, argv, &o);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     struct idc_error err = {0};
@@ -353,10 +353,10 @@ int cli_sigv4_sign(int argc, char **argv)
         goto out;
     }
     rc = load_credentials(&o, secret, sizeof secret, &creds);
-    if (rc < 0) {
+    if (rc == CLI_CONTINUE) {
         rc = settle_scope(&o, &parsed, &cfg, service, region, sizeof service);
     }
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         goto out;
     }
     cfg.placement = o.presign ? IDC_SIGV4_IN_QUERY : IDC_SIGV4_IN_HEADERS;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "crypto_ops.h"
 #include "idc/sigv4.h"
 
 static const char speed_request[] = "POST / HTTP/1.1\n"
@@ -156,7 +157,7 @@ static int setup(struct speed_case *sc)
     sc->creq_len = res.canonical_request.len;
     sc->sts_len = res.string_to_sign.len;
     derive_floor(&sc->signing_key);
-    return -1;
+    return CLI_CONTINUE;
 }
 
 static const char speed_usage[] =
@@ -197,7 +198,7 @@ int cli_sigv4_speed(int argc, char **argv)
     }
     static struct speed_case sc;
     int rc = setup(&sc);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     enum { ROUNDS = 15 };

@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "idc/sigv4.h"
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 /* The botocore-format cases carry no context: the suite's README fixes these values. */
 #define SUITE_ACCESS_KEY "AKIDEXAMPLE"

@@ -2,9 +2,9 @@
 /*
  * cli_sync.c - `idcctl sync` and `idcctl sync-runs`: every user of each integration, status
  * included, into the inventory. Integrations run in parallel (--jobs), each on its own
- * inventory connection and client; a sync stages while it lists (a listing thread hands
- * batches over, cli_handoff.h) and writes the main tables in one short transaction at the
- * end (inventory.h), so a failure or a kill leaves the previous inventory intact. --every repeats
+ * inventory connection and directory; each sync is the library's (idc_sync_directory:
+ * staging while listing, one short commit, the inventory intact after a failure or a
+ * kill). This file chooses, runs in parallel, shows progress and reports. --every repeats
  * it in the foreground, one run at a time.
  */
 #include <cjson/cJSON.h>
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "cli_args.h"
-#include "cli_handoff.h"
+#include "handoff.h"
 #include "cli_home.h"
 #include "cli_users.h"
 #include "idc/iam.h"
@@ -46,7 +46,6 @@ struct change {
 
 struct job {
     struct idc_integration in;
-    bool debug;
     /* outcome */
     bool ok;
     int code;
@@ -61,6 +60,7 @@ struct job {
 
 struct run {
     const char *home; /* the state folder: each job opens its own inventory connection */
+    const struct idc_client_config *base; /* network, User-Agent, transport, trace */
     struct job *jobs;
     size_t count;
     size_t next; /* the next job to start, under `lock` */
@@ -87,108 +87,25 @@ static void show_progress(struct run *r)
 
 /* ---- one integration ---------------------------------------------------------------- */
 
-/*
- * A sync's two threads: the lister (network, JSON) hands batches of users to the job's own
- * thread, which stages them (SQLite), so the two kinds of work overlap.
- */
-struct stager {
-    struct job *job;
+struct progress {
     struct run *run;
-    struct idc_client *client;
-    struct cli_handoff handoff;
-    idc_err listed;       /* the lister's result */
-    idc_err row_rc;       /* an IAM user's derived status failed */
-    struct idc_error err; /* the lister's error */
+    struct job *job;
 };
 
-static int hand_over(struct stager *s, const struct idc_inv_user *u)
+/* A progress line every 1,000 users or so: the staging thread calls this after each batch. */
+static void on_progress(int64_t staged, void *ud)
 {
-    return cli_handoff_put(&s->handoff, u);
-}
-
-static int stage_ids_user(void *ud, const struct idc_ids_user *u)
-{
-    struct idc_inv_user row = cli_ids_user_row(u);
-    return hand_over(ud, &row);
-}
-
-/* IAM users get their derived status (cli_iam_user_row) before they are handed over. */
-static int stage_iam_user(const struct idc_iam_user *u, void *ud)
-{
-    struct stager *s = ud;
-    struct idc_inv_user row;
-    char *json = NULL;
-    s->row_rc = cli_iam_user_row(s->client, u, &row, &json, &s->err);
-    int stop = s->row_rc ? 1 : hand_over(s, &row);
-    free(json);
-    return stop;
-}
-
-static void *list_users(void *arg)
-{
-    struct stager *s = arg;
-    struct job *j = s->job;
-    if (j->in.kind == IDC_KIND_IAM) {
-        s->listed = idc_iam_list_users(s->client, NULL, stage_iam_user, s, &s->err);
-    } else {
-        s->listed = idc_ids_list_users(s->client, j->in.store_id, stage_ids_user, NULL, s, &s->err);
+    struct progress *p = ud;
+    long before = __atomic_exchange_n(&p->job->staged, (long)staged, __ATOMIC_RELAXED);
+    if (p->run->progress && staged / 1000 != before / 1000) {
+        pthread_mutex_lock(&p->run->lock);
+        show_progress(p->run);
+        pthread_mutex_unlock(&p->run->lock);
     }
-    s->listed = s->row_rc ? s->row_rc : s->listed;
-    cli_handoff_close(&s->handoff);
-    return NULL;
-}
-
-/* Stages what the lister hands over until it is done; the first failure stops both. */
-static idc_err stage_all(struct stager *s, struct idc_sync *sync, struct idc_error *err)
-{
-    const struct cli_user_batch *b;
-    idc_err rc = IDC_OK;
-    while (rc == IDC_OK && (b = cli_handoff_take(&s->handoff)) != NULL) {
-        for (size_t i = 0; rc == IDC_OK && i < b->count; i++) {
-            rc = idc_sync_stage(sync, &b->rows[i], err);
-        }
-        long n = __atomic_add_fetch(&s->job->staged, (long)b->count, __ATOMIC_RELAXED);
-        if (s->run->progress && n % 1000 < CLI_HANDOFF_BATCH) {
-            pthread_mutex_lock(&s->run->lock);
-            show_progress(s->run);
-            pthread_mutex_unlock(&s->run->lock);
-        }
-        cli_handoff_release(&s->handoff);
-    }
-    if (rc != IDC_OK) {
-        cli_handoff_abort(&s->handoff);
-    }
-    return rc;
-}
-
-/* Lists into `sync` with the lister on its own thread; the first error in `err`. */
-static idc_err list_into(struct stager *s, struct idc_sync *sync, struct idc_error *err)
-{
-    pthread_t lister;
-    cli_handoff_init(&s->handoff);
-    if (pthread_create(&lister, NULL, list_users, s) != 0) {
-        cli_handoff_free(&s->handoff);
-        return idc_error_set(err, IDC_ERR_NOMEM, "cannot start the listing thread");
-    }
-    idc_err staged = stage_all(s, sync, err);
-    pthread_join(lister, NULL);
-    bool no_memory = s->handoff.no_memory;
-    cli_handoff_free(&s->handoff);
-    if (staged != IDC_OK) {
-        return staged;
-    }
-    if (no_memory) {
-        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory while listing the users of %s",
-                             s->job->in.label);
-    }
-    if (s->listed != IDC_OK) {
-        *err = s->err;
-    }
-    return s->listed;
 }
 
 /* One block per change: user_id owns the four strings. */
-static void keep_change(void *ud, const struct idc_status_change *c)
+static void keep_change(const struct idc_status_change *c, void *ud)
 {
     struct job *j = ud;
     if (j->change_count == j->change_cap) {
@@ -226,26 +143,19 @@ static void fail_job(struct job *j, const struct idc_error *err)
 static void sync_one(struct run *r, struct job *j)
 {
     struct idc_inventory *inv = NULL;
-    struct idc_sync *sync = NULL;
-    struct stager s = {.job = j, .run = r};
+    struct idc_directory *dir = NULL;
     struct idc_error err = {0};
-    struct cli_conn c = {.in = j->in};
+    struct progress p = {r, j};
+    struct idc_sync_options opts = {
+        .on_change = keep_change, .change_ud = j, .on_progress = on_progress, .progress_ud = &p};
     idc_err rc = idc_inventory_open(&inv, r->home, 0, &err);
-    rc = rc ? rc : idc_sync_begin(inv, j->in.label, &sync, &err);
-    rc = rc ? rc : cli_conn_client(&c, j->debug, &err);
-    s.client = c.client;
-    rc = rc ? rc : list_into(&s, sync, &err);
-    if (rc == IDC_OK) {
-        rc = idc_sync_commit(sync, keep_change, j, &j->res, &err);
-    } else if (sync != NULL) {
-        idc_sync_fail(sync, err.msg);
-    }
+    rc = rc ? rc : idc_integration_open(&j->in, r->base, &dir, &err);
+    rc = rc ? rc : idc_sync_directory(inv, j->in.label, dir, &opts, &j->res, &err);
     j->ok = rc == IDC_OK;
     if (!j->ok) {
         fail_job(j, &err);
     }
-    idc_sync_free(sync);
-    cli_conn_close(&c);
+    idc_directory_free(dir);
     idc_inventory_close(inv);
 }
 
@@ -354,7 +264,7 @@ static void free_jobs(struct run *r)
 
 /* ---- choosing and running ----------------------------------------------------------- */
 
-static int collect(void *ud, const struct idc_integration *in)
+static int collect(const struct idc_integration *in, void *ud)
 {
     struct run *r = ud;
     struct job *grown = realloc(r->jobs, (r->count + 1) * sizeof *grown);
@@ -367,22 +277,25 @@ static int collect(void *ud, const struct idc_integration *in)
     return 0;
 }
 
+/* The integrations to sync: --all, or the one --label names. */
 static int choose(const struct cli_args *a, struct idc_inventory *inv, struct run *r)
 {
     struct idc_error err = {0};
-    static struct idc_integration one;
-    int rc = -1;
+    int rc = CLI_CONTINUE;
     if (a->all) {
-        rc = idc_inventory_list_integrations(inv, collect, r, &err) == IDC_OK
-                 ? -1
-                 : cli_report(&err, NULL);
+        if (idc_inventory_list_integrations(inv, collect, r, &err) != IDC_OK) {
+            rc = cli_report(&err, NULL);
+        }
     } else {
-        rc = idc_inventory_get_integration(inv, a->conn.label, &one, &err) == IDC_OK
-                 ? (collect(r, &one), -1)
-                 : cli_report(&err, "see `idcctl integration list`");
+        struct idc_integration one;
+        if (idc_inventory_get_integration(inv, a->conn.label, &one, &err) == IDC_OK) {
+            collect(&one, r);
+        } else {
+            rc = cli_report(&err, "see `idcctl integration list`");
+        }
         idc_integration_wipe(&one);
     }
-    if (rc < 0 && r->count == 0) {
+    if (rc == CLI_CONTINUE && r->count == 0) {
         fprintf(stderr, "idcctl: no integrations to sync\nhint: add one with `idcctl "
                         "integration add`\n");
         return CLI_EXIT_NOT_FOUND;
@@ -390,28 +303,36 @@ static int choose(const struct cli_args *a, struct idc_inventory *inv, struct ru
     return rc;
 }
 
+/* Runs the jobs on at most `workers` threads (this one when none can start). */
+static void run_jobs(struct run *r)
+{
+    unsigned n = r->workers < r->count ? r->workers : (unsigned)r->count;
+    pthread_t threads[64];
+    unsigned started = 0;
+    while (started < n && pthread_create(&threads[started], NULL, worker, r) == 0) {
+        started++;
+    }
+    if (started == 0) {
+        worker(r);
+    }
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+}
+
 static int sync_once(const struct cli_args *a, struct idc_inventory *inv, const char *home)
 {
-    struct run r = {.home = home, .workers = a->jobs ? a->jobs : 4};
+    struct cli_client_base base;
+    int rc = cli_client_base_init(&base, a->conn.debug);
+    if (rc != CLI_CONTINUE) {
+        return rc;
+    }
+    struct run r = {.home = home, .base = &base.cfg, .workers = a->jobs ? a->jobs : 4};
     pthread_mutex_init(&r.lock, NULL);
-    int rc = choose(a, inv, &r);
-    if (rc < 0) {
+    rc = choose(a, inv, &r);
+    if (rc == CLI_CONTINUE) {
         r.progress = isatty(STDERR_FILENO) && !a->no_progress && !a->quiet;
-        for (size_t i = 0; i < r.count; i++) {
-            r.jobs[i].debug = a->conn.debug;
-        }
-        unsigned n = r.workers < r.count ? r.workers : (unsigned)r.count;
-        pthread_t threads[64];
-        unsigned started = 0;
-        while (started < n && pthread_create(&threads[started], NULL, worker, &r) == 0) {
-            started++;
-        }
-        if (started == 0) {
-            worker(&r);
-        }
-        for (unsigned i = 0; i < started; i++) {
-            pthread_join(threads[i], NULL);
-        }
+        run_jobs(&r);
         if (r.progress) {
             fputs("\r\033[K", stderr);
         }
@@ -447,7 +368,7 @@ static int lock_runs(const char *home, int *fd)
         return cli_fail("another `idcctl sync` may be running; it holds this lock",
                         "cannot lock %s: %s", path, strerror(errno));
     }
-    return -1;
+    return CLI_CONTINUE;
 }
 
 /* Locked runs: one, or one every --every until SIGINT or SIGTERM. */
@@ -464,7 +385,7 @@ static int run_locked(const struct cli_args *a, struct idc_inventory *inv, const
         time_t start = time(NULL);
         int fd = -1;
         int rc = lock_runs(home, &fd);
-        if (rc >= 0) {
+        if (rc != CLI_CONTINUE) {
             return rc;
         }
         last = sync_once(a, inv, home);
@@ -485,7 +406,7 @@ int cli_sync_main(int argc, char **argv)
                             CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON;
     struct cli_args a;
     int rc = cli_args_parse(argc, argv, "sync", allowed, sync_usage, &a);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     if ((a.conn.label == NULL) == !a.all) {
@@ -498,8 +419,8 @@ int cli_sync_main(int argc, char **argv)
     char home[1024];
     struct idc_inventory *inv = NULL;
     rc = cli_home_path(home, sizeof home);
-    rc = rc < 0 ? cli_home_open(&inv) : rc; /* creates the state folder (0700) on first use */
-    rc = rc < 0 ? run_locked(&a, inv, home) : rc;
+    rc = rc == CLI_CONTINUE ? cli_home_open(&inv) : rc; /* makes the folder (0700) on first use */
+    rc = rc == CLI_CONTINUE ? run_locked(&a, inv, home) : rc;
     idc_inventory_close(inv);
     return rc;
 }
@@ -512,7 +433,7 @@ static const char runs_usage[] =
     "Lists the recorded syncs, newest first: when, result, counts, and the cause of a\n"
     "failure (a sync killed mid-way shows as failed, interrupted).\n";
 
-static int one_run(void *ud, const struct idc_sync_run *run)
+static int one_run(const struct idc_sync_run *run, void *ud)
 {
     struct cli_listing *l = ud;
     char started[32], finished[32], n[5][24];
@@ -558,8 +479,8 @@ int cli_sync_runs_main(int argc, char **argv)
                             runs_usage, &a);
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
-    rc = rc < 0 ? cli_home_open(&inv) : rc;
-    if (rc >= 0) {
+    rc = rc == CLI_CONTINUE ? cli_home_open(&inv) : rc;
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     struct cli_listing l;
@@ -569,5 +490,5 @@ int cli_sync_runs_main(int argc, char **argv)
     }
     cli_listing_finish(&l);
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }

@@ -13,8 +13,6 @@
 #include "cli_args.h"
 #include "cli_home.h"
 #include "cli_users.h"
-#include "idc/iam.h"
-#include "idc/identitystore.h"
 
 static const char users_usage[] =
     "usage: idcctl users [--label L] [--status ENABLED|DISABLED] [--search TEXT]\n"
@@ -47,7 +45,7 @@ void cli_users_out_init(struct cli_users_out *o, enum cli_output output)
 /* The user as the API returned it, plus what idcctl adds. */
 static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, const char *last)
 {
-    const struct idc_inv_user *u = &r->user;
+    const struct idc_user *u = &r->user;
     cJSON *o = cJSON_ParseWithLength(u->json, u->json_len);
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
@@ -69,10 +67,10 @@ static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, con
     return o;
 }
 
-int cli_users_out_add(void *ud, const struct idc_inv_user_row *r)
+int cli_users_out_add(const struct idc_inv_user_row *r, void *ud)
 {
     struct cli_users_out *o = ud;
-    const struct idc_inv_user *u = &r->user;
+    const struct idc_user *u = &r->user;
     char first[32], last[32];
     cli_iso_time(r->first_seen_at, first);
     cli_iso_time(r->last_seen_at, last);
@@ -107,17 +105,18 @@ static int from_inventory(const struct cli_args *a)
     struct idc_error err = {0};
     struct cli_users_out o;
     int rc = cli_home_open(&inv);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     struct idc_user_filter f = {a->conn.label, a->status, a->search};
     cli_users_out_init(&o, a->output);
     if (idc_inventory_list_users(inv, &f, cli_users_out_add, &o, &err) != IDC_OK) {
-        rc = cli_report(&err, cli_err_not_found(&err) ? "see `idcctl integration list`" : NULL);
+        rc = cli_report(&err,
+                        err.code == IDC_ERR_NOT_FOUND ? "see `idcctl integration list`" : NULL);
     }
     cli_users_out_finish(&o);
     idc_inventory_close(inv);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 /* ---- live ---------------------------------------------------------------------------- */
@@ -134,7 +133,7 @@ static bool contains(const char *hay, const char *needle)
     return false;
 }
 
-bool cli_user_matches(const struct idc_inv_user *u, const char *status, const char *search)
+bool cli_user_matches(const struct idc_user *u, const char *status, const char *search)
 {
     if (status && (u->status == NULL || strcmp(u->status, status) != 0)) {
         return false;
@@ -145,86 +144,19 @@ bool cli_user_matches(const struct idc_inv_user *u, const char *status, const ch
 
 struct live {
     struct cli_users_out out;
-    struct cli_conn *conn;
+    const struct cli_conn *conn;
     const char *status, *search;
-    idc_err rc;
-    struct idc_error err;
 };
 
-static int live_row(struct live *l, const struct idc_inv_user *u)
+static int live_row(const struct idc_user *u, void *ud)
 {
+    struct live *l = ud;
     if (!cli_user_matches(u, l->status, l->search)) {
         return 0;
     }
     struct idc_inv_user_row row = {
         .integration = l->conn->scope, .kind = l->conn->in.kind, .user = *u};
-    return cli_users_out_add(&l->out, &row);
-}
-
-struct idc_inv_user cli_ids_user_row(const struct idc_ids_user *u)
-{
-    return (struct idc_inv_user){
-        .user_id = u->user_id,
-        .user_name = u->user_name ? u->user_name : "",
-        .display_name = u->display_name,
-        .email = u->email,
-        .status = u->status,
-        .external = u->external,
-        .json = u->json.p,
-        .json_len = u->json.len,
-        .console_access = -1,
-        .active_keys = -1,
-    };
-}
-
-static int live_ids(void *ud, const struct idc_ids_user *u)
-{
-    struct idc_inv_user v = cli_ids_user_row(u);
-    return live_row(ud, &v);
-}
-
-idc_err cli_iam_user_row(struct idc_client *c, const struct idc_iam_user *u,
-                         struct idc_inv_user *out, char **json, struct idc_error *err)
-{
-    bool password = false;
-    struct idc_iam_key_counts keys = {0};
-    idc_err rc = idc_iam_get_login_profile(c, u->user_name, &password, err);
-    rc = rc ? rc : idc_iam_list_access_keys(c, u->user_name, NULL, NULL, &keys, err);
-    if (rc) {
-        return rc;
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "Path", u->path);
-    cJSON_AddStringToObject(o, "UserName", u->user_name);
-    cJSON_AddStringToObject(o, "UserId", u->user_id);
-    cJSON_AddStringToObject(o, "Arn", u->arn);
-    cJSON_AddStringToObject(o, "CreateDate", u->create_date);
-    if (u->password_last_used[0]) {
-        cJSON_AddStringToObject(o, "PasswordLastUsed", u->password_last_used);
-    }
-    *json = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    *out = (struct idc_inv_user){
-        .user_id = u->user_id,
-        .user_name = u->user_name,
-        .status = password || keys.active > 0 ? "ENABLED" : "DISABLED",
-        .json = *json ? *json : "{}",
-        .json_len = *json ? strlen(*json) : 2,
-        .console_access = password,
-        .active_keys = keys.active,
-    };
-    return IDC_OK;
-}
-
-static int live_iam(const struct idc_iam_user *u, void *ud)
-{
-    struct live *l = ud;
-    struct idc_inv_user v;
-    char *json = NULL;
-    l->rc = cli_iam_user_row(l->conn->client, u, &v, &json, &l->err);
-    int stop = l->rc ? 1 : live_row(l, &v);
-    free(json);
-    return stop;
+    return cli_users_out_add(&row, &l->out);
 }
 
 static int live(const struct cli_args *a)
@@ -232,19 +164,17 @@ static int live(const struct cli_args *a)
     struct idc_inventory *inv = NULL;
     struct cli_conn c;
     struct live l = {.conn = &c, .status = a->status, .search = a->search};
-    int rc = a->conn.label ? cli_home_open(&inv) : -1;
-    rc = rc < 0 ? cli_conn_open(&c, &a->conn, inv) : rc;
+    struct idc_error err = {0};
+    int rc = a->conn.label ? cli_home_open(&inv) : CLI_CONTINUE;
+    rc = rc == CLI_CONTINUE ? cli_conn_open(&c, &a->conn, inv) : rc;
     idc_inventory_close(inv);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     cli_users_out_init(&l.out, a->output);
-    idc_err e = c.in.kind == IDC_KIND_IAM
-                    ? idc_iam_list_users(c.client, NULL, live_iam, &l, &l.err)
-                    : idc_ids_list_users(c.client, c.in.store_id, live_ids, NULL, &l, &l.err);
-    e = e ? e : l.rc;
+    idc_err e = idc_directory_list_users(c.dir, live_row, &l, &err);
     cli_users_out_finish(&l.out);
-    rc = e ? cli_diagnose(&l.err, &c.in) : CLI_EXIT_OK;
+    rc = e ? cli_diagnose(&err, &c.in) : CLI_EXIT_OK;
     cli_conn_close(&c);
     return rc;
 }
@@ -261,7 +191,7 @@ int cli_users_main(int argc, char **argv)
                             CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW(CLI_OPT_LIVE) | CLI_ALLOW_COMMON;
     struct cli_args a;
     int rc = cli_args_parse(argc, argv, "users", allowed, users_usage, &a);
-    if (rc >= 0) {
+    if (rc != CLI_CONTINUE) {
         return rc;
     }
     return a.live ? live(&a) : from_inventory(&a);

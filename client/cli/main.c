@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "idc/crypto.h"
+#include "idc/version.h"
 
 static const char usage_text[] =
     "usage: idcctl <command> [options]\n"
@@ -61,7 +61,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("idcctl %s (%s backend: %s)\n", IDC_VERSION, IDC_BACKEND, idc_crypto.version());
+        printf("idcctl %s (libidc %s, %s backend: %s)\n", IDC_VERSION_STRING, idc_version(),
+               IDC_BACKEND, idc_crypto_library());
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

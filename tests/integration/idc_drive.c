@@ -2,9 +2,11 @@
 /*
  * idc_drive.c - drives libidc's operations from the command line for the integration tests
  * and benchmarks (tests/mockaws/test_libidc.py, tests/bench/client_bench.sh): one
- * operation per run against an endpoint, keys resolved from the environment like the AWS
- * CLI, results and statistics printed one per line. `null-args` and `iam-ids-list-users`
- * misuse the API on purpose, to show the refusals. Not a product: idcctl is.
+ * operation per run against an endpoint, keys and network settings resolved from the
+ * environment like the AWS CLI, results and statistics printed one per line. It links the
+ * installed form of libidc and includes only its public headers. `null-args` and
+ * `iam-ids-list-users` misuse the API on purpose, to show the refusals. Not a product:
+ * idcctl is.
  *
  *   idc_drive [--transport T] [--ca FILE] [--region R] [--attempts N] [--base-ms N]
  *             [--trace] [--show] ENDPOINT OPERATION ARGS...
@@ -16,6 +18,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "idc/directory.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 #include "idc/resolve.h"
@@ -26,13 +29,13 @@ struct drive {
     unsigned long users, pages;
 };
 
-static void trace_line(void *ud, const char *line)
+static void trace_line(const char *line, void *ud)
 {
     (void)ud;
     fprintf(stderr, "%s\n", line);
 }
 
-static int on_user(void *ud, const struct idc_ids_user *u)
+static int on_user(const struct idc_ids_user *u, void *ud)
 {
     struct drive *d = ud;
     d->users++;
@@ -44,7 +47,7 @@ static int on_user(void *ud, const struct idc_ids_user *u)
     return 0;
 }
 
-static int on_page(void *ud, unsigned page, size_t users)
+static int on_page(unsigned page, size_t users, void *ud)
 {
     struct drive *d = ud;
     (void)users;
@@ -52,7 +55,7 @@ static int on_page(void *ud, unsigned page, size_t users)
     return 0;
 }
 
-static int on_membership(void *ud, const char *membership_id, const char *group_id)
+static int on_membership(const char *membership_id, const char *group_id, void *ud)
 {
     (void)ud;
     printf("membership %s group %s\n", membership_id, group_id);
@@ -76,11 +79,27 @@ static int on_group(const struct idc_iam_group *g, void *ud)
     return 0;
 }
 
-static void on_step(const struct idc_iam_step *s, void *ud)
+static void on_step(const struct idc_plan_step *s, const struct idc_error *failure, void *ud)
 {
-    static const char *const outcomes[] = {"done", "nothing", "already-done", "failed"};
+    static const char *const states[] = {"pending", "done", "already-done", "failed"};
+    (void)failure;
     (void)ud;
-    printf("step %s %s %s\n", s->step, s->item ? s->item : "-", outcomes[s->outcome]);
+    printf("step %s %s %s\n", s->text, s->item ? s->item : "-", states[s->state]);
+}
+
+/* A user with its status from the domain layer: "user ID NAME STATUS [console keys]". */
+static int on_directory_user(const struct idc_user *u, void *ud)
+{
+    struct drive *d = ud;
+    d->users++;
+    if (d->show) {
+        printf("user %s %s %s", u->user_id, u->user_name, u->status ? u->status : "-");
+        if (u->console_access >= 0) {
+            printf(" console=%d keys=%d", u->console_access, u->active_keys);
+        }
+        printf("\n");
+    }
+    return 0;
 }
 
 static void print_refusal(const char *call, idc_err rc, const struct idc_error *err)
@@ -187,9 +206,6 @@ static idc_err run_iam(struct drive *d, struct idc_client *c, char **a, int n,
     if (strcmp(op, "iam-groups") == 0 && n == 2) {
         return idc_iam_list_groups_for_user(c, a[1], on_group, d, err);
     }
-    if (strcmp(op, "iam-delete-user") == 0 && n == 2) {
-        return idc_iam_delete_user_cascade(c, a[1], on_step, d, err);
-    }
     if (strcmp(op, "iam-ids-list-users") == 0 && n == 2) {
         /* an Identity Store call over this IAM client: refused */
         return idc_ids_list_users(c, a[1], on_user, on_page, d, err);
@@ -266,6 +282,75 @@ static int parse(int argc, char **argv, struct drive *d, const char **region)
     return argc - optind < 2 ? usage() : -1;
 }
 
+/* A whole deletion through the domain layer: describe, plan, run; each step printed. */
+static idc_err delete_user(struct idc_directory *dir, const char *user_name, struct idc_error *err)
+{
+    struct idc_user_info *info = NULL;
+    struct idc_plan *plan = NULL;
+    idc_err rc = idc_directory_describe_user(dir, NULL, user_name, &info, err);
+    rc = rc ? rc : idc_directory_plan_delete(dir, info, &plan, err);
+    for (size_t i = 0; rc == IDC_OK && i < plan->step_count; i++) {
+        printf("plan %s %s %s\n", plan->steps[i].text,
+               plan->steps[i].item ? plan->steps[i].item : "-", plan->steps[i].action);
+    }
+    rc = rc ? rc : idc_directory_execute(dir, plan, on_step, NULL, err);
+    idc_plan_free(plan);
+    idc_user_info_free(info);
+    return rc;
+}
+
+/*
+ * The domain layer's operations (directory.h): "directory-users STORE", "directory-delete
+ * STORE NAME", "iam-directory-users", "iam-delete-user NAME".
+ */
+static bool is_directory_op(const char *op)
+{
+    return strncmp(op, "directory-", 10) == 0 || strncmp(op, "iam-directory-", 14) == 0 ||
+           strcmp(op, "iam-delete-user") == 0;
+}
+
+static idc_err run_directory(struct drive *d, const struct idc_client_config *cfg, char **a, int n,
+                             struct idc_error *err)
+{
+    bool iam = strncmp(a[0], "iam-", 4) == 0;
+    struct idc_directory_config dc = {
+        .kind = iam ? IDC_KIND_IAM : IDC_KIND_IDENTITY_CENTER,
+        .store_id = !iam && n > 1 ? a[1] : NULL,
+        .client = *cfg,
+    };
+    struct idc_directory *dir = NULL;
+    double start = now_ms();
+    idc_err rc = idc_directory_open(&dir, &dc, err);
+    if (rc != IDC_OK) {
+        return rc;
+    }
+    const char *op = a[0] + (iam ? 4 : 0);
+    if (strcmp(op, "directory-users") == 0) {
+        rc = idc_directory_list_users(dir, on_directory_user, d, err);
+    } else if (strcmp(op, "delete-user") == 0 && n == 2) {
+        rc = delete_user(dir, a[1], err);
+    } else if (strcmp(op, "directory-delete") == 0 && n == 3) {
+        rc = delete_user(dir, a[2], err);
+    } else {
+        rc = idc_error_set(err, IDC_ERR_ARG, "unknown directory operation or arguments: %s", a[0]);
+    }
+    print_stats(d, idc_directory_client(dir), now_ms() - start);
+    idc_directory_free(dir);
+    return rc;
+}
+
+static int report(idc_err e, const struct idc_error *err)
+{
+    if (e == IDC_OK) {
+        return 0;
+    }
+    printf("error %s code=%s status=%d retryable=%d request_id=%s\n", idc_err_name(err->code),
+           err->aws_code[0] ? err->aws_code : "-", err->http_status, err->retryable,
+           err->request_id[0] ? err->request_id : "-");
+    fprintf(stderr, "error: %s\n", err->msg);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     static struct drive d;
@@ -274,38 +359,34 @@ int main(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
-    const char *endpoint = argv[optind];
     char **op = argv + optind + 1;
     int nargs = argc - optind - 1;
     bool iam = strncmp(op[0], "iam-", 4) == 0;
+    const struct idc_service *service = iam ? &idc_service_iam : &idc_service_identitystore;
     struct idc_error err = {0};
-    struct idc_resolve_input in = {.region = region};
-    static struct idc_resolve_creds creds;
-    if (idc_resolve_credentials(&in, &creds, &err) != IDC_OK) {
+    /* the endpoint and region given, the keys, CA bundle and proxy as the aws CLI finds them */
+    struct idc_resolve_input in = {
+        .region = region, .endpoint_url = argv[optind], .ca_bundle = d.cfg.ca_bundle};
+    static struct idc_resolved r;
+    if (idc_resolve_all(&in, service, &r, &err) != IDC_OK) {
         fprintf(stderr, "error: %s: %s\n", idc_err_name(err.code), err.msg);
         return 1;
     }
-    d.cfg.service = iam ? IDC_SERVICE_IAM : IDC_SERVICE_IDENTITYSTORE;
-    d.cfg.endpoint_url = endpoint;
-    d.cfg.region = region;
-    d.cfg.access_key_id = creds.access_key_id;
-    d.cfg.secret_access_key = creds.secret_access_key;
-    d.cfg.session_token = creds.has_session_token ? creds.session_token : NULL;
-    struct idc_client *c;
-    double start = now_ms();
-    idc_err e = idc_client_new(&c, &d.cfg, &err);
-    idc_resolve_creds_cleanup(&creds);
-    if (e == IDC_OK) {
-        e = iam ? run_iam(&d, c, op, nargs, &err) : run_ids(&d, c, op, nargs, &err);
-        print_stats(&d, c, now_ms() - start);
-        idc_client_free(c);
+    struct idc_client_config cfg = d.cfg;
+    idc_resolve_fill_config(&cfg, service, &r.creds, &r.endpoint, &r.network);
+    idc_err e;
+    if (is_directory_op(op[0])) {
+        e = run_directory(&d, &cfg, op, nargs, &err);
+    } else {
+        struct idc_client *c;
+        double start = now_ms();
+        e = idc_client_new(&c, &cfg, &err);
+        if (e == IDC_OK) {
+            e = iam ? run_iam(&d, c, op, nargs, &err) : run_ids(&d, c, op, nargs, &err);
+            print_stats(&d, c, now_ms() - start);
+            idc_client_free(c);
+        }
     }
-    if (e != IDC_OK) {
-        printf("error %s code=%s status=%d retryable=%d request_id=%s\n", idc_err_name(err.code),
-               err.aws_code[0] ? err.aws_code : "-", err.http_status, err.retryable,
-               err.request_id[0] ? err.request_id : "-");
-        fprintf(stderr, "error: %s\n", err.msg);
-        return 1;
-    }
-    return 0;
+    idc_resolved_cleanup(&r);
+    return report(e, &err);
 }

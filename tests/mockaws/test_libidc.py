@@ -464,7 +464,7 @@ class LibIdc(MockTestCase):
         code, out, err = drive(self.ep(), "iam-ids-list-users", STORE, check=False)
         self.assertEqual(code, 1)
         self.assertIn("error IDC_ERR_ARG", out)
-        self.assertIn("Identity Store ListUsers needs a client made with IDC_SERVICE_IDENTITYSTORE",
+        self.assertIn("Identity Store ListUsers needs a client made with idc_service_identitystore, not iam's",
                       err)
 
     def test_credentials_from_a_profile(self):

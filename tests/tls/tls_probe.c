@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "idc/error.h"
-#include "idc/tls.h"
+#include "tls.h"
 #include "net.h"
 
 #ifndef PROBE_TIMEOUT_MS

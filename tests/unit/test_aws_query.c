@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "aws_query.h"
-#include "idc/dynbuf.h"
+#include "dynbuf.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -30,8 +30,8 @@ static void put_path(struct idc_dynbuf *b, const char *const *path, size_t depth
     }
 }
 
-static int record_leaf(void *ud, const char *const *path, size_t depth, const char *text,
-                       size_t len)
+static int record_leaf(const char *const *path, size_t depth, const char *text, size_t len,
+                       void *ud)
 {
     struct record *r = ud;
     put_path(&r->out, path, depth);
@@ -43,7 +43,7 @@ static int record_leaf(void *ud, const char *const *path, size_t depth, const ch
     return r->stop_at == r->leaves;
 }
 
-static int record_end(void *ud, const char *const *path, size_t depth)
+static int record_end(const char *const *path, size_t depth, void *ud)
 {
     struct record *r = ud;
     put_path(&r->out, path, depth);
@@ -279,7 +279,7 @@ static void test_aws_query_error_delete_conflict(void **state)
                  "  <RequestId>d17db58d-0e3d-11e7-8e1f-29a8c10edf64</RequestId>\n"
                  "</ErrorResponse>\n");
     struct idc_error err = {0};
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_int_equal(err.code, IDC_ERR_AWS);
     assert_int_equal(err.http_status, 409);
     assert_string_equal(err.aws_code, "DeleteConflict");
@@ -300,14 +300,14 @@ static void test_aws_query_error_errors_layout(void **state)
                  "</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example"
                  "</RequestID></Response>");
     struct idc_error err = {0};
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_string_equal(err.aws_code, "Throttling");
     assert_string_equal(err.request_id, "ea966190-f9aa-478e-9ede-example");
     assert_non_null(strstr(err.msg, "Throttling: Rate exceeded"));
 
     /* the header's request id wins over the body's */
     snprintf(resp.request_id, sizeof resp.request_id, "from-header");
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_string_equal(err.request_id, "from-header");
 }
 
@@ -320,16 +320,16 @@ static void test_aws_query_error_in_a_200(void **state)
                  "</Type><Code>ServiceFailure</Code><Message>Internal failure</Message></Error>"
                  "<RequestId>r-1</RequestId></ErrorResponse>");
     struct idc_error err = {0};
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_int_equal(err.http_status, 200);
     assert_string_equal(err.aws_code, "ServiceFailure");
 
     struct idc_http_response ok = response(200, "text/xml", list_users_example);
     struct idc_error untouched = {0};
-    assert_false(idc_query_error(&ok, &untouched));
+    assert_false(idc_protocol_query.parse_error(&ok, &untouched));
     assert_int_equal(untouched.code, IDC_OK);
     struct idc_http_response empty_ok = response(200, "text/xml", "");
-    assert_false(idc_query_error(&empty_ok, NULL));
+    assert_false(idc_protocol_query.parse_error(&empty_ok, NULL));
 }
 
 static void test_aws_query_error_html_page(void **state)
@@ -340,7 +340,7 @@ static void test_aws_query_error_html_page(void **state)
                  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\x01\xC3\xA9"
                  "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
     struct idc_error err = {0};
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_int_equal(err.code, IDC_ERR_AWS);
     assert_int_equal(err.http_status, 502);
     assert_string_equal(err.aws_code, "");
@@ -359,7 +359,7 @@ static void test_aws_query_error_empty_403(void **state)
     struct idc_http_response resp = response(403, "", NULL);
     snprintf(resp.request_id, sizeof resp.request_id, "hdr-403");
     struct idc_error err = {0};
-    assert_true(idc_query_error(&resp, &err));
+    assert_true(idc_protocol_query.parse_error(&resp, &err));
     assert_int_equal(err.code, IDC_ERR_AWS);
     assert_int_equal(err.http_status, 403);
     assert_string_equal(err.aws_code, "");
@@ -380,7 +380,7 @@ static void test_aws_query_form_encodes_values(void **state)
         {"PathPrefix", "/a b/"},
         {"Tags.member.1.Value", "Zo\xC3\xAB~"},
     };
-    assert_int_equal(idc_query_form(&form, "GetUser", params, 4, NULL), IDC_OK);
+    assert_int_equal(idc_query_form(&form, "GetUser", "2010-05-08", params, 4, NULL), IDC_OK);
     idc_dynbuf_put(&form, "", 1);
     assert_string_equal(form.p, "Action=GetUser&Version=2010-05-08"
                                 "&UserName=j.doe%2Bops%3D1%2Cdev%40example-corp"
@@ -388,7 +388,7 @@ static void test_aws_query_form_encodes_values(void **state)
     assert_null(strchr(form.p, '+'));
     idc_dynbuf_free(&form);
 
-    assert_int_equal(idc_query_form(&form, "ListUsers", NULL, 0, NULL), IDC_OK);
+    assert_int_equal(idc_query_form(&form, "ListUsers", "2010-05-08", NULL, 0, NULL), IDC_OK);
     assert_int_equal(form.len, strlen("Action=ListUsers&Version=2010-05-08"));
     idc_dynbuf_free(&form);
 }

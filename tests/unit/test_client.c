@@ -12,8 +12,9 @@
 #include <time.h>
 
 #include "idc/client.h"
+#include "idc/iam.h"
 #include "idc/identitystore.h"
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 /* The AWS documentation's example credentials. */
 #define TEST_KEY_ID "AKIAIOSFODNN7EXAMPLE"
@@ -156,7 +157,7 @@ static const struct idc_transport_ops fake_ops = {
     .close = fake_close,
 };
 
-static void trace_collect(void *ud, const char *line)
+static void trace_collect(const char *line, void *ud)
 {
     struct fake *f = ud;
     if (f->trace_count < sizeof f->trace / sizeof f->trace[0]) {
@@ -218,7 +219,7 @@ static void client_start(struct fake *f, const struct step *steps, size_t count,
     f->steps = steps;
     f->count = count;
     struct idc_client_config cfg = {
-        .service = IDC_SERVICE_IDENTITYSTORE,
+        .service = &idc_service_identitystore,
         .endpoint_url = TEST_ENDPOINT,
         .region = "us-east-1",
         .access_key_id = TEST_KEY_ID,
@@ -683,7 +684,7 @@ static void test_client_unknown_transport(void **state)
 {
     struct fake *f = *state;
     struct idc_client_config cfg = {
-        .service = IDC_SERVICE_IDENTITYSTORE,
+        .service = &idc_service_identitystore,
         .endpoint_url = TEST_ENDPOINT,
         .region = "us-east-1",
         .access_key_id = TEST_KEY_ID,
@@ -706,7 +707,7 @@ static void test_client_ca_bundle_too_long(void **state)
     memset(path, 'c', sizeof path - 1);
     path[0] = '/';
     struct idc_client_config cfg = {
-        .service = IDC_SERVICE_IDENTITYSTORE,
+        .service = &idc_service_identitystore,
         .endpoint_url = TEST_ENDPOINT,
         .region = "us-east-1",
         .access_key_id = TEST_KEY_ID,
@@ -716,7 +717,7 @@ static void test_client_ca_bundle_too_long(void **state)
     /* The transport keeps the path; the message names where it came from. */
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_SPACE);
     assert_null(f->client);
-    assert_non_null(strstr(f->err.msg, "the ca_bundle option"));
+    assert_non_null(strstr(f->err.msg, "the CA bundle path (ca_bundle)"));
     assert_non_null(strstr(f->err.msg, "1499 bytes"));
 }
 
@@ -724,7 +725,7 @@ static void test_client_missing_endpoint(void **state)
 {
     struct fake *f = *state;
     struct idc_client_config cfg = {
-        .service = IDC_SERVICE_IAM,
+        .service = &idc_service_iam,
         .endpoint_url = "",
         .region = "us-east-1",
         .access_key_id = TEST_KEY_ID,
@@ -790,7 +791,7 @@ static void copy_or_empty(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "(null)");
 }
 
-static int on_user(void *ud, const struct idc_ids_user *u)
+static int on_user(const struct idc_ids_user *u, void *ud)
 {
     struct listing *l = ud;
     size_t i = l->users++;
@@ -808,7 +809,7 @@ static int on_user(void *ud, const struct idc_ids_user *u)
     return l->stop_at != 0 && l->users == l->stop_at;
 }
 
-static int on_page(void *ud, unsigned page, size_t users)
+static int on_page(unsigned page, size_t users, void *ud)
 {
     struct listing *l = ud;
     if (l->pages < 8) {

@@ -6,7 +6,7 @@
  */
 #include "unit.h"
 
-#include "idc/crypto.h"
+#include "crypto_ops.h"
 #include "idc/str.h"
 
 /* Lowercase hex of a digest, NUL-terminated, for assert_string_equal. */

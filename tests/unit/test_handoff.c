@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_handoff.c - the batch handoff between a sync's listing and staging threads
- * (client/cli/cli_handoff.h), with real threads: every user arrives once, in order, with
+ * (client/src/inventory/handoff.h), with real threads: every user arrives once, in order, with
  * its strings intact (NULLs stay NULL, JSON keeps its length); a stager that fails stops
  * the lister; an empty listing ends at once.
  */
@@ -10,10 +10,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "cli_handoff.h"
+#include "handoff.h"
 
 struct producer {
-    struct cli_handoff *h;
+    struct idc_handoff *h;
     int count;
     int put_refused_at; /* the index whose put returned nonzero, -1 */
 };
@@ -27,7 +27,7 @@ static void *produce(void *arg)
         snprintf(id, sizeof id, "id-%d", i);
         snprintf(name, sizeof name, "user.%d", i);
         int n = snprintf(json, sizeof json, "{\"UserId\":\"id-%d\"}", i);
-        struct idc_inv_user u = {
+        struct idc_user u = {
             .user_id = id,
             .user_name = name,
             .display_name = i % 2 ? NULL : "Display",
@@ -39,30 +39,30 @@ static void *produce(void *arg)
             .console_access = -1,
             .active_keys = i,
         };
-        if (cli_handoff_put(p->h, &u) != 0) {
+        if (idc_handoff_put(p->h, &u) != 0) {
             p->put_refused_at = i;
             break;
         }
     }
-    cli_handoff_close(p->h);
+    idc_handoff_close(p->h);
     return NULL;
 }
 
 static void test_handoff_every_user_in_order(void **state)
 {
     (void)state;
-    static struct cli_handoff h;
-    cli_handoff_init(&h);
+    static struct idc_handoff h;
+    idc_handoff_init(&h);
     struct producer p = {.h = &h, .count = 1050};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
     int seen = 0;
-    const struct cli_user_batch *b;
+    const struct idc_user_batch *b;
     char expect[64];
-    while ((b = cli_handoff_take(&h)) != NULL) {
-        assert_true(b->count > 0 && b->count <= CLI_HANDOFF_BATCH);
+    while ((b = idc_handoff_take(&h)) != NULL) {
+        assert_true(b->count > 0 && b->count <= IDC_HANDOFF_BATCH);
         for (size_t i = 0; i < b->count; i++, seen++) {
-            const struct idc_inv_user *u = &b->rows[i];
+            const struct idc_user *u = &b->rows[i];
             snprintf(expect, sizeof expect, "id-%d", seen);
             assert_string_equal(u->user_id, expect);
             snprintf(expect, sizeof expect, "user.%d", seen);
@@ -84,64 +84,64 @@ static void test_handoff_every_user_in_order(void **state)
             assert_int_equal(u->json_len, (size_t)n);
             assert_memory_equal(u->json, expect, (size_t)n);
         }
-        cli_handoff_release(&h);
+        idc_handoff_release(&h);
     }
     pthread_join(t, NULL);
     assert_int_equal(seen, 1050);
     assert_int_equal(p.put_refused_at, -1);
-    cli_handoff_free(&h);
+    idc_handoff_free(&h);
 }
 
 static void test_handoff_abort_stops_the_lister(void **state)
 {
     (void)state;
-    static struct cli_handoff h;
-    cli_handoff_init(&h);
+    static struct idc_handoff h;
+    idc_handoff_init(&h);
     struct producer p = {.h = &h, .count = 100000};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
-    const struct cli_user_batch *b = cli_handoff_take(&h);
+    const struct idc_user_batch *b = idc_handoff_take(&h);
     assert_non_null(b);
-    assert_int_equal(b->count, CLI_HANDOFF_BATCH);
-    cli_handoff_abort(&h); /* staging failed: the lister must not block or go on */
+    assert_int_equal(b->count, IDC_HANDOFF_BATCH);
+    idc_handoff_abort(&h); /* staging failed: the lister must not block or go on */
     pthread_join(t, NULL);
-    assert_true(p.put_refused_at >= CLI_HANDOFF_BATCH);
-    assert_true(p.put_refused_at <= 3 * CLI_HANDOFF_BATCH); /* at most the next slot filled */
+    assert_true(p.put_refused_at >= IDC_HANDOFF_BATCH);
+    assert_true(p.put_refused_at <= 3 * IDC_HANDOFF_BATCH); /* at most the next slot filled */
     assert_false(h.no_memory);
-    cli_handoff_free(&h);
+    idc_handoff_free(&h);
 }
 
 static void test_handoff_empty_listing(void **state)
 {
     (void)state;
-    static struct cli_handoff h;
-    cli_handoff_init(&h);
+    static struct idc_handoff h;
+    idc_handoff_init(&h);
     struct producer p = {.h = &h, .count = 0};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
-    assert_null(cli_handoff_take(&h));
+    assert_null(idc_handoff_take(&h));
     pthread_join(t, NULL);
-    cli_handoff_free(&h);
+    idc_handoff_free(&h);
 }
 
 static void test_handoff_exact_batches(void **state)
 {
     (void)state;
-    static struct cli_handoff h;
-    cli_handoff_init(&h);
-    struct producer p = {.h = &h, .count = 2 * CLI_HANDOFF_BATCH};
+    static struct idc_handoff h;
+    idc_handoff_init(&h);
+    struct producer p = {.h = &h, .count = 2 * IDC_HANDOFF_BATCH};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, produce, &p), 0);
     int batches = 0;
-    const struct cli_user_batch *b;
-    while ((b = cli_handoff_take(&h)) != NULL) {
-        assert_int_equal(b->count, CLI_HANDOFF_BATCH); /* no empty batch after the last */
+    const struct idc_user_batch *b;
+    while ((b = idc_handoff_take(&h)) != NULL) {
+        assert_int_equal(b->count, IDC_HANDOFF_BATCH); /* no empty batch after the last */
         batches++;
-        cli_handoff_release(&h);
+        idc_handoff_release(&h);
     }
     pthread_join(t, NULL);
     assert_int_equal(batches, 2);
-    cli_handoff_free(&h);
+    idc_handoff_free(&h);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -133,12 +133,12 @@ struct tuser {
     const char *id, *name, *display, *email, *status;
 };
 
-static struct idc_inv_user inv_user(const struct tuser *t, char *json, size_t cap)
+static struct idc_user inv_user(const struct tuser *t, char *json, size_t cap)
 {
     int n = snprintf(json, cap, "{\"UserId\":\"%s\",\"UserName\":\"%s\",\"UserStatus\":\"%s\"}",
                      t->id, t->name, t->status ? t->status : "");
-    return (struct idc_inv_user){t->id, t->name, t->display, t->email, t->status,
-                                 true,  json,    (size_t)n,  -1,       -1};
+    return (struct idc_user){t->id, t->name, t->display, t->email, t->status,
+                             true,  json,    (size_t)n,  -1,       -1};
 }
 
 struct changes {
@@ -148,7 +148,7 @@ struct changes {
     char to[8][16];
 };
 
-static void on_change(void *ud, const struct idc_status_change *c)
+static void on_change(const struct idc_status_change *c, void *ud)
 {
     struct changes *ch = ud;
     if (ch->count < 8) {
@@ -167,7 +167,7 @@ static struct idc_sync *stage_all(struct idc_inventory *inv, const char *label,
     assert_int_equal(idc_sync_begin(inv, label, &s, &err), IDC_OK);
     for (size_t i = 0; i < n; i++) {
         char json[256];
-        struct idc_inv_user u = inv_user(&users[i], json, sizeof json);
+        struct idc_user u = inv_user(&users[i], json, sizeof json);
         assert_int_equal(idc_sync_stage(s, &u, &err), IDC_OK);
     }
     return s;
@@ -211,7 +211,7 @@ struct listing {
     int count;
 };
 
-static int collect_user(void *ud, const struct idc_inv_user_row *row)
+static int collect_user(const struct idc_inv_user_row *row, void *ud)
 {
     struct listing *l = ud;
     size_t len = strlen(l->text);
@@ -314,41 +314,13 @@ static void test_inventory_newer_schema_refused(void **state)
     struct idc_inventory *inv = NULL;
     assert_int_equal(idc_inventory_open(&inv, f->home, 0, &err), IDC_ERR_PARSE);
     assert_null(inv);
-    assert_non_null(strstr(err.msg, "was written by a newer idcctl (schema 7, this one knows 1)"));
+    assert_non_null(strstr(err.msg, "was written by a newer libidc (schema 7, this one knows 1)"));
     assert_non_null(strstr(err.msg, f->db));
-}
-
-static void test_inventory_default_home(void **state)
-{
-    (void)state;
-    char out[256];
-    struct idc_error err = {0};
-    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("IDC_HOME", "/srv/idc", 1);
-    assert_int_equal(idc_inventory_default_home(out, sizeof out, &err), IDC_OK);
-    assert_string_equal(out, "/srv/idc");
-    unsetenv("IDC_HOME");
-    setenv("XDG_STATE_HOME", "/x/state", 1);
-    assert_int_equal(idc_inventory_default_home(out, sizeof out, &err), IDC_OK);
-    assert_string_equal(out, "/x/state/idcctl");
-    setenv("XDG_STATE_HOME", "relative", 1); /* ignored, as the XDG spec says */
-    setenv("HOME", "/home/ann", 1);
-    assert_int_equal(idc_inventory_default_home(out, sizeof out, &err), IDC_OK);
-    assert_string_equal(out, "/home/ann/.local/state/idcctl");
-    assert_int_equal(idc_inventory_default_home(out, 8, &err), IDC_ERR_SPACE);
-    unsetenv("XDG_STATE_HOME");
-    unsetenv("HOME");
-    assert_int_equal(idc_inventory_default_home(out, sizeof out, &err), IDC_ERR_ARG);
-    assert_non_null(strstr(err.msg, "IDC_HOME"));
-    if (home != NULL) {
-        setenv("HOME", home, 1);
-        free(home);
-    }
 }
 
 /* ---- integrations ------------------------------------------------------------------------ */
 
-static int collect_label(void *ud, const struct idc_integration *in)
+static int collect_label(const struct idc_integration *in, void *ud)
 {
     struct listing *l = ud;
     size_t len = strlen(l->text);
@@ -478,7 +450,7 @@ static void test_inventory_sync_cycle(void **state)
                         "u-5:erin:ENABLED;");
 }
 
-static int check_seen(void *ud, const struct idc_inv_user_row *row)
+static int check_seen(const struct idc_inv_user_row *row, void *ud)
 {
     const struct idc_integration *in = ud;
     assert_int_equal(row->last_seen_at, in->last_sync_at);
@@ -533,11 +505,11 @@ static void test_inventory_sync_misuse(void **state)
     struct idc_sync *second = NULL;
     assert_int_equal(idc_sync_begin(inv, "prod", &second, &err), IDC_ERR_ARG);
     assert_non_null(strstr(err.msg, "already staging"));
-    struct idc_inv_user nameless = {.user_id = "u-9"};
+    struct idc_user nameless = {.user_id = "u-9"};
     assert_int_equal(idc_sync_stage(s, &nameless, &err), IDC_ERR_ARG);
     assert_int_equal(idc_sync_commit(s, NULL, NULL, NULL, &err), IDC_OK);
     char json[256];
-    struct idc_inv_user u = inv_user(&base_users[1], json, sizeof json);
+    struct idc_user u = inv_user(&base_users[1], json, sizeof json);
     assert_int_equal(idc_sync_stage(s, &u, &err), IDC_ERR_ARG);
     assert_non_null(strstr(err.msg, "is over"));
     assert_int_equal(idc_sync_commit(s, NULL, NULL, NULL, &err), IDC_ERR_ARG);
@@ -571,7 +543,7 @@ static void check_unchanged_after(struct fixture *f, bool fail)
     idc_integration_wipe(&in);
 }
 
-static int first_run(void *ud, const struct idc_sync_run *run)
+static int first_run(const struct idc_sync_run *run, void *ud)
 {
     struct idc_sync_run *out = ud;
     *out = *run;
@@ -631,11 +603,11 @@ static void test_inventory_sync_busy(void **state)
     /* Staging touches only the temp schema: the other writer does not hold it up. */
     for (size_t i = 0; i < N_BASE; i++) {
         char json[256];
-        struct idc_inv_user u = inv_user(&base_users[i], json, sizeof json);
+        struct idc_user u = inv_user(&base_users[i], json, sizeof json);
         assert_int_equal(idc_sync_stage(s, &u, &err), IDC_OK);
     }
     assert_int_equal(idc_sync_commit(s, NULL, NULL, NULL, &err), IDC_ERR_BUSY);
-    assert_non_null(strstr(err.msg, "busy: another idcctl kept it locked for more than 200 ms"));
+    assert_non_null(strstr(err.msg, "busy: another process kept it locked for more than 200 ms"));
     assert_non_null(strstr(err.msg, f->db));
     raw_exec(other, "ROLLBACK");
     sqlite3_close(other);
@@ -721,7 +693,7 @@ static void test_inventory_list_users_filters(void **state)
     assert_int_equal(list_users(inv, NULL, "DISABLED", "bob").count, 0);
 }
 
-static int copy_row(void *ud, const struct idc_inv_user_row *row)
+static int copy_row(const struct idc_inv_user_row *row, void *ud)
 {
     snprintf(ud, 64, "%s/%s/%s", row->user.user_id, row->user.user_name,
              row->user.email ? row->user.email : "-");
@@ -757,7 +729,7 @@ static void test_inventory_find_and_forget_user(void **state)
 
 /* ---- audit and runs ---------------------------------------------------------------------- */
 
-static int collect_audit(void *ud, const struct idc_audit_entry *e, int64_t id)
+static int collect_audit(const struct idc_audit_entry *e, int64_t id, void *ud)
 {
     struct listing *l = ud;
     size_t len = strlen(l->text);
@@ -796,7 +768,7 @@ static void test_inventory_audit(void **state)
                                 "1:prod:alice:delete-user:ok;");
 }
 
-static int collect_run(void *ud, const struct idc_sync_run *run)
+static int collect_run(const struct idc_sync_run *run, void *ud)
 {
     struct listing *l = ud;
     size_t len = strlen(l->text);
@@ -871,7 +843,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_inventory_open_refuses_a_file_as_folder, setup, teardown),
     cmocka_unit_test_setup_teardown(test_inventory_reopen_keeps_data, setup, teardown),
     cmocka_unit_test_setup_teardown(test_inventory_newer_schema_refused, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_inventory_default_home, setup, teardown),
     cmocka_unit_test_setup_teardown(test_inventory_integrations, setup, teardown),
     cmocka_unit_test_setup_teardown(test_inventory_integration_checks, setup, teardown),
     cmocka_unit_test_setup_teardown(test_inventory_remove_keeps_audit, setup, teardown),

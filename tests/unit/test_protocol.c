@@ -8,7 +8,7 @@
 #include "unit.h"
 
 #include "idc/str.h"
-#include "protocol_int.h"
+#include "protocol.h"
 
 static struct idc_http_response response(int status, const char *error_type, const char *body)
 {
@@ -27,13 +27,13 @@ static void test_json_error_type_message_request_id(void **state)
                  "{\"__type\":\"com.amazonaws.identitystore#ResourceNotFoundException\","
                  "\"Message\":\"User not found\",\"RequestId\":\"body-rid\"}");
     struct idc_error err = {0};
-    assert_true(idc_json_error(&resp, &err));
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
     assert_int_equal(err.code, IDC_ERR_AWS);
     assert_string_equal(err.aws_code, "ResourceNotFoundException");
     assert_string_equal(err.msg, "ResourceNotFoundException: User not found (HTTP 400)");
     assert_string_equal(err.request_id, "body-rid");
     snprintf(resp.request_id, sizeof resp.request_id, "header-rid");
-    assert_true(idc_json_error(&resp, &err));
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
     assert_string_equal(err.request_id, "header-rid"); /* the header wins */
 }
 
@@ -43,14 +43,14 @@ static void test_json_error_type_from_header_when_body_is_not_json(void **state)
     struct idc_http_response resp =
         response(400, "ThrottlingException:http://internal.amazon.com/", "<html>slow down</html>");
     struct idc_error err = {0};
-    assert_true(idc_json_error(&resp, &err));
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
     assert_string_equal(err.aws_code, "ThrottlingException");
     assert_int_equal(err.http_status, 400);
     assert_non_null(strstr(err.msg, "<html>slow down</html>"));
     assert_non_null(strstr(err.msg, "error type ThrottlingException"));
 
     resp = response(503, "", NULL);
-    assert_true(idc_json_error(&resp, &err));
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
     assert_string_equal(err.aws_code, "");
     assert_non_null(strstr(err.msg, "HTTP 503 with an empty body"));
 }
@@ -60,9 +60,9 @@ static void test_json_success_is_not_an_error(void **state)
     (void)state;
     struct idc_http_response resp = response(200, "", "{\"Users\":[]}");
     struct idc_error err = {0};
-    assert_false(idc_json_error(&resp, &err));
+    assert_false(idc_protocol_json.parse_error(&resp, &err));
     resp = response(200, "", "{\"__type\":\"InternalServerException\",\"message\":\"boom\"}");
-    assert_true(idc_json_error(&resp, &err));
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
     assert_string_equal(err.aws_code, "InternalServerException");
 }
 

@@ -15,6 +15,8 @@
 
 #include "idc/client.h"
 #include "idc/error.h"
+#include "idc/iam.h"
+#include "idc/identitystore.h"
 #include "idc/resolve.h"
 #include "profile.h"
 
@@ -449,8 +451,8 @@ static void test_resolve_unsupported_profile_kinds(void **state)
         const char *expected;
     } cases[] = {
         {"role_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n",
-         "profile 'dev' uses role_arn (assume-role), which idcctl does not support; give access "
-         "keys in the profile or the environment"},
+         "profile 'dev' uses role_arn (assume-role), which libidc does not support yet; give "
+         "access keys in the profile or the environment"},
         {"web_identity_token_file = /var/run/token\n", "uses web_identity_token_file"},
         {"sso_session = corp\n", "uses sso_session"},
         {"sso_start_url = https://example.awsapps.com/start\n", "uses sso_start_url"},
@@ -624,7 +626,7 @@ static void expect_region(const struct idc_resolve_input *in, const char *name, 
 }
 
 /* The endpoint from the profile, signed for the region given explicitly. */
-static void expect_endpoint_in_profile(enum idc_service service, const char *url,
+static void expect_endpoint_in_profile(const struct idc_service *service, const char *url,
                                        const char *source)
 {
     struct idc_resolve_region r = {.found = true, .name = "eu-west-1", .source = "explicit"};
@@ -682,7 +684,7 @@ static void test_resolve_region_and_endpoint_from_one_profile(void **state)
                        "endpoint_url = http://127.0.0.1:5000\n");
     setenv("AWS_PROFILE", "dev", 1);
     expect_region(NULL, "sa-east-1", "profile dev");
-    expect_endpoint_in_profile(IDC_SERVICE_IDENTITYSTORE, "http://127.0.0.1:5000", "profile dev");
+    expect_endpoint_in_profile(&idc_service_identitystore, "http://127.0.0.1:5000", "profile dev");
     /* A requested profile that is missing fails both lookups the same way. */
     setenv("AWS_PROFILE", "nosuch", 1);
     struct idc_resolve_region r;
@@ -690,7 +692,7 @@ static void test_resolve_region_and_endpoint_from_one_profile(void **state)
     struct idc_error err = {0};
     expect_error(idc_resolve_region(NULL, &r, &err), &err, IDC_ERR_ARG,
                  "profile 'nosuch' (from AWS_PROFILE) is not in");
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, NULL, &ep, &err), &err, IDC_ERR_ARG,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_iam, NULL, &ep, &err), &err, IDC_ERR_ARG,
                  "profile 'nosuch' (from AWS_PROFILE) is not in");
 }
 
@@ -731,7 +733,7 @@ static struct idc_resolve_region region_of(const char *name)
     return r;
 }
 
-static void expect_endpoint(const struct idc_resolve_input *in, enum idc_service service,
+static void expect_endpoint(const struct idc_resolve_input *in, const struct idc_service *service,
                             const char *region, const char *url, const char *signing,
                             const char *source)
 {
@@ -750,7 +752,7 @@ static void expect_endpoint(const struct idc_resolve_input *in, enum idc_service
 
 static void test_resolve_endpoint_precedence_identitystore(void **state)
 {
-    enum idc_service is = IDC_SERVICE_IDENTITYSTORE;
+    const struct idc_service *is = &idc_service_identitystore;
     const char *rg = "us-west-2";
     expect_endpoint(NULL, is, rg, "https://identitystore.us-west-2.amazonaws.com", rg,
                     "partition aws");
@@ -768,7 +770,7 @@ static void test_resolve_endpoint_precedence_identitystore(void **state)
 
 static void test_resolve_endpoint_precedence_iam(void **state)
 {
-    enum idc_service iam = IDC_SERVICE_IAM;
+    const struct idc_service *iam = &idc_service_iam;
     const char *rg = "eu-west-1";
     expect_endpoint(NULL, iam, rg, "https://iam.amazonaws.com", "us-east-1", "partition aws");
     put_config(*state, "[default]\n[profile dev]\nendpoint_url = http://127.0.0.1:5000\n");
@@ -790,25 +792,25 @@ static void test_resolve_partition_table(void **state)
     (void)state;
     static const struct {
         const char *region;
-        enum idc_service service;
+        const struct idc_service *service;
         const char *url;
         const char *signing;
         const char *partition;
     } cases[] = {
-        {"us-east-1", IDC_SERVICE_IDENTITYSTORE, "https://identitystore.us-east-1.amazonaws.com",
+        {"us-east-1", &idc_service_identitystore, "https://identitystore.us-east-1.amazonaws.com",
          "us-east-1", "partition aws"},
-        {"us-east-1", IDC_SERVICE_IAM, "https://iam.amazonaws.com", "us-east-1", "partition aws"},
-        {"eu-west-1", IDC_SERVICE_IDENTITYSTORE, "https://identitystore.eu-west-1.amazonaws.com",
+        {"us-east-1", &idc_service_iam, "https://iam.amazonaws.com", "us-east-1", "partition aws"},
+        {"eu-west-1", &idc_service_identitystore, "https://identitystore.eu-west-1.amazonaws.com",
          "eu-west-1", "partition aws"},
-        {"eu-west-1", IDC_SERVICE_IAM, "https://iam.amazonaws.com", "us-east-1", "partition aws"},
-        {"cn-north-1", IDC_SERVICE_IDENTITYSTORE,
+        {"eu-west-1", &idc_service_iam, "https://iam.amazonaws.com", "us-east-1", "partition aws"},
+        {"cn-north-1", &idc_service_identitystore,
          "https://identitystore.cn-north-1.amazonaws.com.cn", "cn-north-1", "partition aws-cn"},
-        {"cn-northwest-1", IDC_SERVICE_IAM, "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1",
-         "partition aws-cn"},
-        {"us-gov-west-1", IDC_SERVICE_IDENTITYSTORE,
+        {"cn-northwest-1", &idc_service_iam, "https://iam.cn-north-1.amazonaws.com.cn",
+         "cn-north-1", "partition aws-cn"},
+        {"us-gov-west-1", &idc_service_identitystore,
          "https://identitystore.us-gov-west-1.amazonaws.com", "us-gov-west-1",
          "partition aws-us-gov"},
-        {"us-gov-east-1", IDC_SERVICE_IAM, "https://iam.us-gov.amazonaws.com", "us-gov-west-1",
+        {"us-gov-east-1", &idc_service_iam, "https://iam.us-gov.amazonaws.com", "us-gov-west-1",
          "partition aws-us-gov"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -820,12 +822,12 @@ static void test_resolve_partition_table(void **state)
 static void test_resolve_iam_without_region(void **state)
 {
     (void)state;
-    expect_endpoint(NULL, IDC_SERVICE_IAM, NULL, "https://iam.amazonaws.com", "us-east-1",
+    expect_endpoint(NULL, &idc_service_iam, NULL, "https://iam.amazonaws.com", "us-east-1",
                     "partition aws");
     struct idc_resolve_region none = region_of(NULL);
     struct idc_resolve_endpoint ep;
     struct idc_error err = {0};
-    assert_int_equal(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, &none, &ep, &err), IDC_OK);
+    assert_int_equal(idc_resolve_endpoint(NULL, &idc_service_iam, &none, &ep, &err), IDC_OK);
     assert_string_equal(ep.signing_region, "us-east-1");
 }
 
@@ -834,7 +836,7 @@ static void test_resolve_identitystore_needs_region(void **state)
     (void)state;
     struct idc_resolve_endpoint ep;
     struct idc_error err = {0};
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IDENTITYSTORE, NULL, &ep, &err), &err,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_identitystore, NULL, &ep, &err), &err,
                  IDC_ERR_ARG, "no region for Identity Store: give a region, set AWS_REGION");
 }
 
@@ -842,10 +844,10 @@ static void test_resolve_custom_endpoint_with_region(void **state)
 {
     (void)state;
     setenv("AWS_ENDPOINT_URL", "http://localhost:4566", 1);
-    expect_endpoint(NULL, IDC_SERVICE_IDENTITYSTORE, "ap-northeast-1", "http://localhost:4566",
+    expect_endpoint(NULL, &idc_service_identitystore, "ap-northeast-1", "http://localhost:4566",
                     "ap-northeast-1", "AWS_ENDPOINT_URL");
     /* IAM too signs for the configured region once the endpoint is custom, as botocore does. */
-    expect_endpoint(NULL, IDC_SERVICE_IAM, "cn-north-1", "http://localhost:4566", "cn-north-1",
+    expect_endpoint(NULL, &idc_service_iam, "cn-north-1", "http://localhost:4566", "cn-north-1",
                     "AWS_ENDPOINT_URL");
 }
 
@@ -853,11 +855,11 @@ static void test_resolve_custom_endpoint_without_region(void **state)
 {
     (void)state;
     setenv("AWS_ENDPOINT_URL", "http://localhost:4566", 1);
-    expect_endpoint(NULL, IDC_SERVICE_IAM, NULL, "http://localhost:4566", "us-east-1",
+    expect_endpoint(NULL, &idc_service_iam, NULL, "http://localhost:4566", "us-east-1",
                     "AWS_ENDPOINT_URL");
     struct idc_resolve_endpoint ep;
     struct idc_error err = {0};
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IDENTITYSTORE, NULL, &ep, &err), &err,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_identitystore, NULL, &ep, &err), &err,
                  IDC_ERR_ARG,
                  "no region for Identity Store (needed to sign for the endpoint from "
                  "AWS_ENDPOINT_URL)");
@@ -870,7 +872,7 @@ static void test_resolve_endpoint_malformed_region(void **state)
     snprintf(r.name, sizeof r.name, "us-east-1.attacker.example");
     struct idc_resolve_endpoint ep;
     struct idc_error err = {0};
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IDENTITYSTORE, &r, &ep, &err), &err,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_identitystore, &r, &ep, &err), &err,
                  IDC_ERR_ARG, "region 'us-east-1.attacker.example' from explicit is not valid");
 }
 
@@ -880,10 +882,10 @@ static void test_resolve_isolated_partition_refused(void **state)
     struct idc_resolve_region r = region_of("us-iso-east-1");
     struct idc_resolve_endpoint ep;
     struct idc_error err = {0};
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, &r, &ep, &err), &err, IDC_ERR_ARG,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_iam, &r, &ep, &err), &err, IDC_ERR_ARG,
                  "region 'us-iso-east-1' is in an isolated partition");
     setenv("AWS_ENDPOINT_URL_IAM", "https://iam.example.test", 1);
-    expect_endpoint(NULL, IDC_SERVICE_IAM, "us-iso-east-1", "https://iam.example.test",
+    expect_endpoint(NULL, &idc_service_iam, "us-iso-east-1", "https://iam.example.test",
                     "us-iso-east-1", "AWS_ENDPOINT_URL_IAM");
 }
 
@@ -896,18 +898,18 @@ static void test_resolve_endpoint_url_invalid(void **state)
     struct idc_error err = {0};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         setenv("AWS_ENDPOINT_URL", bad[i], 1);
-        expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, &r, &ep, &err), &err, IDC_ERR_ARG,
+        expect_error(idc_resolve_endpoint(NULL, &idc_service_iam, &r, &ep, &err), &err, IDC_ERR_ARG,
                      "from AWS_ENDPOINT_URL is not valid: give https://host");
     }
     unsetenv("AWS_ENDPOINT_URL");
     put_config(*state, "[default]\nendpoint_url = localhost\n");
-    expect_error(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, &r, &ep, &err), &err, IDC_ERR_ARG,
+    expect_error(idc_resolve_endpoint(NULL, &idc_service_iam, &r, &ep, &err), &err, IDC_ERR_ARG,
                  "endpoint URL 'localhost' from profile default is not valid");
     static char long_url[IDC_RESOLVE_URL_MAX + 16];
     snprintf(long_url, sizeof long_url, "https://h/");
     memset(long_url + 10, 'p', sizeof long_url - 11);
     struct idc_resolve_input in = {.endpoint_url = long_url};
-    expect_error(idc_resolve_endpoint(&in, IDC_SERVICE_IAM, &r, &ep, &err), &err, IDC_ERR_LIMIT,
+    expect_error(idc_resolve_endpoint(&in, &idc_service_iam, &r, &ep, &err), &err, IDC_ERR_LIMIT,
                  "endpoint URL from explicit is");
 }
 
@@ -925,10 +927,10 @@ static void test_resolve_fill_config(void **state)
     struct idc_error err = {0};
     assert_int_equal(idc_resolve_credentials(NULL, &c, &err), IDC_OK);
     assert_int_equal(idc_resolve_region(NULL, &r, &err), IDC_OK);
-    assert_int_equal(idc_resolve_endpoint(NULL, IDC_SERVICE_IAM, &r, &ep, &err), IDC_OK);
+    assert_int_equal(idc_resolve_endpoint(NULL, &idc_service_iam, &r, &ep, &err), IDC_OK);
     struct idc_client_config cfg = {.max_attempts = 5};
-    idc_resolve_fill_config(&cfg, IDC_SERVICE_IAM, &c, &ep);
-    assert_int_equal(cfg.service, IDC_SERVICE_IAM);
+    idc_resolve_fill_config(&cfg, &idc_service_iam, &c, &ep, NULL);
+    assert_ptr_equal(cfg.service, &idc_service_iam);
     assert_string_equal(cfg.endpoint_url, "https://iam.amazonaws.com");
     assert_string_equal(cfg.region, "us-east-1");
     assert_string_equal(cfg.access_key_id, KEY1);

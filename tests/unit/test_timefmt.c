@@ -7,7 +7,7 @@
  */
 #include "unit.h"
 
-#include "idc/timefmt.h"
+#include "timefmt.h"
 
 struct known_time {
     int64_t t;

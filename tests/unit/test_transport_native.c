@@ -3,9 +3,9 @@
  * test_transport_native.c - the native HTTP/1.1 transport against a scripted TCP server that
  * runs in a thread of the test (127.0.0.1, port 0): bodies, truncation, caps, keep-alive and
  * reconnects, timeouts, connect and DNS failures, the one-write request, response fields and
- * trace redaction. Also idc_url_parse and idc_url_is_loopback, the proxy rules (HTTPS_PROXY
- * read through idc_url_parse_proxy, CONNECT with the scripted server as the proxy) and the
- * configuration's defaults.
+ * trace redaction. Also idc_url_parse and idc_url_is_loopback, the proxy rules (https_proxy
+ * read through idc_url_parse_proxy, no_proxy matching, CONNECT with the scripted server as
+ * the proxy) and the configuration's defaults.
  */
 #include "unit.h"
 
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "idc/transport.h"
+#include "idc/version.h"
 #include "net.h"
 #include "transport_int.h"
 
@@ -235,7 +236,7 @@ struct trace_log {
     size_t count;
 };
 
-static void trace_collect(void *ud, const char *line)
+static void trace_collect(const char *line, void *ud)
 {
     struct trace_log *log = ud;
     if (log->count < sizeof log->lines / sizeof log->lines[0]) {
@@ -258,6 +259,8 @@ struct client_opts {
     int connect_timeout_ms; /* 0: 3000 */
     size_t max_response;
     struct trace_log *trace;
+    const char *https_proxy;
+    const char *no_proxy;
 };
 
 static const struct idc_transport_ops *native(void)
@@ -276,6 +279,8 @@ static void *transport_open(const char *url, const struct client_opts *o)
         .user_agent = "unit-test/1.0",
         .trace = o && o->trace ? trace_collect : NULL,
         .trace_ud = o ? o->trace : NULL,
+        .https_proxy = o ? o->https_proxy : NULL,
+        .no_proxy = o ? o->no_proxy : NULL,
     };
     struct idc_error err = {0};
     assert_int_equal(idc_url_parse(url, &cfg.endpoint, &err), IDC_OK);
@@ -1130,28 +1135,12 @@ static void test_transport_native_trace_connected(void **state)
 
 /* ---- the connect timeout ----------------------------------------------------------------- */
 
-/* Only what a case sets: no proxy from the environment running the tests. */
-static void proxy_env(const char *https_proxy, const char *no_proxy)
-{
-    unsetenv("HTTPS_PROXY");
-    unsetenv("https_proxy");
-    unsetenv("NO_PROXY");
-    unsetenv("no_proxy");
-    if (https_proxy != NULL) {
-        setenv("HTTPS_PROXY", https_proxy, 1);
-    }
-    if (no_proxy != NULL) {
-        setenv("NO_PROXY", no_proxy, 1);
-    }
-}
-
 static void test_transport_native_tls_handshake_connect_timeout(void **state)
 {
     (void)state;
     /* The server accepts and never speaks TLS: the connect timeout ends the handshake, not
      * the much longer read timeout. */
     static const struct reply r[] = {{.silent = true}};
-    proxy_env(NULL, NULL);
     struct server s;
     server_start(&s, r, 1);
     char url[64];
@@ -1180,8 +1169,8 @@ static void test_transport_native_proxy_tunnel_connect_timeout(void **state)
     static const struct reply r[] = {{.silent = true}};
     struct server s;
     server_start(&s, r, 1);
-    proxy_env(s.url, NULL);
-    struct client_opts opts = {.connect_timeout_ms = 300, .read_timeout_ms = 10000};
+    struct client_opts opts = {
+        .connect_timeout_ms = 300, .read_timeout_ms = 10000, .https_proxy = s.url};
     void *ctx = transport_open("https://identitystore.us-east-1.amazonaws.com", &opts);
     int64_t start = idc_net_now_ms();
     struct outcome o;
@@ -1189,7 +1178,6 @@ static void test_transport_native_proxy_tunnel_connect_timeout(void **state)
     int64_t took = idc_net_now_ms() - start;
     transport_close(ctx);
     server_stop(&s);
-    proxy_env(NULL, NULL);
     assert_int_equal(o.rc, IDC_ERR_TIMEOUT);
     assert_non_null(strstr(o.err.msg, "timed out after 300 ms waiting for the proxy's tunnel to "
                                       "identitystore.us-east-1.amazonaws.com:443"));
@@ -1223,18 +1211,17 @@ static void test_transport_native_proxy_url_forms(void **state)
     assert_int_equal(idc_url_parse("https://identitystore.us-east-1.amazonaws.com", &target, NULL),
                      IDC_OK);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        proxy_env(cases[i].value, NULL);
+        struct idc_transport_config cfg = {.https_proxy = cases[i].value};
         struct idc_proxy p;
         bool use = false;
         struct idc_error err = {0};
-        idc_err rc = idc_proxy_from_env(&target, &p, &use, &err);
+        idc_err rc = idc_proxy_choose(&cfg, &target, &p, &use, &err);
         if (rc != IDC_OK || !use || strcmp(p.url.host, cases[i].host) != 0 ||
             strcmp(p.url.port, cases[i].port) != 0 || strcmp(p.name, cases[i].name) != 0) {
             fail_msg("'%s': %s use=%d host '%s' port '%s' name '%s': %s", cases[i].value,
                      idc_err_name(rc), use, p.url.host, p.url.port, p.name, err.msg);
         }
     }
-    proxy_env(NULL, NULL);
 }
 
 static void test_transport_native_proxy_malformed(void **state)
@@ -1258,63 +1245,94 @@ static void test_transport_native_proxy_malformed(void **state)
     assert_int_equal(idc_url_parse("https://identitystore.us-east-1.amazonaws.com", &target, NULL),
                      IDC_OK);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        proxy_env(cases[i].value, NULL);
+        struct idc_transport_config cfg = {.https_proxy = cases[i].value};
         struct idc_proxy p;
         bool use = true;
         struct idc_error err = {0};
-        idc_err rc = idc_proxy_from_env(&target, &p, &use, &err);
+        idc_err rc = idc_proxy_choose(&cfg, &target, &p, &use, &err);
         if (rc != IDC_ERR_PROXY || use || err.code != IDC_ERR_PROXY ||
-            strstr(err.msg, "HTTPS_PROXY") == NULL || strstr(err.msg, cases[i].fragment) == NULL ||
+            strstr(err.msg, "https_proxy") == NULL || strstr(err.msg, cases[i].fragment) == NULL ||
             strstr(err.msg, "s3cr3t") != NULL) {
             fail_msg("'%s': %s use=%d: %s", cases[i].value, idc_err_name(rc), use, err.msg);
         }
     }
-    proxy_env(NULL, NULL);
 }
 
-static void test_transport_native_proxy_names_its_variable(void **state)
+static void test_transport_native_proxy_exemptions(void **state)
 {
     (void)state;
     struct idc_url target;
     assert_int_equal(idc_url_parse("https://iam.amazonaws.com", &target, NULL), IDC_OK);
-    proxy_env(NULL, NULL);
-    setenv("https_proxy", "http://proxy.corp:0", 1);
     struct idc_proxy p;
     bool use = true;
     struct idc_error err = {0};
-    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_ERR_PROXY);
-    assert_non_null(strstr(err.msg, "https_proxy 'http://proxy.corp:0'"));
-    /* No proxy at all, and a host NO_PROXY exempts: a malformed value does not matter. */
-    proxy_env(NULL, NULL);
-    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_OK);
+    /* No proxy at all, and a host no_proxy exempts: a malformed value does not matter. */
+    struct idc_transport_config none = {.https_proxy = ""};
+    assert_int_equal(idc_proxy_choose(&none, &target, &p, &use, &err), IDC_OK);
     assert_false(use);
-    proxy_env("http://proxy.corp:99999", "example.com,amazonaws.com");
+    struct idc_transport_config exempt = {.https_proxy = "http://proxy.corp:99999",
+                                          .no_proxy = "example.com,amazonaws.com"};
     use = true;
-    assert_int_equal(idc_proxy_from_env(&target, &p, &use, &err), IDC_OK);
+    assert_int_equal(idc_proxy_choose(&exempt, &target, &p, &use, &err), IDC_OK);
     assert_false(use);
-    proxy_env(NULL, NULL);
+    struct idc_transport_config other = {.https_proxy = "http://proxy.corp:3128",
+                                         .no_proxy = "example.com"};
+    assert_int_equal(idc_proxy_choose(&other, &target, &p, &use, &err), IDC_OK);
+    assert_true(use);
+    assert_string_equal(p.name, "proxy.corp:3128");
+}
+
+static void test_transport_native_no_proxy_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *list;
+        const char *host;
+        bool exempt;
+    } cases[] = {
+        {"*", "iam.amazonaws.com", true},
+        {"amazonaws.com", "iam.amazonaws.com", true},  /* a domain covers its hosts */
+        {".amazonaws.com", "iam.amazonaws.com", true}, /* with or without the dot */
+        {"amazonaws.com", "amazonaws.com", true},
+        {"amazonaws.com", "notamazonaws.com", false},     /* a label boundary, not a suffix */
+        {"AmazonAWS.com", "iam.amazonaws.com", true},     /* names ignore case */
+        {"localhost:8080", "localhost", true},            /* the port is ignored */
+        {" example.com , localhost ", "localhost", true}, /* spaces around entries */
+        {"example.com,,localhost", "localhost", true},    /* an empty entry is skipped */
+        {"10.0.0.1", "10.0.0.1", true},
+        {"10.0.0.1", "10.0.0.10", false},
+        {"[::1]", "::1", false}, /* curl's form is the bare address */
+        {"::1", "::1", true},
+        {"", "iam.amazonaws.com", false},
+        {NULL, "iam.amazonaws.com", false},
+        {"iam.amazonaws.com.evil", "iam.amazonaws.com", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (idc_no_proxy_match(cases[i].list, cases[i].host) != cases[i].exempt) {
+            fail_msg("no_proxy '%s' for %s: expected %s", cases[i].list ? cases[i].list : "(null)",
+                     cases[i].host, cases[i].exempt ? "exempt" : "not exempt");
+        }
+    }
 }
 
 static void test_transport_native_open_refuses_malformed_proxy(void **state)
 {
     (void)state;
-    proxy_env("http://user:s3cr3t@proxy.corp:3128", NULL);
-    struct idc_transport_config cfg = {0};
+    struct idc_transport_config cfg = {.https_proxy = "http://user:s3cr3t@proxy.corp:3128"};
     struct idc_error err = {0};
     assert_int_equal(idc_url_parse("https://iam.amazonaws.com", &cfg.endpoint, &err), IDC_OK);
     void *ctx = calloc(1, native()->ctx_size);
     assert_non_null(ctx);
     assert_int_equal(native()->open(ctx, &cfg, &err), IDC_ERR_PROXY);
-    assert_non_null(strstr(err.msg, "HTTPS_PROXY 'http://***@proxy.corp:3128'"));
+    assert_non_null(strstr(err.msg, "https_proxy 'http://***@proxy.corp:3128'"));
     assert_null(strstr(err.msg, "s3cr3t"));
     transport_close(ctx);
-    /* Plain http endpoints never use HTTPS_PROXY, so it is not even read. */
+    /* Plain http endpoints never use https_proxy, so it is not even read. */
     assert_int_equal(idc_url_parse("http://127.0.0.1:9", &cfg.endpoint, &err), IDC_OK);
     ctx = calloc(1, native()->ctx_size);
     assert_non_null(ctx);
     assert_int_equal(native()->open(ctx, &cfg, &err), IDC_OK);
     transport_close(ctx);
-    proxy_env(NULL, NULL);
 }
 
 /* Connects to the scripted server as a proxy and asks for a tunnel to `target_url`. */
@@ -1364,55 +1382,58 @@ static void test_transport_native_proxy_refuses_tunnel(void **state)
 
 /* ---- the configuration's defaults --------------------------------------------------------- */
 
-static void test_transport_native_ca_bundle_empty_is_unset(void **state)
+static void test_transport_native_settings_defaults(void **state)
 {
     (void)state;
     struct idc_transport_base b;
     struct idc_transport_config cfg = {0};
+    /* The environment plays no part: the resolver reads AWS_CA_BUNDLE and HTTPS_PROXY. */
     setenv("AWS_CA_BUNDLE", "/etc/from-env.pem", 1);
+    setenv("HTTPS_PROXY", "http://proxy.from.env:3128", 1);
     static const char *const unset[] = {NULL, ""};
     for (size_t i = 0; i < 2; i++) {
-        cfg.ca_bundle = unset[i];
-        assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
-        assert_non_null(b.cfg.ca_bundle);
-        assert_string_equal(b.cfg.ca_bundle, "/etc/from-env.pem");
-    }
-    cfg.ca_bundle = "/etc/option.pem";
-    assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
-    assert_string_equal(b.cfg.ca_bundle, "/etc/option.pem");
-    setenv("AWS_CA_BUNDLE", "", 1);
-    for (size_t i = 0; i < 2; i++) {
-        cfg.ca_bundle = unset[i];
+        cfg.ca_bundle = cfg.https_proxy = cfg.no_proxy = unset[i];
         assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
         assert_null(b.cfg.ca_bundle); /* the system store */
+        assert_null(b.cfg.https_proxy);
+        assert_null(b.cfg.no_proxy);
     }
     unsetenv("AWS_CA_BUNDLE");
+    unsetenv("HTTPS_PROXY");
+    cfg.ca_bundle = "/etc/option.pem";
+    cfg.https_proxy = "proxy.corp:3128";
+    cfg.no_proxy = "localhost";
     assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
-    assert_null(b.cfg.ca_bundle);
+    assert_string_equal(b.cfg.ca_bundle, "/etc/option.pem");
+    assert_string_equal(b.cfg.https_proxy, "proxy.corp:3128");
+    assert_string_equal(b.cfg.no_proxy, "localhost");
     assert_int_equal(b.cfg.connect_timeout_ms, 10000);
     assert_int_equal(b.cfg.read_timeout_ms, 60000);
-    assert_int_equal(strncmp(b.cfg.user_agent, "idcctl/", 7), 0);
+    assert_string_equal(b.cfg.user_agent, "libidc/" IDC_VERSION_STRING);
+    cfg.user_agent = "app/2.0 libidc/" IDC_VERSION_STRING;
+    assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
+    assert_string_equal(b.cfg.user_agent, cfg.user_agent);
 }
 
 static void test_transport_native_settings_too_long(void **state)
 {
     (void)state;
-    static char path[2000];
+    static char path[5000];
     memset(path, 'a', sizeof path - 1);
     path[0] = '/';
     struct idc_transport_base b;
-    struct idc_transport_config cfg = {.ca_bundle = path};
     struct idc_error err = {0};
-    unsetenv("AWS_CA_BUNDLE");
+    struct idc_transport_config cfg = {.ca_bundle = path + 3000};
     assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
-    assert_non_null(strstr(err.msg, "the ca_bundle option"));
+    assert_non_null(strstr(err.msg, "the CA bundle path (ca_bundle)"));
     assert_non_null(strstr(err.msg, "1999 bytes"));
-    setenv("AWS_CA_BUNDLE", path, 1);
-    cfg.ca_bundle = NULL;
+    cfg = (struct idc_transport_config){.https_proxy = path + 3000};
     assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
-    assert_non_null(strstr(err.msg, "AWS_CA_BUNDLE"));
-    unsetenv("AWS_CA_BUNDLE");
-    cfg.user_agent = path + 1800;
+    assert_non_null(strstr(err.msg, "https_proxy"));
+    cfg = (struct idc_transport_config){.no_proxy = path};
+    assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
+    assert_non_null(strstr(err.msg, "no_proxy"));
+    cfg = (struct idc_transport_config){.user_agent = path + 4800};
     assert_int_equal(idc_transport_base_init(&b, &cfg, &err), IDC_ERR_SPACE);
     assert_non_null(strstr(err.msg, "User-Agent"));
 }
@@ -1457,11 +1478,12 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transport_native_proxy_tunnel_connect_timeout),
     cmocka_unit_test(test_transport_native_proxy_url_forms),
     cmocka_unit_test(test_transport_native_proxy_malformed),
-    cmocka_unit_test(test_transport_native_proxy_names_its_variable),
+    cmocka_unit_test(test_transport_native_proxy_exemptions),
+    cmocka_unit_test(test_transport_native_no_proxy_rules),
     cmocka_unit_test(test_transport_native_open_refuses_malformed_proxy),
     cmocka_unit_test(test_transport_native_proxy_connect_ipv6_target),
     cmocka_unit_test(test_transport_native_proxy_refuses_tunnel),
-    cmocka_unit_test(test_transport_native_ca_bundle_empty_is_unset),
+    cmocka_unit_test(test_transport_native_settings_defaults),
     cmocka_unit_test(test_transport_native_settings_too_long),
 };
 

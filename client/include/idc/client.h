@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * client.h - a signed, retried call to one AWS service endpoint: the layer under the
- * Identity Store and IAM operations. A client holds one transport (one kept-alive
+ * services (identitystore.h, iam.h). A client holds one transport (one kept-alive
  * connection), the credentials, a signing-key cache and the clock offset learnt from the
- * server. Its configuration is complete and explicit: nothing in the environment changes
- * where its signed requests go (resolve.h fills one from the environment when wanted).
+ * server. Which service it talks to, and how (awsJson1_1 or awsQuery), comes from the
+ * service descriptor it is made with. Its configuration is complete and explicit: nothing
+ * in the environment changes it (resolve.h fills one from the environment when wanted).
  * A client is used by one thread at a time.
  */
 #ifndef IDC_CLIENT_H
@@ -13,31 +14,42 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idc/api.h"
 #include "idc/error.h"
 #include "idc/transport.h"
 
-enum idc_service {
-    IDC_SERVICE_IDENTITYSTORE, /* awsJson1_1, target prefix AWSIdentityStore, "identitystore" */
-    IDC_SERVICE_IAM,           /* awsQuery 2010-05-08, signing name "iam" */
-};
+IDC_BEGIN_DECLS
+
+/*
+ * A service: its signing name, its endpoints and its protocol. The services define theirs
+ * (idc_service_identitystore in identitystore.h, idc_service_iam in iam.h); the client
+ * core knows no service by name.
+ */
+struct idc_service;
+
+/* The service's signing name, such as "identitystore" or "iam". */
+const char *idc_service_name(const struct idc_service *service);
 
 struct idc_client_config {
-    enum idc_service service;
-    const char *endpoint_url;      /* required: https://identitystore.us-east-1.amazonaws.com */
-    const char *region;            /* required: the signing region */
-    const char *access_key_id;     /* required */
-    const char *secret_access_key; /* required; copied, wiped on free, never printed */
-    const char *session_token;     /* optional */
-    const char *transport;         /* "native" (default) or "curl" */
+    const struct idc_service *service; /* required: &idc_service_identitystore, ... */
+    const char *endpoint_url;          /* required: https://identitystore.us-east-1.amazonaws.com */
+    const char *region;                /* required: the signing region */
+    const char *access_key_id;         /* required */
+    const char *secret_access_key;     /* required; copied, wiped on free, never printed */
+    const char *session_token;         /* optional */
+    const char *transport;             /* "native" (default) or "curl" */
     const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
                                                       stack); overrides `transport` */
-    const char *ca_bundle;  /* optional PEM file; NULL or "": AWS_CA_BUNDLE, else system store */
-    int max_attempts;       /* 0: 3 (the SDKs' standard mode) */
-    int base_delay_ms;      /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
-    int max_backoff_ms;     /* 0: 20000 */
-    int connect_timeout_ms; /* 0: 10000 */
-    int read_timeout_ms;    /* 0: 60000 */
-    idc_trace_fn *trace;    /* optional debug trace (secrets redacted) */
+    const char *ca_bundle;                         /* PEM file; NULL or "": the system store */
+    const char *https_proxy; /* "http://host:port"; NULL or "": connect directly */
+    const char *no_proxy;    /* hosts that bypass the proxy ("localhost,.corp"); NULL: none */
+    const char *user_agent;  /* NULL: "libidc/<version>"; an application names itself here */
+    int max_attempts;        /* 0: 3 (the SDKs' standard mode) */
+    int base_delay_ms;       /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
+    int max_backoff_ms;      /* 0: 20000 */
+    int connect_timeout_ms;  /* 0: 10000 */
+    int read_timeout_ms;     /* 0: 60000 */
+    idc_trace_fn *trace;     /* optional debug trace (secrets redacted) */
     void *trace_ud;
 };
 
@@ -47,8 +59,8 @@ struct idc_client;
  * Creates a client. Warns through the trace when a plain http:// endpoint is not on
  * loopback. Returns IDC_ERR_ARG (a missing or malformed setting, an unknown transport),
  * IDC_ERR_SPACE (a setting too long to keep, such as a CA bundle path over 1023 bytes),
- * IDC_ERR_TLS (the CA bundle cannot be read), IDC_ERR_PROXY (a malformed HTTPS_PROXY with
- * the native transport), IDC_ERR_NOMEM.
+ * IDC_ERR_TLS (the CA bundle cannot be read), IDC_ERR_PROXY (a malformed https_proxy),
+ * IDC_ERR_NOMEM.
  */
 idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *cfg,
                        struct idc_error *err);
@@ -66,9 +78,9 @@ enum idc_call_kind {
  * as `kind` allows, RetryAfterSeconds / Retry-After honoured, one retry after correcting
  * the clock from the server's Date when the signature expired), and turns an error answer
  * into IDC_ERR_AWS with status, code, message, request id and retryability in `err`.
- *   operation  in   Identity Store: the operation name (X-Amz-Target); IAM: ignored (the
- *                   form body carries Action)
- *   body       in   JSON for Identity Store, the form for IAM
+ *   operation  in   the operation name ("ListUsers"): awsJson1_1 sends it in X-Amz-Target;
+ *                   awsQuery's form body carries it as Action
+ *   body       in   the body in the service's protocol: JSON, or the form
  *   resp       out  the successful response; its body is valid until the next call
  */
 idc_err idc_client_call(struct idc_client *c, const char *operation, const char *body,
@@ -85,7 +97,9 @@ struct idc_client_stats {
 
 void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *out);
 
-/* The client's service (for messages). */
-enum idc_service idc_client_service(const struct idc_client *c);
+/* The service the client was made for. */
+const struct idc_service *idc_client_service(const struct idc_client *c);
+
+IDC_END_DECLS
 
 #endif

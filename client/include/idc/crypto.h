@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * crypto.h - the crypto backend table (SHA-256) and the HMAC-SHA256 built on it.
- * Exactly one backend file (crypto_openssl.c or crypto_mbedtls.c) is compiled and
- * defines `idc_crypto`. Nothing here allocates: states live in the caller's storage.
+ * crypto.h - SHA-256 and HMAC-SHA256 as the signer uses them, over the crypto library
+ * libidc was built with (OpenSSL or Mbed TLS). Nothing here allocates: states live in the
+ * caller's storage.
  */
 #ifndef IDC_CRYPTO_H
 #define IDC_CRYPTO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "idc/api.h"
+
+IDC_BEGIN_DECLS
 
 #define IDC_SHA256_LEN       32
 #define IDC_SHA256_HEX_LEN   64
@@ -25,20 +29,6 @@ struct idc_sha256 {
         unsigned char bytes[IDC_SHA256_STATE_MAX];
     } u;
 };
-
-/*
- * One backend. The software SHA-256 of both libraries cannot fail on valid arguments,
- * so the slots return nothing.
- */
-struct idc_crypto_ops {
-    const char *name;             /* "openssl" or "mbedtls" */
-    const char *(*version)(void); /* the linked library's version text */
-    void (*sha256_init)(struct idc_sha256 *s);
-    void (*sha256_update)(struct idc_sha256 *s, const void *data, size_t len);
-    void (*sha256_final)(struct idc_sha256 *s, uint8_t out[IDC_SHA256_LEN]);
-};
-
-extern const struct idc_crypto_ops idc_crypto; /* defined by the one crypto_<lib>.c */
 
 /* SHA-256 of one buffer. */
 void idc_sha256(const void *data, size_t len, uint8_t out[IDC_SHA256_LEN]);
@@ -64,5 +54,7 @@ void idc_hmac_sha256(const struct idc_hmac_key *k, const void *msg, size_t len,
 
 /* Clears the key state. */
 void idc_hmac_key_wipe(struct idc_hmac_key *k);
+
+IDC_END_DECLS
 
 #endif

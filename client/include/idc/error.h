@@ -10,6 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "idc/api.h"
+
+IDC_BEGIN_DECLS
+
 typedef enum {
     IDC_OK = 0,
     IDC_ERR_ARG,            /* invalid argument or configuration: the caller's mistake */
@@ -77,5 +81,7 @@ idc_err idc_error_prefix(struct idc_error *err, const char *fmt, ...)
 
 /* The code's name, such as "IDC_ERR_SPACE"; "IDC_ERR_?" for an unknown value. */
 const char *idc_err_name(idc_err code);
+
+IDC_END_DECLS
 
 #endif

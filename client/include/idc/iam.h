@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * iam.h - the IAM operations libidc needs (awsQuery 2010-05-08) over a client made for
- * IDC_SERVICE_IAM: listing and reading users, their password and keys and groups, and
- * deleting a user with everything that blocks DeleteUser, in the documented order.
- * Lists follow Marker/IsTruncated to the end. Callbacks run between calls, never while a
- * response is being parsed, so they may use the client themselves.
+ * iam.h - IAM operations (awsQuery 2010-05-08) over a client made for idc_service_iam:
+ * listing and reading users, their password, keys and groups, listing and removing each
+ * kind of thing that hangs on a user (and blocks DeleteUser), and DeleteUser itself. The
+ * order a whole deletion takes is the domain's (directory.h). Lists follow
+ * Marker/IsTruncated to the end. Callbacks run between calls, never while a response is
+ * being parsed, so they may use the client themselves.
  */
 #ifndef IDC_IAM_H
 #define IDC_IAM_H
@@ -12,8 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idc/api.h"
 #include "idc/client.h"
 #include "idc/error.h"
+
+IDC_BEGIN_DECLS
+
+/* The service: give it as idc_client_config.service. */
+extern const struct idc_service idc_service_iam;
 
 /* Lengths from the botocore model (userNameType, groupNameType, idType, arnType, pathType). */
 #define IDC_IAM_NAME_MAX       64
@@ -103,36 +110,72 @@ idc_err idc_iam_list_access_keys(struct idc_client *c, const char *user_name,
 idc_err idc_iam_list_groups_for_user(struct idc_client *c, const char *user_name,
                                      idc_iam_group_fn *fn, void *ud, struct idc_error *err);
 
-/* How one cascade step ended. */
-enum idc_iam_outcome {
-    IDC_IAM_DONE,         /* the call succeeded */
-    IDC_IAM_NOTHING,      /* nothing to do (the user has no login profile) */
-    IDC_IAM_ALREADY_DONE, /* NoSuchEntity after a retry: an earlier attempt may have done it */
-    IDC_IAM_FAILED,       /* the cascade stops; `err` says why */
+/* What can hang on an IAM user; each blocks DeleteUser until it is removed. */
+enum idc_iam_item_kind {
+    IDC_IAM_ACCESS_KEY,          /* id AccessKeyId; status Active/Inactive; date */
+    IDC_IAM_SIGNING_CERTIFICATE, /* id CertificateId; status; date (upload) */
+    IDC_IAM_SSH_PUBLIC_KEY,      /* id SSHPublicKeyId; status; date (upload) */
+    IDC_IAM_SERVICE_CREDENTIAL,  /* id ServiceSpecificCredentialId; name ServiceName; status */
+    IDC_IAM_MFA_DEVICE,          /* id SerialNumber (an ARN for a virtual device); date */
+    IDC_IAM_INLINE_POLICY,       /* id the policy name */
+    IDC_IAM_ATTACHED_POLICY,     /* id PolicyArn; name PolicyName */
+    IDC_IAM_GROUP,               /* id GroupName */
+    IDC_IAM_ITEM_KIND_COUNT
 };
 
-struct idc_iam_step {
-    const char *user; /* the user being deleted */
-    const char *step; /* "delete access key", "remove from group", "list MFA devices", ... */
-    const char *item; /* the key id, serial number, policy name or ARN, group; NULL if none */
-    enum idc_iam_outcome outcome;
-    const struct idc_error *err; /* the failure when outcome is IDC_IAM_FAILED, else NULL */
+/* One item; the strings are valid during the callback only. */
+struct idc_iam_item {
+    enum idc_iam_item_kind kind;
+    const char *id;     /* what its removal takes */
+    const char *name;   /* a readable name where the kind has one, else NULL */
+    const char *status; /* "Active" or "Inactive" where the kind has one, else NULL */
+    const char *date;   /* its creation, upload or enable date as sent, or NULL */
 };
 
-typedef void idc_iam_step_fn(const struct idc_iam_step *step, void *ud);
+typedef int idc_iam_item_fn(const struct idc_iam_item *item, void *ud);
 
 /*
- * Deletes a user and, first, everything that blocks DeleteUser, in the order of the
- * DeleteUser documentation: login profile, access keys, signing certificates, SSH public
- * keys, service-specific credentials, MFA devices (deactivated, then deleted when virtual),
- * inline policies, attached policies, group memberships, then the user.
- *   fn, ud  in  called after every step (may be NULL)
- * A user that does not exist at the start gives IDC_ERR_AWS "NoSuchEntity" and nothing is
- * called. The first failure stops the cascade: `err` keeps the AWS code, status and
- * request id, and its message names the step and item ("removing alice from group Admins:
- * AccessDenied: ..."). What was deleted before stays deleted; running again resumes.
+ * Lists the items of one kind on a user (ListAccessKeys, ListSigningCertificates, ...:
+ * idc_iam_item_list_action names it), page by page.
+ *   fn, ud  in  called per item; nonzero stops the listing (the call then returns IDC_OK)
+ * Returns IDC_ERR_AWS (NoSuchEntity for a user that does not exist), IDC_ERR_PARSE, the
+ * client's transport errors, IDC_ERR_NOMEM.
  */
-idc_err idc_iam_delete_user_cascade(struct idc_client *c, const char *user_name,
-                                    idc_iam_step_fn *fn, void *ud, struct idc_error *err);
+idc_err idc_iam_list_user_items(struct idc_client *c, enum idc_iam_item_kind kind,
+                                const char *user_name, idc_iam_item_fn *fn, void *ud,
+                                struct idc_error *err);
+
+/*
+ * Removes one item from a user with the kind's operation (DeleteAccessKey,
+ * DeleteSigningCertificate, DeleteSSHPublicKey, DeleteServiceSpecificCredential,
+ * DeactivateMFADevice, DeleteUserPolicy, DetachUserPolicy, RemoveUserFromGroup:
+ * idc_iam_item_remove_action names it). An MFA device is only deactivated: a virtual one
+ * is then deleted with idc_iam_delete_virtual_mfa_device. A write: retried only when
+ * nothing was sent. Returns IDC_ERR_AWS (NoSuchEntity when the item or the user is gone),
+ * the client's errors.
+ */
+idc_err idc_iam_remove_user_item(struct idc_client *c, enum idc_iam_item_kind kind,
+                                 const char *user_name, const char *id, struct idc_error *err);
+
+/* The IAM operation that lists, and the one that removes, a kind ("ListAccessKeys",
+ * "DeleteAccessKey"); NULL for an unknown kind. */
+const char *idc_iam_item_list_action(enum idc_iam_item_kind kind);
+const char *idc_iam_item_remove_action(enum idc_iam_item_kind kind);
+
+/* DeleteLoginProfile: the console password. IDC_ERR_AWS NoSuchEntity when there is none. */
+idc_err idc_iam_delete_login_profile(struct idc_client *c, const char *user_name,
+                                     struct idc_error *err);
+
+/* DeleteVirtualMFADevice (after DeactivateMFADevice); `serial_number` is the device's ARN. */
+idc_err idc_iam_delete_virtual_mfa_device(struct idc_client *c, const char *serial_number,
+                                          struct idc_error *err);
+
+/*
+ * DeleteUser. IAM refuses it (DeleteConflict) while anything of idc_iam_item_kind or a
+ * login profile is left; directory.h plans and runs the whole deletion.
+ */
+idc_err idc_iam_delete_user(struct idc_client *c, const char *user_name, struct idc_error *err);
+
+IDC_END_DECLS
 
 #endif

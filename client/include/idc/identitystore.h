@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * identitystore.h - the Identity Store operations idcctl uses, over an idc_client for
- * IDC_SERVICE_IDENTITYSTORE. Listings stream: one callback per user (and optionally per
+ * identitystore.h - Identity Store operations (awsJson1_1), over an idc_client made for
+ * idc_service_identitystore. Listings stream: one callback per user (and optionally per
  * page), so memory is bounded by one page whatever the number of users.
  * A not-found answer is IDC_ERR_AWS with aws_code "ResourceNotFoundException". An answer
  * that does not parse is IDC_ERR_PARSE naming the operation, the page and the request id
@@ -14,7 +14,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idc/api.h"
 #include "idc/client.h"
+
+IDC_BEGIN_DECLS
+
+/* The service: give it as idc_client_config.service. */
+extern const struct idc_service idc_service_identitystore;
 
 /* A user as the service returned it. Everything points into the current page: valid only
  * during the callback. */
@@ -31,9 +37,9 @@ struct idc_ids_user {
 };
 
 /* Nonzero stops the listing (the call then returns IDC_OK). */
-typedef int idc_ids_user_fn(void *ud, const struct idc_ids_user *user);
+typedef int idc_ids_user_fn(const struct idc_ids_user *user, void *ud);
 /* After each page: its number from 1 and the users it held. */
-typedef int idc_ids_page_fn(void *ud, unsigned page, size_t users);
+typedef int idc_ids_page_fn(unsigned page, size_t users, void *ud);
 
 /*
  * Lists every user of the store, MaxResults=100 per page, over the client's one
@@ -54,8 +60,8 @@ idc_err idc_ids_get_user_id(struct idc_client *c, const char *store_id, const ch
 idc_err idc_ids_delete_user(struct idc_client *c, const char *store_id, const char *user_id,
                             struct idc_error *err);
 
-/* One membership of a user. */
-typedef int idc_ids_membership_fn(void *ud, const char *membership_id, const char *group_id);
+/* One membership of a user; nonzero stops the listing. */
+typedef int idc_ids_membership_fn(const char *membership_id, const char *group_id, void *ud);
 
 idc_err idc_ids_list_memberships_for_member(struct idc_client *c, const char *store_id,
                                             const char *user_id, idc_ids_membership_fn *fn,
@@ -68,5 +74,7 @@ idc_err idc_ids_describe_group(struct idc_client *c, const char *store_id, const
 /* DeleteGroupMembership (modelled idempotent). */
 idc_err idc_ids_delete_group_membership(struct idc_client *c, const char *store_id,
                                         const char *membership_id, struct idc_error *err);
+
+IDC_END_DECLS
 
 #endif

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * inventory.h - idcctl's local state in SQLite: integrations (with their keys), the users
- * of each as last synchronised, sync runs and the audit trail. The folder is 0700 and the
- * database 0600; WAL, a busy timeout, a versioned schema with migrations. A sync stages
- * users on its own connection in a TEMP table while it talks to AWS and writes the main
- * tables only in one short BEGIN IMMEDIATE at the end: no write transaction is ever open
- * during network I/O, and a failed or killed sync leaves the previous inventory intact.
- * One `struct idc_inventory` (one SQLite connection) per thread.
+ * inventory.h - a local inventory in SQLite (built with IDC_WITH_INVENTORY, the default):
+ * integrations (with their keys), the users of each as last synchronised, sync runs and
+ * the audit trail, in a folder the caller chooses. The folder is 0700 and the database
+ * 0600; WAL, a busy timeout, a versioned schema with migrations. A sync lists users on one
+ * thread while another stages them on its own connection in a TEMP table, and writes the
+ * main tables only in one short BEGIN IMMEDIATE at the end: no write transaction is ever
+ * open during network I/O, and a failed or killed sync leaves the previous inventory
+ * intact. One `struct idc_inventory` (one SQLite connection) per thread.
  */
 #ifndef IDC_INVENTORY_H
 #define IDC_INVENTORY_H
@@ -15,7 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idc/api.h"
+#include "idc/client.h"
+#include "idc/directory.h"
 #include "idc/error.h"
+
+IDC_BEGIN_DECLS
 
 #define IDC_INVENTORY_FILE "inventory.db"
 
@@ -25,31 +31,21 @@ struct idc_inventory;
  * Opens (creating when needed) `home`/inventory.db: the folder is created with mode 0700
  * (parents as needed), the database file gets mode 0600, journal_mode=WAL,
  * busy_timeout=`busy_ms` (0: 5000), and the schema is migrated to the current version.
- * Returns IDC_ERR_IO (naming the path and the reason), IDC_ERR_BUSY (another idcctl holds
- * the database longer than the timeout), IDC_ERR_PARSE (a database from a newer idcctl).
+ *   home  in  the folder, the caller's choice (an application's state folder, such as
+ *             ${XDG_STATE_HOME:-~/.local/state}/<application>)
+ * Returns IDC_ERR_IO (naming the path and the reason), IDC_ERR_BUSY (another process holds
+ * the database longer than the timeout), IDC_ERR_PARSE (a database from a newer libidc).
  */
 idc_err idc_inventory_open(struct idc_inventory **out, const char *home, int busy_ms,
                            struct idc_error *err);
 void idc_inventory_close(struct idc_inventory *inv); /* NULL is fine */
 
-/*
- * The folder idcctl uses: $IDC_HOME, else ${XDG_STATE_HOME:-$HOME/.local/state}/idcctl (a
- * relative XDG_STATE_HOME is ignored, as the XDG spec says). IDC_ERR_ARG when neither
- * IDC_HOME nor HOME is set, IDC_ERR_SPACE when the path does not fit `cap`.
- */
-idc_err idc_inventory_default_home(char *out, size_t cap, struct idc_error *err);
-
 /* ---- integrations ------------------------------------------------------------------- */
-
-enum idc_integration_kind {
-    IDC_KIND_IDENTITY_CENTER, /* an Identity Store: region + store id */
-    IDC_KIND_IAM,             /* the account's IAM users */
-};
 
 /* A complete, explicit connection: later syncs never depend on the environment. */
 struct idc_integration {
     char label[65];
-    enum idc_integration_kind kind;
+    enum idc_kind kind;
     char region[64];
     char store_id[40]; /* "" for IAM */
     char endpoint_url[513];
@@ -78,11 +74,11 @@ idc_err idc_inventory_update_integration(struct idc_inventory *inv,
 /* Removes it with its users and sync runs (the audit trail stays); IDC_ERR_NOT_FOUND. */
 idc_err idc_inventory_remove_integration(struct idc_inventory *inv, const char *label,
                                          struct idc_error *err);
-/* IDC_ERR_NOT_FOUND ("no integration labelled X; see idcctl integration list"). */
+/* IDC_ERR_NOT_FOUND ("no integration labelled X"). */
 idc_err idc_inventory_get_integration(struct idc_inventory *inv, const char *label,
                                       struct idc_integration *out, struct idc_error *err);
 
-typedef int idc_integration_fn(void *ud, const struct idc_integration *in); /* nonzero stops */
+typedef int idc_integration_fn(const struct idc_integration *in, void *ud); /* nonzero stops */
 /* In label order. */
 idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integration_fn *fn, void *ud,
                                         struct idc_error *err);
@@ -90,27 +86,24 @@ idc_err idc_inventory_list_integrations(struct idc_inventory *inv, idc_integrati
 /* Wipes the secrets of an integration struct. */
 void idc_integration_wipe(struct idc_integration *in);
 
-/* ---- users -------------------------------------------------------------------------- */
+/*
+ * Opens the directory of a saved integration: its kind, store, endpoint and region, and its
+ * keys, or for an integration that names a profile, that profile's keys read now through
+ * the resolver (resolve.h).
+ *   base  in  transport, network, trace and retry settings (may be NULL); its service,
+ *             endpoint, region and keys are ignored
+ * Returns the errors of idc_resolve_credentials and idc_directory_open.
+ */
+idc_err idc_integration_open(const struct idc_integration *in, const struct idc_client_config *base,
+                             struct idc_directory **out, struct idc_error *err);
 
-/* A user as a sync stages it. IAM users carry the derived status and its two facts. */
-struct idc_inv_user {
-    const char *user_id;
-    const char *user_name;
-    const char *display_name; /* may be NULL */
-    const char *email;        /* may be NULL */
-    const char *status;       /* "ENABLED", "DISABLED" or NULL (older stores) */
-    bool external;            /* has ExternalIds (Identity Center) */
-    const char *json;         /* the user as the API returned it (kept verbatim) */
-    size_t json_len;
-    int console_access; /* IAM: 1 has a password, 0 none; -1 for Identity Center */
-    int active_keys;    /* IAM: number of active access keys; -1 for Identity Center */
-};
+/* ---- users -------------------------------------------------------------------------- */
 
 /* A user as the inventory holds it; strings owned by the row passed to the callback. */
 struct idc_inv_user_row {
     const char *integration;
-    enum idc_integration_kind kind;
-    struct idc_inv_user user;
+    enum idc_kind kind;
+    struct idc_user user;
     int64_t first_seen_at; /* when a sync first saw it */
     int64_t last_seen_at;  /* the integration's last successful sync */
 };
@@ -121,7 +114,7 @@ struct idc_user_filter {
     const char *search; /* case-insensitive substring of name, display name, e-mail, id */
 };
 
-typedef int idc_inv_user_fn(void *ud, const struct idc_inv_user_row *row);
+typedef int idc_inv_user_fn(const struct idc_inv_user_row *row, void *ud);
 
 /* Ordered by integration label, then user name; IDC_ERR_NOT_FOUND for an unknown label. */
 idc_err idc_inventory_list_users(struct idc_inventory *inv, const struct idc_user_filter *filter,
@@ -152,7 +145,7 @@ idc_err idc_sync_begin(struct idc_inventory *inv, const char *integration, struc
  * per inventory handle (a second begin is IDC_ERR_ARG), and nothing is staged or committed
  * after a commit (IDC_ERR_ARG).
  */
-idc_err idc_sync_stage(struct idc_sync *s, const struct idc_inv_user *u, struct idc_error *err);
+idc_err idc_sync_stage(struct idc_sync *s, const struct idc_user *u, struct idc_error *err);
 
 struct idc_status_change {
     const char *user_id;
@@ -161,7 +154,7 @@ struct idc_status_change {
     const char *to;   /* never NULL: a change to "no status" updates the row unreported */
 };
 
-typedef void idc_status_change_fn(void *ud, const struct idc_status_change *change);
+typedef void idc_status_change_fn(const struct idc_status_change *change, void *ud);
 
 struct idc_sync_result {
     int64_t users, added, removed, changed, status_changes;
@@ -172,7 +165,7 @@ struct idc_sync_result {
  * Applies the staged listing in one BEGIN IMMEDIATE: inserts added users (first seen now),
  * deletes removed ones, updates changed ones (an unchanged user costs no write), records
  * the run as ok and the integration's last sync. Status changes are reported through `fn`.
- * Returns IDC_ERR_BUSY when another idcctl kept the database locked past the timeout (the
+ * Returns IDC_ERR_BUSY when another process kept the database locked past the timeout (the
  * run is then recorded as failed and the inventory is unchanged).
  */
 idc_err idc_sync_commit(struct idc_sync *s, idc_status_change_fn *fn, void *ud,
@@ -188,6 +181,33 @@ void idc_sync_fail(struct idc_sync *s, const char *cause);
  */
 void idc_sync_free(struct idc_sync *s);
 
+/* Called from the staging thread after each batch: users staged so far. */
+typedef void idc_sync_progress_fn(int64_t staged, void *ud);
+
+struct idc_sync_options {
+    idc_status_change_fn *on_change; /* each status change at commit (may be NULL) */
+    void *change_ud;
+    idc_sync_progress_fn *on_progress; /* may be NULL */
+    void *progress_ud;
+};
+
+/*
+ * Syncs one integration from its directory: begins a run, lists every user with its
+ * status on a second thread while this one stages them (two batches of 100 in flight, so
+ * memory stays bounded by them), and commits; on any failure the run is recorded as
+ * failed with the cause and the inventory is as it was.
+ *   inv    in   this thread's inventory connection
+ *   label  in   the integration, as saved
+ *   dir    in   its directory (idc_integration_open); used by the listing thread only
+ *   opts   in   callbacks, or NULL
+ *   out    out  the counts of the committed run
+ * Returns the errors of the listing (IDC_ERR_AWS, transport errors...), of idc_sync_begin
+ * and idc_sync_commit, IDC_ERR_NOMEM.
+ */
+idc_err idc_sync_directory(struct idc_inventory *inv, const char *label, struct idc_directory *dir,
+                           const struct idc_sync_options *opts, struct idc_sync_result *out,
+                           struct idc_error *err);
+
 struct idc_sync_run {
     int64_t id;
     const char *integration;
@@ -197,7 +217,7 @@ struct idc_sync_run {
     const char *error; /* "" unless failed */
 };
 
-typedef int idc_sync_run_fn(void *ud, const struct idc_sync_run *run);
+typedef int idc_sync_run_fn(const struct idc_sync_run *run, void *ud);
 
 /* Newest first; `integration` NULL for all; at most `limit` (0: 50). */
 idc_err idc_inventory_list_sync_runs(struct idc_inventory *inv, const char *integration,
@@ -219,10 +239,12 @@ struct idc_audit_entry {
 idc_err idc_inventory_audit(struct idc_inventory *inv, const struct idc_audit_entry *e,
                             struct idc_error *err);
 
-typedef int idc_audit_fn(void *ud, const struct idc_audit_entry *e, int64_t id);
+typedef int idc_audit_fn(const struct idc_audit_entry *e, int64_t id, void *ud);
 
 /* Newest first; `integration` NULL for all; at most `limit` (0: 100). */
 idc_err idc_inventory_list_audit(struct idc_inventory *inv, const char *integration, unsigned limit,
                                  idc_audit_fn *fn, void *ud, struct idc_error *err);
+
+IDC_END_DECLS
 
 #endif

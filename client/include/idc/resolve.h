@@ -1,25 +1,33 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * resolve.h - finds credentials, region and endpoint the way the AWS CLI (botocore) does,
- * from what the caller gives, the environment and the shared config/credentials files, and
- * fills a `struct idc_client_config` from them. No global state: every call reads the
- * environment (getenv) and the files afresh, so one process can resolve several profiles.
+ * resolve.h - finds credentials, region, endpoint and network settings (CA bundle, proxy)
+ * the way the AWS CLI (botocore) does, from what the caller gives, the environment and the
+ * shared config/credentials files, and fills a `struct idc_client_config` from them. This
+ * is the one place libidc reads the environment: a program that configures its clients
+ * itself never calls it, and nothing else in the library calls getenv. No global state:
+ * every call reads the environment and the files afresh, so one process can resolve
+ * several profiles.
  */
 #ifndef IDC_RESOLVE_H
 #define IDC_RESOLVE_H
 
 #include <stdbool.h>
 
+#include "idc/api.h"
 #include "idc/client.h"
 #include "idc/error.h"
 
-#define IDC_RESOLVE_KEY_ID_MAX  128  /* bytes of an access key id, without the NUL */
-#define IDC_RESOLVE_SECRET_MAX  128  /* bytes of a secret access key */
-#define IDC_RESOLVE_TOKEN_MAX   4096 /* bytes of a session token */
-#define IDC_RESOLVE_PROFILE_MAX 128  /* bytes of a profile name */
-#define IDC_RESOLVE_REGION_MAX  63   /* bytes of a region name (one DNS label) */
-#define IDC_RESOLVE_URL_MAX     1024 /* bytes of an endpoint URL */
-#define IDC_RESOLVE_SOURCE_MAX  (IDC_RESOLVE_PROFILE_MAX + 32) /* "profile NAME", ... */
+IDC_BEGIN_DECLS
+
+#define IDC_RESOLVE_KEY_ID_MAX   128  /* bytes of an access key id, without the NUL */
+#define IDC_RESOLVE_SECRET_MAX   128  /* bytes of a secret access key */
+#define IDC_RESOLVE_TOKEN_MAX    4096 /* bytes of a session token */
+#define IDC_RESOLVE_PROFILE_MAX  128  /* bytes of a profile name */
+#define IDC_RESOLVE_REGION_MAX   63   /* bytes of a region name (one DNS label) */
+#define IDC_RESOLVE_URL_MAX      1024 /* bytes of an endpoint URL */
+#define IDC_RESOLVE_PATH_MAX     1023 /* bytes of a CA bundle path or a proxy URL */
+#define IDC_RESOLVE_NO_PROXY_MAX 2047 /* bytes of a no_proxy list */
+#define IDC_RESOLVE_SOURCE_MAX   (IDC_RESOLVE_PROFILE_MAX + 32) /* "profile NAME", ... */
 
 /* What the caller gives explicitly (command-line options). NULL or "" means "not given". */
 struct idc_resolve_input {
@@ -29,6 +37,7 @@ struct idc_resolve_input {
     const char *profile;           /* hides the AWS_* key variables, as botocore's --profile */
     const char *region;            /* before AWS_REGION, AWS_DEFAULT_REGION, the profile */
     const char *endpoint_url;      /* before AWS_ENDPOINT_URL_<SERVICE>, ... */
+    const char *ca_bundle;         /* before AWS_CA_BUNDLE and the profile's ca_bundle */
 };
 
 /* Credentials in caller storage; clear with idc_resolve_creds_cleanup. */
@@ -94,34 +103,83 @@ idc_err idc_resolve_region(const struct idc_resolve_input *in, struct idc_resolv
                            struct idc_error *err);
 
 /*
- * Finds the endpoint of `service`: the caller's URL, else AWS_ENDPOINT_URL_IDENTITYSTORE
- * or AWS_ENDPOINT_URL_IAM, else AWS_ENDPOINT_URL, else the profile's `endpoint_url`, else
- * the partition table (aws, aws-cn for cn-*, aws-us-gov for us-gov-*). IAM is global per
- * partition: iam.amazonaws.com signed for us-east-1, iam.cn-north-1.amazonaws.com.cn for
- * cn-north-1, iam.us-gov.amazonaws.com for us-gov-west-1. A custom URL is signed for the
- * region as botocore does (for IAM without a region, us-east-1).
+ * Finds the endpoint of `service`: the caller's URL, else AWS_ENDPOINT_URL_<SERVICE>
+ * (AWS_ENDPOINT_URL_IDENTITYSTORE, AWS_ENDPOINT_URL_IAM), else AWS_ENDPOINT_URL, else the
+ * profile's `endpoint_url`, else the partition table (aws, aws-cn for cn-*, aws-us-gov
+ * for us-gov-*). A service with one endpoint per partition (IAM) uses it:
+ * iam.amazonaws.com signed for us-east-1, iam.cn-north-1.amazonaws.com.cn for cn-north-1,
+ * iam.us-gov.amazonaws.com for us-gov-west-1. A custom URL is signed for the region as
+ * botocore does (for a global service without a region, us-east-1).
  *   in       in   the caller's choices; NULL gives none
- *   service  in   IDC_SERVICE_IDENTITYSTORE or IDC_SERVICE_IAM
+ *   service  in   &idc_service_identitystore, &idc_service_iam, ...
  *   region   in   from idc_resolve_region; NULL or !found means none
  *   out      out  URL and signing region
- * Returns IDC_ERR_ARG: Identity Store without a region, a malformed region, a region of a
- * partition not in the table (aws-iso*), a URL that is not http(s)://host..., a requested
- * profile that does not exist. IDC_ERR_LIMIT: a URL over IDC_RESOLVE_URL_MAX. Profile files:
- * IDC_ERR_IO, IDC_ERR_PARSE, IDC_ERR_NOMEM.
+ * Returns IDC_ERR_ARG: a regional service (Identity Store) without a region, a malformed region, a
+ * region of a partition not in the table (aws-iso*), a URL that is not http(s)://host..., a
+ * requested profile that does not exist. IDC_ERR_LIMIT: a URL over IDC_RESOLVE_URL_MAX. Profile
+ * files: IDC_ERR_IO, IDC_ERR_PARSE, IDC_ERR_NOMEM.
  */
-idc_err idc_resolve_endpoint(const struct idc_resolve_input *in, enum idc_service service,
+idc_err idc_resolve_endpoint(const struct idc_resolve_input *in, const struct idc_service *service,
                              const struct idc_resolve_region *region,
                              struct idc_resolve_endpoint *out, struct idc_error *err);
 
+/* Network settings: where to find trusted CAs and which proxy to go through. */
+struct idc_resolve_network {
+    char ca_bundle[IDC_RESOLVE_PATH_MAX + 1];    /* "" for the system store */
+    char https_proxy[IDC_RESOLVE_PATH_MAX + 1];  /* "" for none */
+    char no_proxy[IDC_RESOLVE_NO_PROXY_MAX + 1]; /* "" for none */
+    char ca_source[IDC_RESOLVE_SOURCE_MAX];      /* "explicit", "AWS_CA_BUNDLE", "profile N" */
+};
+
 /*
- * Sets cfg's service, endpoint_url, region (the signing region) and keys (session_token
- * NULL when there is none); other fields are left as they are.
- *   cfg       in,out  borrows from `creds` and `endpoint`: keep them alive while cfg is used
+ * Finds the network settings as botocore does: the CA bundle from the caller, else
+ * AWS_CA_BUNDLE, else the profile's `ca_bundle`; the proxy from https_proxy, else
+ * HTTPS_PROXY; the exemptions from no_proxy, else NO_PROXY (the lowercase name first, as
+ * Python's urllib and curl read them). An empty variable counts as unset.
+ *   in   in   the caller's choices; NULL gives none
+ *   out  out  the settings, each "" when none applies
+ * Returns IDC_ERR_LIMIT (a value longer than its IDC_RESOLVE_*_MAX, naming the variable),
+ * IDC_ERR_ARG (a requested profile that does not exist), and the profile files' errors.
+ */
+idc_err idc_resolve_network(const struct idc_resolve_input *in, struct idc_resolve_network *out,
+                            struct idc_error *err);
+
+/*
+ * Sets cfg's service, endpoint_url, region (the signing region), keys (session_token NULL
+ * when there is none) and, when `network` is given, ca_bundle, https_proxy and no_proxy;
+ * other fields are left as they are.
+ *   cfg       in,out  borrows from `creds`, `endpoint` and `network`: keep them alive while
+ *                     cfg is used
  *   creds     in      from idc_resolve_credentials
  *   endpoint  in      from idc_resolve_endpoint for `service`
+ *   network   in      from idc_resolve_network, or NULL
  */
-void idc_resolve_fill_config(struct idc_client_config *cfg, enum idc_service service,
+void idc_resolve_fill_config(struct idc_client_config *cfg, const struct idc_service *service,
                              const struct idc_resolve_creds *creds,
-                             const struct idc_resolve_endpoint *endpoint);
+                             const struct idc_resolve_endpoint *endpoint,
+                             const struct idc_resolve_network *network);
+
+/* Everything a client needs, resolved in one call (idc_resolve_all). */
+struct idc_resolved {
+    struct idc_resolve_creds creds;
+    struct idc_resolve_region region;
+    struct idc_resolve_endpoint endpoint;
+    struct idc_resolve_network network;
+    struct idc_client_config config; /* filled; points into the fields above */
+};
+
+/*
+ * Credentials, region, endpoint and network for `service` in one call, and `out->config`
+ * filled from them as idc_resolve_fill_config does. `out` holds the secret: clean it up
+ * with idc_resolved_cleanup once the client is made (the client keeps its own copy).
+ * Returns the errors of the four resolvers; `out` is wiped on failure.
+ */
+idc_err idc_resolve_all(const struct idc_resolve_input *in, const struct idc_service *service,
+                        struct idc_resolved *out, struct idc_error *err);
+
+/* Wipes the credentials in `r`; NULL is fine. */
+void idc_resolved_cleanup(struct idc_resolved *r);
+
+IDC_END_DECLS
 
 #endif

@@ -11,9 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idc/api.h"
 #include "idc/crypto.h"
 #include "idc/error.h"
 #include "idc/str.h"
+
+IDC_BEGIN_DECLS
 
 #define IDC_SIGV4_MAX_HEADERS      64     /* headers in one request, signed or not */
 #define IDC_SIGV4_MAX_QUERY        128    /* query parameters, the presign ones included */
@@ -246,5 +249,7 @@ idc_err idc_sigv4_request_parse(struct idc_str text, struct idc_sigv4_parsed *ou
 /* The first header named `name` (any case), or NULL. */
 const struct idc_sigv4_header *idc_sigv4_find_header(const struct idc_sigv4_request *req,
                                                      struct idc_str name);
+
+IDC_END_DECLS
 
 #endif

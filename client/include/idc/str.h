@@ -11,7 +11,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "idc/api.h"
 #include "idc/error.h"
+
+IDC_BEGIN_DECLS
 
 /* A borrowed view: not NUL-terminated, so strlen() on one is a bug. */
 struct idc_str {
@@ -43,6 +46,21 @@ struct idc_str idc_str_c(const char *s);
 bool idc_str_eq(struct idc_str a, struct idc_str b);
 bool idc_str_eq_nocase(struct idc_str a, struct idc_str b); /* ASCII case folding */
 bool idc_str_starts_with(struct idc_str s, struct idc_str prefix);
+
+/*
+ * Cuts the next piece off the front of `*rest`, up to the first `sep`: `*piece` gets what
+ * comes before it and `*rest` what follows it (the separator belongs to neither). Returns
+ * false, changing nothing, once `*rest` is empty, so "a&&b" gives "a", "", "b" and a
+ * trailing separator gives no empty last piece:
+ *     for (struct idc_str rest = query, part; idc_str_next(&rest, '&', &part);) { ... }
+ */
+bool idc_str_next(struct idc_str *rest, char sep, struct idc_str *piece);
+
+/*
+ * Splits `s` at its first `sep` into `*before` and `*after`. Without `sep`, `*before` is
+ * all of `s`, `*after` is empty and the result is false.
+ */
+bool idc_str_split(struct idc_str s, char sep, struct idc_str *before, struct idc_str *after);
 
 /* The view without leading and trailing spaces and tabs. */
 struct idc_str idc_str_trim(struct idc_str s);
@@ -98,5 +116,7 @@ bool idc_ct_eq(const void *a, const void *b, size_t n);
 
 /* Clears memory that held secrets; the compiler may not elide it. */
 void idc_wipe(void *p, size_t n);
+
+IDC_END_DECLS
 
 #endif

@@ -12,9 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idc/api.h"
 #include "idc/error.h"
 #include "idc/sigv4.h"
 #include "idc/str.h"
+
+IDC_BEGIN_DECLS
 
 #define IDC_HTTP_MAX_RESPONSE (16u * 1024 * 1024) /* default cap on a response body */
 
@@ -34,7 +37,7 @@ bool idc_url_is_loopback(const struct idc_url *u);
 
 /* A debug trace line: request line, headers (signature and token redacted), status,
  * bytes, timing, retries. `line` has no trailing newline. */
-typedef void idc_trace_fn(void *ud, const char *line);
+typedef void idc_trace_fn(const char *line, void *ud);
 
 /*
  * The two timeouts, the same in both transports. connect_timeout_ms bounds opening a
@@ -45,12 +48,15 @@ typedef void idc_trace_fn(void *ud, const char *line);
  */
 struct idc_transport_config {
     struct idc_url endpoint;
-    const char *ca_bundle;  /* PEM file; NULL or "": AWS_CA_BUNDLE, else the system store */
-    int connect_timeout_ms; /* 0: 10000; DNS, TCP, proxy tunnel and TLS handshake together */
-    int read_timeout_ms;    /* 0: 60000; each wait for the next byte once connected */
-    size_t max_response;    /* 0: IDC_HTTP_MAX_RESPONSE */
-    const char *user_agent; /* NULL: "idcctl/<version>" */
-    idc_trace_fn *trace;    /* optional */
+    const char *ca_bundle;   /* PEM file; NULL or "": the system store */
+    const char *https_proxy; /* "http://host:port" for https:// endpoints; NULL or "": none */
+    const char *no_proxy;    /* hosts that bypass the proxy, comma-separated ("localhost,
+                                .corp", "*"); NULL: none */
+    int connect_timeout_ms;  /* 0: 10000; DNS, TCP, proxy tunnel and TLS handshake together */
+    int read_timeout_ms;     /* 0: 60000; each wait for the next byte once connected */
+    size_t max_response;     /* 0: IDC_HTTP_MAX_RESPONSE */
+    const char *user_agent;  /* NULL: "libidc/<version>" */
+    idc_trace_fn *trace;     /* optional */
     void *trace_ud;
 };
 
@@ -88,8 +94,8 @@ struct idc_transport_ops {
     size_t ctx_size;
     /*
      * Prepares (no connection yet); copies what it keeps of `cfg`. IDC_ERR_TLS for an
-     * unreadable CA bundle, IDC_ERR_SPACE for a CA bundle path or User-Agent too long to
-     * keep, IDC_ERR_PROXY (native) for a malformed HTTPS_PROXY.
+     * unreadable CA bundle, IDC_ERR_SPACE for a setting too long to keep (CA bundle path,
+     * proxy, User-Agent), IDC_ERR_PROXY for a malformed https_proxy.
      */
     idc_err (*open)(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err);
     /*
@@ -109,5 +115,7 @@ struct idc_transport_ops {
 const struct idc_transport_ops *idc_transport_find(const char *name);
 /* The name of the i-th built-in transport ("native" is 0), NULL past the last. */
 const char *idc_transport_name_at(size_t i);
+
+IDC_END_DECLS
 
 #endif

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * client.c - one signed call with retries as the AWS SDKs' standard mode does them: up to
+ * 3 attempts, exponential backoff with full jitter capped at 20 s, RetryAfterSeconds /
+ * Retry-After honoured, throttling and server errors retried, transport failures retried
+ * as the call's kind allows, and one retry after correcting the clock from the server's
+ * Date when the signature expired. The request's framing and the reading of an error
+ * answer come from the service's protocol descriptor (protocol.h): no service is named here.
+ */
+#include "idc/client.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "protocol.h"
+#include "timefmt.h"
+
+struct idc_client {
+    const struct idc_service *service;
+    char region[IDC_SIGV4_NAME_MAX + 1];
+    char access_key_id[129];
+    char secret[IDC_SIGV4_SECRET_MAX + 1];
+    char token[4096];
+    struct idc_url url;
+    const struct idc_transport_ops *ops;
+    void *transport;
+    int max_attempts, base_delay_ms, max_backoff_ms;
+    idc_trace_fn *trace;
+    void *trace_ud;
+    struct idc_sigv4_key_cache cache;
+    struct idc_client_stats stats;
+    uint64_t rng;
+    char work[2 * IDC_SIGV4_WORK_SIZE];
+};
+
+static void trace(struct idc_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void trace(struct idc_client *c, const char *fmt, ...)
+{
+    if (c->trace == NULL) {
+        return;
+    }
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->trace(line, c->trace_ud);
+}
+
+/* ---- construction ------------------------------------------------------------------- */
+
+static idc_err copy_setting(const char *value, char *out, size_t cap, const char *what,
+                            bool required, struct idc_error *err)
+{
+    if (value == NULL || *value == '\0') {
+        out[0] = '\0';
+        return required ? idc_error_set(err, IDC_ERR_ARG, "the client needs %s", what) : IDC_OK;
+    }
+    return idc_str_copy(idc_str_c(value), out, cap, what, err);
+}
+
+/* The settings the client keeps; the transport copies what it needs (the CA bundle). */
+static idc_err copy_config(struct idc_client *c, const struct idc_client_config *cfg,
+                           struct idc_error *err)
+{
+    if (cfg->endpoint_url == NULL || cfg->endpoint_url[0] == '\0') {
+        return idc_error_set(err, IDC_ERR_ARG, "the client needs an endpoint URL");
+    }
+    idc_err rc = idc_url_parse(cfg->endpoint_url, &c->url, err);
+    rc = rc ? rc : copy_setting(cfg->region, c->region, sizeof c->region, "a region", true, err);
+    rc = rc ? rc
+            : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
+                           "an access key id", true, err);
+    rc = rc ? rc
+            : copy_setting(cfg->secret_access_key, c->secret, sizeof c->secret,
+                           "a secret access key", true, err);
+    return rc ? rc
+              : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token", false,
+                             err);
+}
+
+/* "native, curl": the built-in transports, for a message. */
+static void transport_names(char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; idc_transport_name_at(i) != NULL && len < cap; i++) {
+        int n = snprintf(out + len, cap - len, "%s%s", i ? ", " : "", idc_transport_name_at(i));
+        len += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static idc_err find_transport(struct idc_client *c, const struct idc_client_config *cfg,
+                              struct idc_error *err)
+{
+    const char *name = cfg->transport ? cfg->transport : "native";
+    c->ops = cfg->transport_ops ? cfg->transport_ops : idc_transport_find(name);
+    if (c->ops == NULL) {
+        char names[128];
+        transport_names(names, sizeof names);
+        return idc_error_set(err, IDC_ERR_ARG, "unknown transport '%s' (this build has %s)", name,
+                             names);
+    }
+    return IDC_OK;
+}
+
+static void seed(struct idc_client *c)
+{
+    if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng) {
+        c->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c;
+    }
+    c->rng |= 1;
+}
+
+idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *cfg,
+                       struct idc_error *err)
+{
+    *out = NULL;
+    if (cfg == NULL || cfg->service == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "the client needs a service (&idc_service_identitystore, ...)");
+    }
+    struct idc_client *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
+    }
+    c->service = cfg->service;
+    c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 3;
+    c->base_delay_ms = cfg->base_delay_ms > 0 ? cfg->base_delay_ms : 1000;
+    c->max_backoff_ms = cfg->max_backoff_ms > 0 ? cfg->max_backoff_ms : 20000;
+    c->trace = cfg->trace;
+    c->trace_ud = cfg->trace_ud;
+    idc_sigv4_key_cache_init(&c->cache);
+    seed(c);
+    idc_err rc = copy_config(c, cfg, err);
+    rc = rc ? rc : find_transport(c, cfg, err);
+    if (rc == IDC_OK && (c->transport = calloc(1, c->ops->ctx_size)) == NULL) {
+        rc = idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
+    }
+    if (rc == IDC_OK) {
+        struct idc_transport_config tc = {
+            .endpoint = c->url,
+            .ca_bundle = cfg->ca_bundle,
+            .https_proxy = cfg->https_proxy,
+            .no_proxy = cfg->no_proxy,
+            .user_agent = cfg->user_agent,
+            .connect_timeout_ms = cfg->connect_timeout_ms,
+            .read_timeout_ms = cfg->read_timeout_ms,
+            .trace = cfg->trace,
+            .trace_ud = cfg->trace_ud,
+        };
+        rc = c->ops->open(c->transport, &tc, err);
+    }
+    if (rc) {
+        idc_client_free(c);
+        return rc;
+    }
+    if (!c->url.https && !idc_url_is_loopback(&c->url)) {
+        trace(c, "* warning: plain http:// to %s: requests and answers travel unencrypted",
+              c->url.host);
+    }
+    *out = c;
+    return IDC_OK;
+}
+
+void idc_client_free(struct idc_client *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    if (c->transport != NULL) {
+        c->ops->close(c->transport);
+        free(c->transport);
+    }
+    idc_sigv4_key_cache_cleanup(&c->cache);
+    idc_wipe(c, sizeof *c);
+    free(c);
+}
+
+void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *out)
+{
+    *out = c->stats;
+}
+
+const struct idc_service *idc_client_service(const struct idc_client *c)
+{
+    return c->service;
+}
+
+/* ---- one attempt -------------------------------------------------------------------- */
+
+struct attempt {
+    struct idc_sigv4_header headers[8];
+    size_t header_count;
+    struct idc_exchange_info info;
+};
+
+/* Host, Content-Type and the protocol's own header, then what the signer adds. */
+static idc_err sign_request(struct idc_client *c, const char *operation, const char *body,
+                            size_t len, struct attempt *a, struct idc_error *err)
+{
+    const struct idc_protocol *proto = c->service->protocol;
+    a->header_count = 0;
+    a->headers[a->header_count++] =
+        (struct idc_sigv4_header){IDC_STR("Host"), idc_str_c(c->url.authority)};
+    a->headers[a->header_count++] =
+        (struct idc_sigv4_header){IDC_STR("Content-Type"), proto->content_type};
+    char *op_header = c->work; /* the protocol's header text lives at the start of the work area */
+    bool added = false;
+    idc_err rc = proto->op_header(c->service, operation, op_header, &a->headers[a->header_count],
+                                  &added, err);
+    if (rc) {
+        return rc;
+    }
+    a->header_count += added;
+    size_t used = added ? IDC_PROTOCOL_HEADER_MAX : 0;
+    struct idc_sigv4_config sc = {
+        .region = idc_str_c(c->region),
+        .service = idc_str_c(c->service->signing_name),
+        .time = (int64_t)time(NULL) + c->stats.clock_offset,
+        .flags = IDC_SIGV4_FLAGS_DEFAULT,
+        .cache = &c->cache,
+    };
+    struct idc_sigv4_credentials creds = {idc_str_c(c->access_key_id), idc_str_c(c->secret),
+                                          idc_str_c(c->token)};
+    struct idc_sigv4_request req = {.method = IDC_STR("POST"),
+                                    .path = IDC_STR("/"),
+                                    .headers = a->headers,
+                                    .header_count = a->header_count,
+                                    .body = (const uint8_t *)body,
+                                    .body_len = len};
+    struct idc_buf work = {c->work + used, 0, sizeof c->work - used};
+    struct idc_sigv4_result res;
+    rc = idc_sigv4_sign(&sc, &creds, &req, &work, &res, err);
+    for (size_t i = 0; rc == IDC_OK && i < res.add_count; i++) {
+        a->headers[a->header_count++] = res.add[i];
+    }
+    return rc;
+}
+
+/* ---- retry rules -------------------------------------------------------------------- */
+
+static bool in_list(const char *code, const char *const *list)
+{
+    for (; *list; list++) {
+        if (strcmp(code, *list) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The standard retry mode's throttling and transient error codes (botocore). */
+static bool retryable_code(const char *code, int status)
+{
+    static const char *const codes[] = {"Throttling",
+                                        "ThrottlingException",
+                                        "ThrottledException",
+                                        "RequestThrottledException",
+                                        "TooManyRequestsException",
+                                        "ProvisionedThroughputExceededException",
+                                        "TransactionInProgressException",
+                                        "RequestLimitExceeded",
+                                        "BandwidthLimitExceeded",
+                                        "LimitExceededException",
+                                        "RequestThrottled",
+                                        "SlowDown",
+                                        "PriorRequestNotComplete",
+                                        "EC2ThrottledException",
+                                        "RequestTimeout",
+                                        "RequestTimeoutException",
+                                        "InternalServerException",
+                                        "InternalFailure",
+                                        "InternalError",
+                                        "ServiceUnavailable",
+                                        "ServiceFailure",
+                                        NULL};
+    if (strncmp(code, "InternalServer", 14) == 0 || in_list(code, codes)) {
+        return true;
+    }
+    return status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+static bool retryable_transport(idc_err rc, enum idc_call_kind kind,
+                                const struct idc_exchange_info *info)
+{
+    bool transient =
+        rc == IDC_ERR_RESET || rc == IDC_ERR_TIMEOUT || rc == IDC_ERR_CONNECT || rc == IDC_ERR_DNS;
+    if (!transient) {
+        return false; /* TLS verification, malformed HTTP, a proxy's refusal: not transient */
+    }
+    return kind != IDC_CALL_WRITE || !info->sent;
+}
+
+static bool signature_expired(const struct idc_error *err)
+{
+    bool code = strcmp(err->aws_code, "InvalidSignatureException") == 0 ||
+                strcmp(err->aws_code, "SignatureDoesNotMatch") == 0 ||
+                strcmp(err->aws_code, "RequestExpired") == 0 ||
+                strcmp(err->aws_code, "RequestTimeTooSkewed") == 0;
+    return code && (strstr(err->msg, "Signature expired") != NULL ||
+                    strstr(err->msg, "not yet current") != NULL ||
+                    strcmp(err->aws_code, "RequestTimeTooSkewed") == 0);
+}
+
+/* The Retry-After header, else the protocol's hint in the error body; -1 when absent. */
+static long retry_after(const struct idc_client *c, const struct idc_http_response *resp)
+{
+    return resp->retry_after >= 0 ? resp->retry_after : c->service->protocol->retry_after(resp);
+}
+
+/* Full jitter: random(0, min(max, base * 2^n)), at least Retry-After when given. */
+static int backoff_ms(struct idc_client *c, int attempt, long after_seconds)
+{
+    double cap = (double)c->base_delay_ms * (double)(1u << (attempt < 20 ? attempt : 20));
+    if (cap > c->max_backoff_ms) {
+        cap = c->max_backoff_ms;
+    }
+    c->rng ^= c->rng << 13;
+    c->rng ^= c->rng >> 7;
+    c->rng ^= c->rng << 17;
+    int ms = (int)((double)(c->rng >> 11) / 9007199254740992.0 * cap);
+    if (after_seconds > 0 && after_seconds * 1000 > ms) {
+        ms = (int)(after_seconds > 3600 ? 3600000 : after_seconds * 1000);
+    }
+    return ms;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Learns the offset between the server's Date and ours; false when there is none. */
+static bool correct_clock(struct idc_client *c, const struct idc_http_response *resp)
+{
+    int64_t server;
+    if (resp->date[0] == '\0' ||
+        idc_time_parse_http(idc_str_c(resp->date), &server, NULL) != IDC_OK) {
+        return false;
+    }
+    c->stats.clock_offset = server - (int64_t)time(NULL);
+    trace(c, "* signature expired: the server's clock is %+lld s from ours; signing again",
+          (long long)c->stats.clock_offset);
+    return true;
+}
+
+/* ---- the call ----------------------------------------------------------------------- */
+
+/* One attempt: IDC_OK, or an error in `err` with retryable set as the rules say. */
+static idc_err attempt_once(struct idc_client *c, const char *operation, const char *body,
+                            size_t len, enum idc_call_kind kind, struct idc_http_response *resp,
+                            struct idc_error *err)
+{
+    struct attempt a;
+    idc_err rc = sign_request(c, operation, body, len, &a, err);
+    if (rc) {
+        return rc;
+    }
+    struct idc_http_request req = {IDC_STR("POST"), IDC_STR("/"),          a.headers,
+                                   a.header_count,  (const uint8_t *)body, len};
+    rc = c->ops->exchange(c->transport, &req, resp, &a.info, err);
+    c->stats.requests = a.info.requests;
+    c->stats.connections = a.info.connections;
+    if (rc) {
+        if (err != NULL) {
+            err->retryable = retryable_transport(rc, kind, &a.info);
+        }
+        return rc;
+    }
+    if (!c->service->protocol->parse_error(resp, err)) {
+        return IDC_OK;
+    }
+    if (err != NULL) {
+        err->retryable = retryable_code(err->aws_code, resp->status);
+    }
+    return IDC_ERR_AWS;
+}
+
+idc_err idc_client_call(struct idc_client *c, const char *operation, const char *body,
+                        size_t body_len, enum idc_call_kind kind, struct idc_http_response *resp,
+                        struct idc_error *err)
+{
+    struct idc_error local = {0};
+    struct idc_error *e = err ? err : &local;
+    bool clock_fixed = false;
+    c->stats.calls++;
+    for (int attempt = 1;; attempt++) {
+        idc_err rc = attempt_once(c, operation, body, body_len, kind, resp, e);
+        if (rc == IDC_OK) {
+            return IDC_OK;
+        }
+        if (rc == IDC_ERR_AWS && !clock_fixed && signature_expired(e) && correct_clock(c, resp)) {
+            clock_fixed = true;
+            attempt--; /* the clock retry does not count as an attempt */
+            continue;
+        }
+        if (!e->retryable || attempt >= c->max_attempts) {
+            if (e->retryable) {
+                idc_error_prefix(e, "gave up after %d attempts", attempt);
+            }
+            return rc;
+        }
+        int ms = backoff_ms(c, attempt - 1, rc == IDC_ERR_AWS ? retry_after(c, resp) : -1);
+        trace(c, "* retry %d/%d in %d ms after: %s", attempt + 1, c->max_attempts, ms, e->msg);
+        c->stats.retries++;
+        sleep_ms(ms);
+    }
+}
