@@ -6,6 +6,7 @@ HTTPS proxy, with the debug trace checked for secrets; answers mockaws never giv
 malformed page, a long Marker) from a small fake service, and the refusals of misused calls.
 The crypto backend is the build's."""
 import http.server
+import json
 import os
 import re
 import select
@@ -21,6 +22,7 @@ import unittest
 from mockenv import ADMIN, CREDS, REPO, STORE, MockAws, MockTestCase
 
 DRIVE = os.environ.get("IDC_DRIVE_BIN", os.path.join(REPO, "build", "openssl", "bin", "idc_drive"))
+EMBED = os.environ.get("EMBED_FLOW_BIN", os.path.join(REPO, "build", "openssl", "bin", "embed_flow"))
 BACKEND = os.environ.get("IDC_TLS", "openssl")
 TRANSPORTS = ["native"] + (["curl"] if os.environ.get("IDC_WITH_CURL", "ON") in ("ON", "1", "TRUE") else [])
 TEMP = next(c for c in CREDS.values() if c.get("SessionToken"))
@@ -235,6 +237,45 @@ class LibIdc(MockTestCase):
         self.assertIn("code=NoSuchEntity status=404", out)
         name = "j.doe+ops=1,dev@example-corp"
         self.assertIn("iam-user " + name, drive(ep, "iam-get-user", name, transport=t)[1])
+
+    def test_embedded_program_flow(self):
+        # tests/embed/embed_flow.c: public headers and the installed libidc only, as a user's
+        # program; list with status, sync, describe, plan and delete, sync again
+        with open(os.path.join(REPO, "fixtures", "default.json"), encoding="utf-8") as f:
+            fixture = json.load(f)
+        store = next(s for s in fixture["IdentityStores"] if s["IdentityStoreId"] == STORE)
+        cases = (("iam", "-", "alice", len(fixture["Iam"]["Users"])),
+                 ("identitycenter", STORE, "priya.sharma", len(store["Users"])))
+        for kind, store_id, victim, total in cases:
+            with self.subTest(kind=kind):
+                m = MockAws().start()
+                state = tempfile.mkdtemp(prefix="embed-")
+                try:
+                    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+                    env.update({"AWS_ACCESS_KEY_ID": ADMIN["AccessKeyId"],
+                                "AWS_SECRET_ACCESS_KEY": ADMIN["SecretAccessKey"],
+                                "HOME": state})
+                    p = subprocess.run([EMBED, kind, m.endpoint, store_id,
+                                        os.path.join(state, "inventory"), victim],
+                                       env=env, capture_output=True, text=True, timeout=120)
+                    self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                    out = p.stdout
+                    self.assertRegex(out, r"listed %d users: \d+ enabled" % total)
+                    self.assertIn("synced users %d added %d removed 0" % (total, total), out)
+                    self.assertRegex(out, r"described %s ENABLED items [1-9]" % re.escape(victim))
+                    planned = re.findall(r"^planned (.+) (\S+) (\S+)$", out, re.M)
+                    ran = re.findall(r"^ran (.+) (\S+) (done|already done)$", out, re.M)
+                    self.assertEqual(len(planned), len(ran))
+                    self.assertEqual(planned[-1][0], "delete user")
+                    self.assertIn("synced users %d added 0 removed 1" % (total - 1), out)
+                    self.assertNotIn(ADMIN["SecretAccessKey"], out + p.stderr)
+                    op = ("iam-get-user", victim) if kind == "iam" else \
+                        ("get-user-id", STORE, "userName", victim)
+                    code, got, _ = drive(m.endpoint, *op, check=False)
+                    self.assertEqual(code, 1)
+                    self.assertRegex(got, r"code=(NoSuchEntity|ResourceNotFoundException)")
+                finally:
+                    m.stop()
 
     def test_faults_still_complete(self):
         for t in TRANSPORTS:

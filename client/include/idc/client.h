@@ -16,19 +16,10 @@
 
 #include "idc/api.h"
 #include "idc/error.h"
+#include "idc/service.h"
 #include "idc/transport.h"
 
 IDC_BEGIN_DECLS
-
-/*
- * A service: its signing name, its endpoints and its protocol. The services define theirs
- * (idc_service_identitystore in identitystore.h, idc_service_iam in iam.h); the client
- * core knows no service by name.
- */
-struct idc_service;
-
-/* The service's signing name, such as "identitystore" or "iam". */
-const char *idc_service_name(const struct idc_service *service);
 
 struct idc_client_config {
     const struct idc_service *service; /* required: &idc_service_identitystore, ... */

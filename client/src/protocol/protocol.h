@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "idc/client.h"
 #include "idc/error.h"
+#include "idc/service.h"
 #include "idc/sigv4.h"
 #include "idc/transport.h"
 

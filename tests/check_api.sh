@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# check_api.sh LIBIDC_A INCLUDE_DIR GENERATED_INCLUDE_DIR CC CXX - checks what libidc shows
+# its users: every global symbol the installed archive defines starts with idc_ (the
+# internals are local to its one object), no string in it names idcctl (the library speaks
+# for itself), and every public header compiles on its own as C11 and as C++ (CXX may be
+# empty when there is no C++ compiler: that part is then reported as skipped).
+set -uo pipefail
+lib=$1 inc=$2 gen=$3 cc=$4 cxx=${5:-}
+fail=0
+
+# Sanitizer builds add their own globals (__asan_*, __odr_asan_*, __ubsan_*): not ours.
+symbols=$(nm -g --defined-only "$lib" | awk 'NF == 3 {print $3}' | grep -Ev '^__(odr_)?(a|ub)san' | sort)
+count=$(wc -l <<<"$symbols")
+stray=$(grep -v '^idc_' <<<"$symbols")
+if [ -n "$stray" ]; then
+    echo "FAIL: global symbols without the idc_ prefix:"; sed 's/^/  /' <<<"$stray"; fail=1
+fi
+echo "$count global symbols, all idc_-prefixed unless listed above"
+
+if strings "$lib" | grep -qi idcctl; then
+    echo "FAIL: libidc names idcctl:"; strings "$lib" | grep -i idcctl | sed 's/^/  /' | head; fail=1
+fi
+
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+headers=$( (cd "$inc" && ls idc/*.h); (cd "$gen" && ls idc/*.h) )
+for h in $headers; do
+    printf '#include <%s>\n#include <%s>\nint main(void) { return 0; }\n' "$h" "$h" >"$dir/c.c"
+    if ! "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -I"$gen" -fsyntax-only "$dir/c.c" 2>"$dir/err"; then
+        echo "FAIL: $h does not compile on its own as C11:"; sed 's/^/  /' "$dir/err"; fail=1
+    fi
+    [ -n "$cxx" ] || continue
+    printf '#include <%s>\nint main() { return 0; }\n' "$h" >"$dir/cc.cpp"
+    if ! "$cxx" -std=c++11 -Wall -Wextra -Werror -I"$inc" -I"$gen" -fsyntax-only "$dir/cc.cpp" 2>"$dir/err"; then
+        echo "FAIL: $h does not compile as C++:"; sed 's/^/  /' "$dir/err"; fail=1
+    fi
+done
+echo "$(wc -w <<<"$headers") public headers checked as C11${cxx:+ and C++}"
+[ -n "$cxx" ] || echo "note: no C++ compiler: the C++ check was skipped"
+exit $fail
