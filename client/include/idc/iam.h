@@ -71,7 +71,7 @@ typedef int idc_iam_group_fn(const struct idc_iam_group *group, void *ud);
 
 /*
  * Lists IAM users, 100 a page; memory holds one page.
- *   c            in  a client for IDC_SERVICE_IAM
+ *   c            in  a client for idc_service_iam
  *   path_prefix  in  "/engineering/", or NULL for all users
  *   fn, ud       in  called once per user; `user` is valid during the call only
  * Returns IDC_ERR_AWS (the service's error), IDC_ERR_PARSE (an answer that does not match
