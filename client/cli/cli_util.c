@@ -93,6 +93,16 @@ idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err)
         return idc_error_set(err, IDC_ERR_IO, "no secret on standard input");
     }
     size_t n = strlen(out);
+    if (n == cap - 1 && out[n - 1] == '\r') {
+        /* the CR of a CRLF filled the buffer: the line fits if the LF comes next */
+        int c = getc(stdin);
+        if (c == '\n' || c == EOF) {
+            out[--n] = '\0';
+            return n ? IDC_OK
+                     : idc_error_set(err, IDC_ERR_ARG, "the secret on standard input is empty");
+        }
+        ungetc(c, stdin);
+    }
     if (n == cap - 1 && out[n - 1] != '\n') {
         idc_wipe(out, cap);
         return idc_error_set(err, IDC_ERR_ARG, "secret on standard input is longer than %zu bytes",
