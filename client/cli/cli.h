@@ -49,6 +49,16 @@ idc_err cli_read_file(const char *path, struct cli_file *out, struct idc_error *
 /* Reads one line (a secret) from standard input, without its line break. */
 idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err);
 
+/* Before a getopt_long loop: a full reset (optind 0 also forgets a "-xyz" cluster left
+ * half read), and no message from getopt itself. */
+void cli_getopt_reset(void);
+
+/*
+ * After getopt_long returned '?' or ':': "unknown option or missing value: -x" (the letter
+ * of a short option, even inside a cluster) or the long option's word. Returns CLI_EXIT_USAGE.
+ */
+int cli_bad_option(const char *cmd, char *const *argv);
+
 /* Parses a decimal number in [min, max]; false when `s` is not one. */
 bool cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 

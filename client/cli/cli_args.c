@@ -186,19 +186,14 @@ int cli_args_parse(int argc, char **argv, const char *cmd, unsigned long allowed
 {
     memset(a, 0, sizeof *a);
     int id;
-    optind = 0; /* 0, not 1: glibc then also forgets a position inside a "-xyz" cluster */
-    opterr = 0;
+    cli_getopt_reset();
     while ((id = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (id == CLI_OPT_HELP || id == 'h') {
             fputs(usage, stdout);
             return CLI_EXIT_OK;
         }
         if (id == '?' || id == ':') {
-            /* inside a cluster ("-xq") optind has not moved on: name the letter itself */
-            if (optopt > 0 && optopt < CLI_OPT_BASE) {
-                return cli_usage_error(cmd, "unknown option or missing value: -%c", optopt);
-            }
-            return cli_usage_error(cmd, "unknown option or missing value: %s", argv[optind - 1]);
+            return cli_bad_option(cmd, argv);
         }
         if (!(allowed & (1UL << (id - CLI_OPT_BASE)))) {
             return cli_usage_error(cmd, "--%s does not apply to `idcctl %s`", option_name(id), cmd);

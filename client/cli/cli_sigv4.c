@@ -124,7 +124,7 @@ static int parse_sign_options(int argc, char **argv, struct sign_opts *o)
 {
     bool s3 = false, no_normalize = false, content_sha = false, omit = false;
     int c;
-    optind = 1;
+    cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "h", sign_options, NULL)) != -1) {
         switch (c) {
         case OPT_ACCESS_KEY:
@@ -176,7 +176,7 @@ static int parse_sign_options(int argc, char **argv, struct sign_opts *o)
             fputs(sign_usage, stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("sigv4 sign", "unknown or incomplete option");
+            return cli_bad_option("sigv4 sign", argv);
         }
     }
     if (argc - optind > 1) {

@@ -178,16 +178,14 @@ int cli_sigv4_speed(int argc, char **argv)
     };
     unsigned long seconds = 3;
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(speed_usage, stdout);
             return CLI_EXIT_OK;
         }
         if (c != 's') {
-            return cli_usage_error("sigv4 speed", "unknown option or missing value: %s",
-                                   argv[optind - 1]);
+            return cli_bad_option("sigv4 speed", argv);
         }
         if (!cli_parse_ulong(optarg, 1, 3600, &seconds)) {
             return cli_usage_error("sigv4 speed", "--seconds takes 1..3600");
@@ -196,9 +194,13 @@ int cli_sigv4_speed(int argc, char **argv)
     if (optind < argc) {
         return cli_usage_error("sigv4 speed", "unexpected argument '%s'", argv[optind]);
     }
-    static struct speed_case sc;
-    int rc = setup(&sc);
+    struct speed_case *sc = calloc(1, sizeof *sc); /* holds derived keys: wiped below */
+    if (sc == NULL) {
+        return cli_fail(NULL, "out of memory");
+    }
+    int rc = setup(sc);
     if (rc != CLI_CONTINUE) {
+        free(sc);
         return rc;
     }
     enum { ROUNDS = 15 };
@@ -206,7 +208,7 @@ int cli_sigv4_speed(int argc, char **argv)
     double slice = (double)seconds / (ROUNDS * V_COUNT);
     for (int r = 0; r < ROUNDS; r++) {
         for (int v = 0; v < V_COUNT; v++) {
-            rates[v][r] = measure_slice(&sc, (enum variant)v, slice);
+            rates[v][r] = measure_slice(sc, (enum variant)v, slice);
         }
     }
     double median[V_COUNT];
@@ -216,7 +218,7 @@ int cli_sigv4_speed(int argc, char **argv)
     }
     printf("backend: %s (%s); request: identitystore ListUsers, canonical request %zu bytes, "
            "string to sign %zu bytes\n",
-           idc_crypto.name, idc_crypto.version(), sc.creq_len, sc.sts_len);
+           idc_crypto.name, idc_crypto.version(), sc->creq_len, sc->sts_len);
     printf("signatures/s: %.0f (key cache on)\n", median[V_CACHE_ON]);
     printf("signatures/s: %.0f (key cache off)\n", median[V_CACHE_OFF]);
     printf("crypto floor/s: %.0f\n", median[V_FLOOR]);
@@ -226,6 +228,8 @@ int cli_sigv4_speed(int argc, char **argv)
            median[V_CACHE_ON] / median[V_FLOOR], median[V_CACHE_OFF] / median[V_FLOOR_DERIVE]);
     printf("per signature: %.2f us (cache on), %.2f us (cache off), floor %.2f us\n",
            1e6 / median[V_CACHE_ON], 1e6 / median[V_CACHE_OFF], 1e6 / median[V_FLOOR]);
-    idc_sigv4_key_cache_cleanup(&sc.cache);
+    idc_sigv4_key_cache_cleanup(&sc->cache);
+    idc_wipe(sc, sizeof *sc);
+    free(sc);
     return CLI_EXIT_OK;
 }

@@ -537,7 +537,7 @@ int cli_sigv4_verify(int argc, char **argv)
     };
     struct verify_run run = {.only = -1};
     int c;
-    optind = 1;
+    cli_getopt_reset();
     while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(verify_usage, stdout);

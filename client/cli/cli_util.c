@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,6 +116,21 @@ idc_err cli_read_secret_line(char *out, size_t cap, struct idc_error *err)
         return idc_error_set(err, IDC_ERR_ARG, "the secret on standard input is empty");
     }
     return IDC_OK;
+}
+
+void cli_getopt_reset(void)
+{
+    optind = 0;
+    opterr = 0;
+}
+
+int cli_bad_option(const char *cmd, char *const *argv)
+{
+    /* inside a cluster ("-xq") optind has not moved on: name the letter itself */
+    if (optopt > 0 && optopt < 128) {
+        return cli_usage_error(cmd, "unknown option or missing value: -%c", optopt);
+    }
+    return cli_usage_error(cmd, "unknown option or missing value: %s", argv[optind - 1]);
 }
 
 bool cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
