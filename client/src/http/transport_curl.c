@@ -307,11 +307,9 @@ static idc_err fail_transfer(struct curlt *t, CURLcode cc, struct idc_error *err
     case IDC_ERR_TLS_VERIFY:
         return fail_verify(t, cc, text, err);
     case IDC_ERR_TLS:
-        return idc_error_set_native(
-            err, IDC_ERR_TLS, (long)cc, "curl: TLS with %s failed: %s%s", u->host, text,
-            cc == CURLE_SSL_CACERT_BADFILE
-                ? "; check AWS_CA_BUNDLE or the ca_bundle option (a PEM file)"
-                : "");
+        return idc_error_set_native(err, IDC_ERR_TLS, (long)cc, "curl: TLS with %s failed: %s%s",
+                                    u->host, text,
+                                    cc == CURLE_SSL_CACERT_BADFILE ? "; " IDC_TLS_CA_ADVICE : "");
     case IDC_ERR_RESET:
         return fail_reset(cc, text, err);
     case IDC_ERR_NOMEM:
@@ -535,9 +533,8 @@ static idc_err check_ca_bundle(const char *path, struct idc_error *err)
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         return idc_error_set(err, IDC_ERR_TLS,
-                             "cannot read the CA bundle %s: %s; check AWS_CA_BUNDLE or the "
-                             "ca_bundle option (a PEM file)",
-                             path, strerror(errno));
+                             "cannot read the CA bundle %s: %s; " IDC_TLS_CA_ADVICE, path,
+                             strerror(errno));
     }
     fclose(f);
     return IDC_OK;

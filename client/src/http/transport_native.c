@@ -2,7 +2,7 @@
 /*
  * transport_native.c - our own HTTP/1.1 client: one kept-alive connection (TCP_NODELAY,
  * TLS through tls.h), each request sent in one write, Content-Length and chunked bodies,
- * a size cap, deadlines, HTTPS_PROXY/NO_PROXY through CONNECT, and a transparent
+ * a size cap, deadlines, the configured proxy through CONNECT, and a transparent
  * reconnect when the server closed the idle connection. The connect timeout covers TCP,
  * the proxy's tunnel and the TLS handshake together; the read timeout, each wait after.
  */

@@ -18,7 +18,7 @@
 
 /* What differs between an endpoint URL and a proxy's. */
 struct url_rules {
-    const char *what;         /* names the URL in messages: "endpoint URL", "HTTPS_PROXY" */
+    const char *what;         /* names the URL in messages: "endpoint URL", "https_proxy" */
     const char *usage;        /* the advice that ends a message */
     idc_err code;             /* returned for a malformed URL */
     const char *default_port; /* NULL: the scheme's, 443 or 80 */

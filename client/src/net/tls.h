@@ -56,6 +56,9 @@ extern const struct idc_tls_ops idc_tls; /* defined by the one tls_<lib>.c */
 
 /* ---- failure messages (tls_fail.c), shared with the curl transport ------------------- */
 
+/* What to check when the trust store is at fault (the resolver reads AWS_CA_BUNDLE). */
+#define IDC_TLS_CA_ADVICE "check the CA bundle (ca_bundle, or AWS_CA_BUNDLE: a PEM file)"
+
 /* Why a certificate did not verify, as a backend reads its library's codes. */
 enum idc_tls_verify_kind {
     IDC_TLS_VERIFY_UNKNOWN_CA, /* the chain leads to no trusted CA */

@@ -13,7 +13,7 @@ static const char *verify_words(enum idc_tls_verify_kind kind, const char **advi
 {
     switch (kind) {
     case IDC_TLS_VERIFY_UNKNOWN_CA:
-        *advice = "check AWS_CA_BUNDLE or the ca_bundle option";
+        *advice = IDC_TLS_CA_ADVICE;
         return "unknown CA";
     case IDC_TLS_VERIFY_DATES:
         *advice = "check the server's certificate dates and this machine's clock";
@@ -22,7 +22,8 @@ static const char *verify_words(enum idc_tls_verify_kind kind, const char **advi
         *advice = "connect with a name the certificate lists";
         return "hostname mismatch";
     default:
-        *advice = "check the server's certificate chain and AWS_CA_BUNDLE or the ca_bundle option";
+        *advice = "check the server's certificate chain and the CA bundle (ca_bundle, or "
+                  "AWS_CA_BUNDLE: a PEM file)";
         return "rejected";
     }
 }

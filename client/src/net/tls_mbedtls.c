@@ -232,7 +232,7 @@ static idc_err load_ca(struct mbed_conf *cf, const char *ca_file, struct idc_err
     if (cf->ca.raw.p != NULL) {
         return IDC_OK;
     }
-    const char *todo = "check AWS_CA_BUNDLE or the ca_bundle option (a PEM file)";
+    const char *todo = IDC_TLS_CA_ADVICE;
     if (ret < 0) {
         return fail_code(err, IDC_ERR_TLS, ret, todo, "cannot load the CA bundle %s", where);
     }

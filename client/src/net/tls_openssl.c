@@ -219,9 +219,8 @@ static idc_err openssl_conf_init(void *conf, const char *ca_file, struct idc_err
                              : SSL_CTX_set_default_verify_paths(cf->ctx);
     if (!ok) {
         openssl_conf_cleanup(cf);
-        return fail_queue(
-            err, IDC_ERR_TLS, "check AWS_CA_BUNDLE or the ca_bundle option (a PEM file)",
-            "cannot load the CA bundle %s", ca_file != NULL ? ca_file : "of the system store");
+        return fail_queue(err, IDC_ERR_TLS, IDC_TLS_CA_ADVICE, "cannot load the CA bundle %s",
+                          ca_file != NULL ? ca_file : "of the system store");
     }
     return IDC_OK;
 }
