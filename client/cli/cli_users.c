@@ -52,10 +52,12 @@ static cJSON *user_json(const struct idc_inv_user_row *r, const char *first, con
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "UserId", u->user_id);
     }
-    if (r->kind != IDC_KIND_IAM && !cJSON_HasObjectItem(o, "UserStatus")) {
-        cJSON_AddNullToObject(o, "UserStatus"); /* every user has the key; null: no status */
-    } else if (r->kind == IDC_KIND_IAM) {
-        cJSON_AddStringToObject(o, "UserStatus", u->status ? u->status : "DISABLED");
+    if (!cJSON_HasObjectItem(o, "UserStatus")) {
+        /* every user has the key (null: no status); IAM's is the library's derived one */
+        cJSON_AddItemToObject(o, "UserStatus",
+                              u->status ? cJSON_CreateString(u->status) : cJSON_CreateNull());
+    }
+    if (r->kind == IDC_KIND_IAM) {
         cJSON_AddBoolToObject(o, "ConsoleAccess", u->console_access > 0);
         cJSON_AddNumberToObject(o, "ActiveAccessKeys", u->active_keys > 0 ? u->active_keys : 0);
     }

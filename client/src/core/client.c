@@ -124,7 +124,7 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     *out = NULL;
     if (cfg == NULL || cfg->service == NULL) {
         return idc_error_set(err, IDC_ERR_ARG,
-                             "the client needs a service (&idc_service_identitystore, ...)");
+                             "the client needs a service descriptor (idc_client_config.service)");
     }
     struct idc_client *c = calloc(1, sizeof *c);
     if (c == NULL) {
