@@ -302,12 +302,15 @@ static void assert_param(const struct fake *f, size_t i, const char *name, const
     }
 }
 
-/* Asserts the code of the last failure and that its message holds `fragment`. */
+/* Asserts the code of the last failure, that its message holds `fragment`, and no secret. */
 static void assert_failed(const struct fake *f, idc_err rc, idc_err want, const char *fragment)
 {
     if (rc != want || f->err.code != want || strstr(f->err.msg, fragment) == NULL) {
         fail_msg("expected %s with \"%s\", got %s: %s", idc_err_name(want), fragment,
                  idc_err_name(rc), f->err.msg);
+    }
+    if (holds_secret(f->err.msg)) {
+        fail_msg("the secret is in the message: %s", f->err.msg);
     }
 }
 
