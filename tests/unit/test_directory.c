@@ -27,50 +27,64 @@
 /* ---- IAM answers (awsQuery XML), as IAM and mockaws render them ----------------------------- */
 
 #define XMLNS "https://iam.amazonaws.com/doc/2010-05-08/"
-#define META  "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>" \
-             "</ResponseMetadata>"
+#define META                                                                                       \
+    "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>"                 \
+    "</ResponseMetadata>"
 #define ANSWER(op, result)                                                                         \
     "<" op "Response xmlns=\"" XMLNS "\"><" op "Result>" result "</" op "Result>" META "</" op     \
     "Response>"
-#define WRITTEN(op) "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
+#define WRITTEN(op)   "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
 #define NOT_TRUNCATED "<IsTruncated>false</IsTruncated>"
 #define ERROR_ANSWER(code, message)                                                                \
-    "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>Sender</Type><Code>" code "</Code><Message>" \
-    message "</Message></Error><RequestId>body-rid</RequestId></ErrorResponse>"
+    "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>Sender</Type><Code>" code                     \
+    "</Code><Message>" message "</Message></Error><RequestId>body-rid</RequestId></ErrorResponse>"
 
 #define CREATED "2024-01-02T03:04:05Z"
 #define USER_XML(path, name, id)                                                                   \
-    "<Path>" path "</Path><UserName>" name "</UserName><UserId>" id "</UserId><Arn>arn:aws:iam::" \
+    "<Path>" path "</Path><UserName>" name "</UserName><UserId>" id "</UserId><Arn>arn:aws:iam::"  \
     "123456789012:user" path name "</Arn><CreateDate>" CREATED "</CreateDate>"
 #define USER_JSON(path, name, id)                                                                  \
     "{\"Path\":\"" path "\",\"UserName\":\"" name "\",\"UserId\":\"" id                            \
     "\",\"Arn\":\"arn:aws:iam::123456789012:user" path name "\",\"CreateDate\":\"" CREATED "\""
 
+#define ID_ALICE "AIDAALICEEXAMPLE00001"
+#define ID_BOB   "AIDABOBEXAMPLE0000002"
+#define ID_CAROL "AIDACAROLEXAMPLE00003"
+#define ID_DAVE  "AIDADAVEEXAMPLE000004"
+#define ID_ERIN  "AIDAERINEXAMPLE000005"
+#define M_ALICE  MEMBER(USER_XML("/", "alice", ID_ALICE))
+#define M_BOB    MEMBER(USER_XML("/", "bob", ID_BOB))
+#define M_CAROL  MEMBER(USER_XML("/", "carol", ID_CAROL))
+#define M_DAVE   MEMBER(USER_XML("/", "dave", ID_DAVE))
+#define M_ERIN   MEMBER(USER_XML("/", "erin", ID_ERIN))
+#define MORE_USERS(members, marker)                                                                \
+    ANSWER("ListUsers",                                                                            \
+           "<Users>" members "</Users><IsTruncated>true</IsTruncated><Marker>" marker "</Marker>")
 #define LIST_USERS(members) ANSWER("ListUsers", "<Users>" members "</Users>" NOT_TRUNCATED)
 #define MEMBER(x)           "<member>" x "</member>"
 #define LOGIN_PROFILE                                                                              \
-    ANSWER("GetLoginProfile", "<LoginProfile><UserName>x</UserName><CreateDate>" CREATED         \
+    ANSWER("GetLoginProfile", "<LoginProfile><UserName>x</UserName><CreateDate>" CREATED           \
                               "</CreateDate></LoginProfile>")
 #define NO_LOGIN_PROFILE ERROR_ANSWER("NoSuchEntity", "Login Profile for User x cannot be found.")
 #define KEY(id, status)                                                                            \
-    "<member><UserName>x</UserName><AccessKeyId>" id "</AccessKeyId><Status>" status            \
+    "<member><UserName>x</UserName><AccessKeyId>" id "</AccessKeyId><Status>" status               \
     "</Status><CreateDate>" CREATED "</CreateDate></member>"
 #define KEYS(members)  ANSWER("ListAccessKeys", "<AccessKeyMetadata>" members "</AccessKeyMetadata>")
 #define EMPTY_LIST(op) ANSWER(op, NOT_TRUNCATED)
 
 #define DENIED(action)                                                                             \
-    "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: " action          \
+    "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: " action           \
     " on resource: arn:aws:iam::123456789012:user/alice"
 
 /* ---- Identity Store answers (awsJson1_1) -------------------------------------------------- */
 
 #define IC_USER_ID "90677a3b4c-11112222-3333-4444-5555-666677778888"
 #define IC_ALICE                                                                                   \
-    "{\"UserName\":\"alice\",\"UserId\":\"" IC_USER_ID "\",\"DisplayName\":\"Alice\","          \
-    "\"UserStatus\":\"ENABLED\",\"Emails\":[{\"Value\":\"alice@example.com\",\"Primary\":true}]," \
+    "{\"UserName\":\"alice\",\"UserId\":\"" IC_USER_ID "\",\"DisplayName\":\"Alice\","             \
+    "\"UserStatus\":\"ENABLED\",\"Emails\":[{\"Value\":\"alice@example.com\",\"Primary\":true}],"  \
     "\"IdentityStoreId\":\"" TEST_STORE "\"}"
 #define IC_NAMELESS                                                                                \
-    "{\"UserId\":\"90677a3b4c-99998888-7777-6666-5555-444433332222\",\"ExternalIds\":[{"          \
+    "{\"UserId\":\"90677a3b4c-99998888-7777-6666-5555-444433332222\",\"ExternalIds\":[{"           \
     "\"Issuer\":\"https://scim.example.com\",\"Id\":\"ext-2\"}],\"IdentityStoreId\":\"" TEST_STORE \
     "\"}"
 #define JSON_TYPE "application/x-amz-json-1.1"
@@ -197,7 +211,9 @@ static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
     resp->body_len = strlen(resp->body);
     copy_text(resp->request_id, sizeof resp->request_id, s->request_id);
     copy_text(resp->content_type, sizeof resp->content_type,
-              s->content_type ? s->content_type : resp->body[0] == '<' ? "text/xml" : JSON_TYPE);
+              s->content_type        ? s->content_type
+              : resp->body[0] == '<' ? "text/xml"
+                                     : JSON_TYPE);
     return IDC_OK;
 }
 
@@ -354,6 +370,7 @@ static void assert_iam_call(const struct fake *f, size_t i, const char *action, 
     assert_param(f, i, "UserName", user);
 }
 
+/* Asserts the code of the last failure, that its message holds `fragment`, and no secret. */
 static void assert_failed(const struct fake *f, idc_err rc, idc_err want, const char *fragment)
 {
     if (rc != want || f->err.code != want || strstr(f->err.msg, fragment) == NULL) {
@@ -436,8 +453,8 @@ static void test_directory_kinds(void **state)
     assert_int_equal(k, IDC_KIND_IDENTITY_CENTER);
     assert_true(idc_kind_parse("iam", &k));
     assert_int_equal(k, IDC_KIND_IAM);
-    static const char *const refused[] = {"IAM", "Iam", "identity-center", "IdentityCenter",
-                                          "iam ", "", "sso"};
+    static const char *const refused[] = {"IAM", "Iam", "identity-center", "IdentityCenter", "iam ",
+                                          "",    "sso"};
     for (size_t i = 0; i < N_OF(refused); i++) {
         k = (enum idc_kind)99;
         assert_false(idc_kind_parse(refused[i], &k));
@@ -525,8 +542,11 @@ static void test_directory_names(void **state)
 {
     (void)state;
     static const char *const items[] = {
-        "group",        "login profile", "access key",    "signing certificate", "SSH public key",
-        "service-specific credential",   "MFA device",    "inline policy",       "attached policy",
+        "group",           "login profile",
+        "access key",      "signing certificate",
+        "SSH public key",  "service-specific credential",
+        "MFA device",      "inline policy",
+        "attached policy",
     };
     for (size_t i = 0; i < N_OF(items); i++) {
         assert_string_equal(idc_item_kind_name((enum idc_item_kind)i), items[i]);
@@ -602,13 +622,14 @@ static void test_directory_check(void **state)
 {
     struct fake *f = *state;
     const struct step iam[] = {
-        {.status = 200, .body = LIST_USERS(MEMBER(USER_XML("/", "alice", "AIDAALICE")))},
+        {.status = 200, .body = LIST_USERS(M_ALICE)},
         {.status = 403, .body = ERROR_ANSWER("AccessDenied", DENIED("iam:ListUsers"))},
     };
     dir_start(f, IDC_KIND_IAM, iam, N_OF(iam));
     assert_int_equal(idc_directory_check(f->dir, &f->err), IDC_OK);
     assert_int_equal(f->requests, 1); /* no status reads */
     assert_iam_call(f, 0, "ListUsers", NULL);
+    assert_param(f, 0, "MaxItems", "1"); /* the smallest answer, whatever the account's size */
     idc_err rc = idc_directory_check(f->dir, &f->err);
     assert_failed(f, rc, IDC_ERR_AWS, "AccessDenied: ");
     char action[64];
@@ -620,27 +641,18 @@ static void test_directory_check(void **state)
     assert_int_equal(idc_directory_check(f->dir, &f->err), IDC_OK);
     assert_int_equal(f->requests, 1);
     assert_string_equal(seen_header(f, 0, "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    assert_string_equal(f->seen[0].body,
+                        "{\"IdentityStoreId\":\"" TEST_STORE "\",\"MaxResults\":1}");
 }
 
 /* ---- the IAM status rule ------------------------------------------------------------------ */
-
-#define ID_ALICE "AIDAALICEEXAMPLE00001"
-#define ID_BOB   "AIDABOBEXAMPLE0000002"
-#define ID_CAROL "AIDACAROLEXAMPLE00003"
-#define ID_DAVE  "AIDADAVEEXAMPLE000004"
-#define ID_ERIN  "AIDAERINEXAMPLE000005"
 
 static void test_directory_iam_status_rule(void **state)
 {
     struct fake *f = *state;
     /* password + active key, password only, active key only, nothing, an inactive key only */
     const struct step s[] = {
-        {.status = 200,
-         .body = LIST_USERS(MEMBER(USER_XML("/", "alice", ID_ALICE))
-                                MEMBER(USER_XML("/", "bob", ID_BOB))
-                                    MEMBER(USER_XML("/", "carol", ID_CAROL))
-                                        MEMBER(USER_XML("/", "dave", ID_DAVE))
-                                            MEMBER(USER_XML("/", "erin", ID_ERIN)))},
+        {.status = 200, .body = LIST_USERS(M_ALICE M_BOB M_CAROL M_DAVE M_ERIN)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 200, .body = KEYS(KEY("AKIAALICE00000000001", "Active"))},
         {.status = 200, .body = LOGIN_PROFILE},
@@ -663,7 +675,7 @@ static void test_directory_iam_status_rule(void **state)
         int console_access;
         int active_keys;
     } want[] = {
-        {"alice", "ENABLED", 1, 1}, {"bob", "ENABLED", 1, 0},    {"carol", "ENABLED", 0, 2},
+        {"alice", "ENABLED", 1, 1}, {"bob", "ENABLED", 1, 0},   {"carol", "ENABLED", 0, 2},
         {"dave", "DISABLED", 0, 0}, {"erin", "DISABLED", 0, 0},
     };
     assert_int_equal(l.n, N_OF(want));
@@ -690,12 +702,11 @@ static void test_directory_iam_user_json(void **state)
     const struct step s[] = {
         {.status = 200,
          .body = LIST_USERS(
-             MEMBER(USER_XML("/", "alice", ID_ALICE))
-                 MEMBER(USER_XML("/", "bob", ID_BOB) "<PasswordLastUsed>2024-02-03T04:05:06Z"
-                                                     "</PasswordLastUsed>")
-                     MEMBER("<Path>/we\"ird\\pa&amp;th&lt;/</Path><UserName>carol</UserName>"
-                            "<UserId>" ID_CAROL "</UserId><Arn>arn:aws:iam::123456789012:user/"
-                            "caf\xc3\xa9&#9;x&#10;y</Arn><CreateDate>" CREATED "</CreateDate>"))},
+             M_ALICE MEMBER(USER_XML("/", "bob", ID_BOB) "<PasswordLastUsed>2024-02-03T04:05:06Z"
+                                                         "</PasswordLastUsed>")
+                 MEMBER("<Path>/we\"ird\\pa&amp;th&lt;/</Path><UserName>carol</UserName>"
+                        "<UserId>" ID_CAROL "</UserId><Arn>arn:aws:iam::123456789012:user/"
+                        "caf\xc3\xa9&#9;x&#10;y</Arn><CreateDate>" CREATED "</CreateDate>"))},
         {.status = 404, .body = NO_LOGIN_PROFILE},
         {.status = 200, .body = KEYS("")},
         {.status = 404, .body = NO_LOGIN_PROFILE},
@@ -708,22 +719,22 @@ static void test_directory_iam_user_json(void **state)
     assert_int_equal(idc_directory_list_users(f->dir, on_user, &l, &f->err), IDC_OK);
     assert_int_equal(l.n, 3);
     assert_string_equal(l.u[0].json, USER_JSON("/", "alice", ID_ALICE) "}");
-    assert_string_equal(l.u[1].json, USER_JSON("/", "bob", ID_BOB)
-                        ",\"PasswordLastUsed\":\"2024-02-03T04:05:06Z\"}");
+    assert_string_equal(
+        l.u[1].json,
+        USER_JSON("/", "bob", ID_BOB) ",\"PasswordLastUsed\":\"2024-02-03T04:05:06Z\"}");
     /* Quotes, backslashes and control characters escaped; UTF-8 kept as it is. */
-    assert_string_equal(l.u[2].json,
-                        "{\"Path\":\"/we\\\"ird\\\\pa&th</\",\"UserName\":\"carol\",\"UserId\":\"" ID_CAROL
-                        "\",\"Arn\":\"arn:aws:iam::123456789012:user/caf\xc3\xa9\\tx\\ny\","
-                        "\"CreateDate\":\"" CREATED "\"}");
+    assert_string_equal(
+        l.u[2].json,
+        "{\"Path\":\"/we\\\"ird\\\\pa&th</\",\"UserName\":\"carol\",\"UserId\":\"" ID_CAROL
+        "\",\"Arn\":\"arn:aws:iam::123456789012:user/caf\xc3\xa9\\tx\\ny\","
+        "\"CreateDate\":\"" CREATED "\"}");
 }
 
 static void test_directory_iam_status_failure(void **state)
 {
     struct fake *f = *state;
     const struct step s[] = {
-        {.status = 200,
-         .body = LIST_USERS(MEMBER(USER_XML("/", "alice", ID_ALICE))
-                                MEMBER(USER_XML("/", "bob", ID_BOB)))},
+        {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 403,
          .body = ERROR_ANSWER("AccessDenied", DENIED("iam:ListAccessKeys")),
@@ -741,13 +752,35 @@ static void test_directory_iam_status_failure(void **state)
     assert_int_equal(f->requests, 3); /* bob's status is not read */
 }
 
+/* The status reads run between two ListUsers pages on the same client. */
+static void test_directory_iam_status_pages(void **state)
+{
+    struct fake *f = *state;
+    const struct step s[] = {
+        {.status = 200, .body = MORE_USERS(M_ALICE, "m/1+")},
+        {.status = 404, .body = NO_LOGIN_PROFILE},
+        {.status = 200, .body = KEYS(KEY("AKIAALICE00000000001", "Active"))},
+        {.status = 200, .body = LIST_USERS(M_BOB)},
+        {.status = 404, .body = NO_LOGIN_PROFILE},
+        {.status = 200, .body = KEYS("")},
+    };
+    dir_start(f, IDC_KIND_IAM, s, N_OF(s));
+    struct listing l = {0};
+    assert_int_equal(idc_directory_list_users(f->dir, on_user, &l, &f->err), IDC_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.u[0].status, "ENABLED");
+    assert_string_equal(l.u[1].status, "DISABLED");
+    assert_int_equal(f->requests, N_OF(s));
+    assert_iam_call(f, 3, "ListUsers", NULL);
+    assert_param(f, 3, "Marker", "m/1+");
+    assert_iam_call(f, 4, "GetLoginProfile", "bob");
+}
+
 static void test_directory_list_users_stops(void **state)
 {
     struct fake *f = *state;
     const struct step s[] = {
-        {.status = 200,
-         .body = LIST_USERS(MEMBER(USER_XML("/", "alice", ID_ALICE))
-                                MEMBER(USER_XML("/", "bob", ID_BOB)))},
+        {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 200, .body = KEYS("")},
     };
@@ -839,12 +872,13 @@ static const struct step iam_alice_described[] = {
                                          "<Status>Inactive</Status><UploadDate>" CREATED
                                          "</UploadDate></member></SSHPublicKeys>")},
     {.status = 200,
-     .body = ANSWER("ListServiceSpecificCredentials",
-                    "<ServiceSpecificCredentials><member><UserName>alice</UserName><Status>"
-                    "Active</Status><ServiceUserName>alice-at-123456789012</ServiceUserName>"
-                    "<CreateDate>" CREATED "</CreateDate><ServiceSpecificCredentialId>"
-                    "ACCAQFODNN7EXAMPLE123</ServiceSpecificCredentialId><ServiceName>"
-                    "codecommit.amazonaws.com</ServiceName></member></ServiceSpecificCredentials>")},
+     .body =
+         ANSWER("ListServiceSpecificCredentials",
+                "<ServiceSpecificCredentials><member><UserName>alice</UserName><Status>"
+                "Active</Status><ServiceUserName>alice-at-123456789012</ServiceUserName>"
+                "<CreateDate>" CREATED "</CreateDate><ServiceSpecificCredentialId>"
+                "ACCAQFODNN7EXAMPLE123</ServiceSpecificCredentialId><ServiceName>"
+                "codecommit.amazonaws.com</ServiceName></member></ServiceSpecificCredentials>")},
     {.status = 200,
      .body = ANSWER("ListMFADevices",
                     "<MFADevices><member><UserName>alice</UserName><SerialNumber>" MFA_VIRTUAL
@@ -881,9 +915,15 @@ static const struct want_item iam_alice_items[] = {
 };
 
 static const char *const iam_describe_actions[] = {
-    "GetUser",          "GetLoginProfile",          "ListAccessKeys",
-    "ListSigningCertificates", "ListSSHPublicKeys", "ListServiceSpecificCredentials",
-    "ListMFADevices",   "ListUserPolicies",         "ListAttachedUserPolicies",
+    "GetUser",
+    "GetLoginProfile",
+    "ListAccessKeys",
+    "ListSigningCertificates",
+    "ListSSHPublicKeys",
+    "ListServiceSpecificCredentials",
+    "ListMFADevices",
+    "ListUserPolicies",
+    "ListAttachedUserPolicies",
     "ListGroupsForUser",
 };
 
@@ -891,8 +931,7 @@ static void test_directory_describe_iam_by_name(void **state)
 {
     struct fake *f = *state;
     dir_start(f, IDC_KIND_IAM, iam_alice_described, N_OF(iam_alice_described));
-    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err),
-                     IDC_OK);
+    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err), IDC_OK);
     const struct idc_user *u = &f->info->user;
     assert_string_equal(u->user_id, ID_ALICE);
     assert_string_equal(u->user_name, "alice");
@@ -914,15 +953,8 @@ static void test_directory_describe_iam_by_id(void **state)
 {
     struct fake *f = *state;
     const struct step s[] = {
-        {.status = 200,
-         .body = ANSWER("ListUsers", "<Users>" MEMBER(USER_XML("/", "alice", ID_ALICE))
-                                     "</Users><IsTruncated>true</IsTruncated><Marker>m1</Marker>")},
-        {.status = 200,
-         .body = ANSWER("ListUsers", "<Users>" MEMBER(USER_XML("/", "bob", ID_BOB)) MEMBER(
-                                         USER_XML("/", "carol", ID_CAROL)) "</Users>"
-                                                                           "<IsTruncated>true"
-                                                                           "</IsTruncated><Marker>"
-                                                                           "m2</Marker>")},
+        {.status = 200, .body = MORE_USERS(M_ALICE, "m1")},
+        {.status = 200, .body = MORE_USERS(M_BOB M_CAROL, "m2")},
         {.status = 200, .body = ANSWER("GetUser", "<User>" USER_XML("/", "bob", ID_BOB) "</User>")},
         {.status = 404, .body = NO_LOGIN_PROFILE},
         {.status = 200, .body = KEYS("")},
@@ -957,14 +989,12 @@ static void test_directory_describe_iam_id_not_found(void **state)
 {
     struct fake *f = *state;
     const struct step s[] = {
-        {.status = 200,
-         .body = LIST_USERS(MEMBER(USER_XML("/", "alice", ID_ALICE))
-                                MEMBER(USER_XML("/", "bob", ID_BOB)))},
+        {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
     };
     dir_start(f, IDC_KIND_IAM, s, N_OF(s));
     f->info = (struct idc_user_info *)&f->err; /* must be reset */
-    idc_err rc = idc_directory_describe_user(f->dir, "AIDANOBODYEXAMPLE0009", NULL, &f->info,
-                                             &f->err);
+    idc_err rc =
+        idc_directory_describe_user(f->dir, "AIDANOBODYEXAMPLE0009", NULL, &f->info, &f->err);
     assert_failed(f, rc, IDC_ERR_NOT_FOUND, "no IAM user has the id AIDANOBODYEXAMPLE0009");
     assert_null(f->info);
     assert_int_equal(f->requests, 1);
@@ -991,7 +1021,8 @@ static void test_directory_describe_iam_no_such_user(void **state)
 #define IC_DESCRIBE_REQUESTS 6
 
 static const struct step ic_alice_described[] = {
-    {.status = 200, .body = "{\"UserId\":\"" IC_USER_ID "\",\"IdentityStoreId\":\"" TEST_STORE "\"}"},
+    {.status = 200,
+     .body = "{\"UserId\":\"" IC_USER_ID "\",\"IdentityStoreId\":\"" TEST_STORE "\"}"},
     {.status = 200, .body = IC_ALICE},
     {.status = 200,
      .body = "{\"GroupMemberships\":[{\"IdentityStoreId\":\"" TEST_STORE "\",\"MembershipId\":"
@@ -1001,8 +1032,8 @@ static const struct step ic_alice_described[] = {
      .body = "{\"GroupMemberships\":[{\"IdentityStoreId\":\"" TEST_STORE "\",\"MembershipId\":"
              "\"m-2\",\"GroupId\":\"g-2\",\"MemberId\":{\"UserId\":\"" IC_USER_ID "\"}}]}"},
     {.status = 200,
-     .body = "{\"GroupId\":\"g-1\",\"DisplayName\":\"Admins\",\"IdentityStoreId\":\"" TEST_STORE
-             "\"}"},
+     .body =
+         "{\"GroupId\":\"g-1\",\"DisplayName\":\"Admins\",\"IdentityStoreId\":\"" TEST_STORE "\"}"},
     {.status = 200,
      .body = "{\"GroupId\":\"g-2\",\"DisplayName\":\"Developers\",\"IdentityStoreId\":\"" TEST_STORE
              "\"}"},
@@ -1012,8 +1043,7 @@ static void test_directory_describe_ic_by_name(void **state)
 {
     struct fake *f = *state;
     dir_start(f, IDC_KIND_IDENTITY_CENTER, ic_alice_described, N_OF(ic_alice_described));
-    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err),
-                     IDC_OK);
+    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err), IDC_OK);
     const struct idc_user *u = &f->info->user;
     assert_string_equal(u->user_id, IC_USER_ID);
     assert_string_equal(u->user_name, "alice");
@@ -1055,7 +1085,9 @@ static void test_directory_describe_ic_by_id(void **state)
     struct fake *f = *state;
     const struct step s[] = {
         {.status = 200, .body = IC_NAMELESS},
-        {.status = 200, .body = "{\"GroupMemberships\":[]}"},
+        {.status = 200,
+         .body = "{\"GroupMemberships\":[{\"MembershipId\":\"m-9\",\"GroupId\":\"g-9\"}]}"},
+        {.status = 200, .body = "{\"GroupId\":\"g-9\"}"},
     };
     dir_start(f, IDC_KIND_IDENTITY_CENTER, s, N_OF(s));
     const char *id = "90677a3b4c-99998888-7777-6666-5555-444433332222";
@@ -1064,8 +1096,10 @@ static void test_directory_describe_ic_by_id(void **state)
     assert_string_equal(f->info->user.user_name, "");
     assert_null(f->info->user.status);
     assert_true(f->info->user.external);
-    assert_int_equal(f->info->item_count, 0);
-    assert_int_equal(f->requests, 2);
+    /* A group without a DisplayName goes by its id. */
+    static const struct want_item want[] = {{IDC_ITEM_GROUP, "m-9", "g-9", NULL}};
+    assert_items(f->info, want, N_OF(want));
+    assert_int_equal(f->requests, 3);
     assert_string_equal(seen_header(f, 0, "X-Amz-Target"), "AWSIdentityStore.DescribeUser");
 }
 
@@ -1172,8 +1206,7 @@ static void test_directory_plan_iam(void **state)
 {
     struct fake *f = *state;
     dir_start(f, IDC_KIND_IAM, iam_alice_described, N_OF(iam_alice_described));
-    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err),
-                     IDC_OK);
+    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err), IDC_OK);
     size_t sent = f->requests;
     assert_int_equal(idc_directory_plan_delete(f->dir, f->info, &f->plan, &f->err), IDC_OK);
     assert_string_equal(f->plan->user_id, ID_ALICE);
@@ -1190,8 +1223,7 @@ static void test_directory_plan_ic(void **state)
 {
     struct fake *f = *state;
     dir_start(f, IDC_KIND_IDENTITY_CENTER, ic_alice_described, N_OF(ic_alice_described));
-    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err),
-                     IDC_OK);
+    assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err), IDC_OK);
     assert_int_equal(idc_directory_plan_delete(f->dir, f->info, &f->plan, &f->err), IDC_OK);
     assert_string_equal(f->plan->user_id, IC_USER_ID);
     assert_plan(f->plan, IDC_KIND_IDENTITY_CENTER, ic_alice_plan, N_OF(ic_alice_plan));
@@ -1207,8 +1239,7 @@ static void test_directory_plan_arguments(void **state)
     assert_failed(f, idc_directory_plan_delete(f->dir, &none, &f->plan, &f->err), IDC_ERR_ARG,
                   want);
     assert_null(f->plan);
-    assert_failed(f, idc_directory_plan_delete(f->dir, NULL, &f->plan, &f->err), IDC_ERR_ARG,
-                  want);
+    assert_failed(f, idc_directory_plan_delete(f->dir, NULL, &f->plan, &f->err), IDC_ERR_ARG, want);
     assert_failed(f, idc_directory_plan_delete(NULL, &none, &f->plan, &f->err), IDC_ERR_ARG, want);
     /* A user with nothing on it: the user alone. */
     struct idc_user_info bare = {.user = {.user_id = ID_BOB, .user_name = "bob"}};
@@ -1269,7 +1300,8 @@ static const struct {
      "deactivating MFA device " MFA_HARD " of alice: "},
     {"DeleteUserPolicy", "PolicyName", "AllAccessPolicy", true,
      "deleting inline policy AllAccessPolicy of alice: "},
-    {"DetachUserPolicy", "PolicyArn", POLICY_ARN, true, "detaching policy ReadOnlyAccess of alice: "},
+    {"DetachUserPolicy", "PolicyArn", POLICY_ARN, true,
+     "detaching policy ReadOnlyAccess of alice: "},
     {"RemoveUserFromGroup", "GroupName", "Admins", true, "removing alice from group Admins: "},
     {"DeleteUser", NULL, NULL, true, "deleting user alice: "},
 };
@@ -1623,17 +1655,18 @@ static void test_directory_cause(void **state)
          "ListUsers: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/r/s is "
          "not authorized to perform: identitystore:ListUsers, with an explicit deny (HTTP 400)",
          IDC_CAUSE_DENIED, "identitystore:ListUsers"},
-        {IDC_ERR_AWS, "AccessDeniedException", "ListUsers: AccessDeniedException: denied (HTTP 400)",
-         IDC_CAUSE_DENIED, ""},
+        {IDC_ERR_AWS, "AccessDeniedException",
+         "ListUsers: AccessDeniedException: denied (HTTP 400)", IDC_CAUSE_DENIED, ""},
         {IDC_ERR_AWS, "ResourceNotFoundException",
-         "DescribeUser: ResourceNotFoundException: USER not found. (HTTP 400)",
-         IDC_CAUSE_NOT_FOUND, ""},
+         "DescribeUser: ResourceNotFoundException: USER not found. (HTTP 400)", IDC_CAUSE_NOT_FOUND,
+         ""},
         {IDC_ERR_AWS, "NoSuchEntity",
          "reading IAM user zoe: NoSuchEntity: The user with name zoe cannot be found. (HTTP 404)",
          IDC_CAUSE_NOT_FOUND, ""},
         {IDC_ERR_NOT_FOUND, "", "no IAM user has the id AIDA", IDC_CAUSE_NOT_FOUND, ""},
-        {IDC_ERR_AWS, "ThrottlingException", "gave up after 3 attempts: ThrottlingException: Rate "
-                                             "exceeded (HTTP 400)",
+        {IDC_ERR_AWS, "ThrottlingException",
+         "gave up after 3 attempts: ThrottlingException: Rate "
+         "exceeded (HTTP 400)",
          IDC_CAUSE_OTHER, ""},
         {IDC_ERR_AWS, "", "HTTP 502 with a body that is not the service's XML", IDC_CAUSE_OTHER,
          ""},
@@ -1666,12 +1699,10 @@ static void test_directory_cause(void **state)
 }
 
 /*
- * KNOWN BUG: idc_directory_cause reads clock skew from "expired" anywhere in err->msg, and
- * the message carries the caller's context, which names the user. A wrong secret met while
- * reading a user named "expired-bob" (a valid IAM name) reads as clock skew, and the person
- * is told to fix the clock instead of the secret. The client itself only matches the
- * service's "Signature expired" / "not yet current" (client.c, signature_expired).
- * Reproducer: this test (GetUser answered SignatureDoesNotMatch for user expired-bob).
+ * The message carries the caller's context, which names the user: a wrong secret met while
+ * reading a user named "expired-bob" (a valid IAM name) is a wrong secret, not clock skew
+ * (the cause reads only the service's "Signature expired" / "not yet current", as the
+ * client's clock correction does: idc_error_is_clock_skew).
  */
 static void test_directory_cause_wrong_secret_for_user_named_expired(void **state)
 {
@@ -1700,11 +1731,11 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_directory_iam_status_rule, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_iam_user_json, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_iam_status_failure, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_iam_status_pages, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_list_users_stops, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_ic_users_passed_through, fake_setup,
                                     fake_teardown),
-    cmocka_unit_test_setup_teardown(test_directory_describe_iam_by_name, fake_setup,
-                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_describe_iam_by_name, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_iam_by_id, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_iam_id_not_found, fake_setup,
                                     fake_teardown),

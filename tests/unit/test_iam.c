@@ -26,37 +26,37 @@
 /* ---- answers as IAM renders them ------------------------------------------------------- */
 
 #define XMLNS "https://iam.amazonaws.com/doc/2010-05-08/"
-#define META  "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>" \
-             "</ResponseMetadata>"
+#define META                                                                                       \
+    "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>"                 \
+    "</ResponseMetadata>"
 /* <OpResponse><OpResult>result</OpResult><ResponseMetadata/></OpResponse> */
 #define ANSWER(op, result)                                                                         \
     "<" op "Response xmlns=\"" XMLNS "\"><" op "Result>" result "</" op "Result>" META "</" op     \
     "Response>"
 /* A write's answer: no Result in the model. */
-#define WRITTEN(op) "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
+#define WRITTEN(op)   "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
 #define NOT_TRUNCATED "<IsTruncated>false</IsTruncated>"
 #define MORE(marker)  "<IsTruncated>true</IsTruncated><Marker>" marker "</Marker>"
 
 #define USER(path, name, id, created)                                                              \
-    "<Path>" path "</Path><UserName>" name "</UserName><UserId>" id "</UserId><Arn>arn:aws:iam::" \
+    "<Path>" path "</Path><UserName>" name "</UserName><UserId>" id "</UserId><Arn>arn:aws:iam::"  \
     "123456789012:user" path name "</Arn><CreateDate>" created "</CreateDate>"
 #define ALICE USER("/", "alice", "AIDAALICEEXAMPLE00001", "2024-01-02T03:04:05Z")
 #define BOB   USER("/ops/", "bob", "AIDABOBEXAMPLE0000002", "2023-05-06T07:08:09Z")
 #define CAROL USER("/", "carol", "AIDACAROLEXAMPLE00003", "2024-01-02T03:04:05Z")
 
 #define ERROR_ANSWER(type, code, message, rid)                                                     \
-    "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>" type "</Type><Code>" code                 \
+    "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>" type "</Type><Code>" code                   \
     "</Code><Message>" message "</Message></Error><RequestId>" rid "</RequestId></ErrorResponse>"
 
 /* ---- the scripted transport ------------------------------------------------------------ */
 
-/* One answer: an HTTP response, or (status 0) a transport failure `rc`. */
+/* One HTTP answer. */
 struct step {
     int status;
     const char *body;
     const char *request_id;   /* x-amzn-RequestId; NULL: none */
     const char *content_type; /* NULL: text/xml */
-    idc_err rc;
 };
 
 #define MAX_SEEN    32
@@ -156,10 +156,6 @@ static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
         return idc_error_set(err, IDC_ERR_CONNECT, "the script has no answer %zu", f->requests);
     }
     const struct step *s = &f->steps[f->next++];
-    if (s->status == 0) {
-        info->sent = true;
-        return idc_error_set(err, s->rc, "scripted %s", idc_err_name(s->rc));
-    }
     info->sent = true;
     info->got_headers = true;
     resp->status = s->status;
@@ -236,8 +232,9 @@ static void client_for(struct fake *f, const struct idc_service *service, const 
     f->count = count;
     struct idc_client_config cfg = {
         .service = service,
-        .endpoint_url = service == &idc_service_iam ? TEST_ENDPOINT
-                                                    : "https://identitystore.us-east-1.amazonaws.com",
+        .endpoint_url = service == &idc_service_iam
+                            ? TEST_ENDPOINT
+                            : "https://identitystore.us-east-1.amazonaws.com",
         .region = "us-east-1",
         .access_key_id = TEST_KEY_ID,
         .secret_access_key = TEST_SECRET,
@@ -445,8 +442,8 @@ static void test_iam_list_users_one_page(void **state)
     assert_string_equal(a->user_name, "Andrew");
     assert_string_equal(a->user_id, "AID2MAB8DPLSRHEXAMPLE");
     assert_string_equal(a->path, "/division_abc/subdivision_xyz/engineering/");
-    assert_string_equal(a->arn,
-                        "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/engineering/Andrew");
+    assert_string_equal(
+        a->arn, "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/engineering/Andrew");
     assert_string_equal(a->create_date, "2012-09-05T19:38:48Z");
     assert_int_equal(a->create_time, 1346873928);
     assert_string_equal(a->password_last_used, "2014-09-08T21:47:36Z");
@@ -508,8 +505,7 @@ static void test_iam_list_users_pages(void **state)
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member></Users>" MORE(ODD_MARKER)),
          .request_id = "page-1"},
         {.status = 200,
-         .body = ANSWER("ListUsers",
-                        "<Users><member>" BOB "</member></Users>" MORE("6361726f6c")),
+         .body = ANSWER("ListUsers", "<Users><member>" BOB "</member></Users>" MORE("6361726f6c")),
          .request_id = "page-2"},
         {.status = 200,
          .body = ANSWER("ListUsers", "<IsTruncated>false</IsTruncated><Users><member>" CAROL
@@ -667,8 +663,8 @@ static void test_iam_get_user_answer_shapes(void **state)
         {ANSWER("GetUser", "<Other>x</Other>"), "0 <User> elements where the model has one"},
         {WRITTEN("GetUser"), "no <GetUserResult> element"},
         {ANSWER("GetUser", "<User/>"), "item 1 of <User> has no <Path>"},
-        {ANSWER("GetUser", "<User>" USER("/", "alice", "AIDAALICEEXAMPLE00001", "yesterday")
-                           "</User>"),
+        {ANSWER("GetUser",
+                "<User>" USER("/", "alice", "AIDAALICEEXAMPLE00001", "yesterday") "</User>"),
          "IAM answer: CreateDate: 'yesterday' is not a UTC time"},
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
@@ -688,9 +684,10 @@ static void test_iam_get_login_profile(void **state)
     struct fake *f = *state;
     const struct step s[] = {
         {.status = 200,
-         .body = ANSWER("GetLoginProfile", "<LoginProfile><UserName>alice</UserName><CreateDate>"
-                                           "2024-01-02T03:04:05Z</CreateDate><PasswordReset"
-                                           "Required>false</PasswordResetRequired></LoginProfile>")},
+         .body =
+             ANSWER("GetLoginProfile", "<LoginProfile><UserName>alice</UserName><CreateDate>"
+                                       "2024-01-02T03:04:05Z</CreateDate><PasswordReset"
+                                       "Required>false</PasswordResetRequired></LoginProfile>")},
         {.status = 404,
          .body = ERROR_ANSWER("Sender", "NoSuchEntity",
                               "Login Profile for User bob cannot be found.", "rid-2")},
@@ -712,7 +709,8 @@ static void test_iam_get_login_profile(void **state)
     assert_false(has);
     has = true;
     idc_err rc = idc_iam_get_login_profile(f->client, "carol", &has, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "reading the login profile of IAM user carol: AccessDenied: ");
+    assert_failed(f, rc, IDC_ERR_AWS,
+                  "reading the login profile of IAM user carol: AccessDenied: ");
     assert_false(has);
     assert_string_equal(f->err.aws_code, "AccessDenied");
     assert_string_equal(f->err.request_id, "rid-3");
@@ -723,7 +721,7 @@ static void test_iam_get_login_profile(void **state)
 /* ---- access keys and groups -------------------------------------------------------------- */
 
 #define KEY(id, status, created)                                                                   \
-    "<member><UserName>alice</UserName><AccessKeyId>" id "</AccessKeyId><Status>" status         \
+    "<member><UserName>alice</UserName><AccessKeyId>" id "</AccessKeyId><Status>" status           \
     "</Status><CreateDate>" created "</CreateDate></member>"
 
 static void test_iam_list_access_keys_counts(void **state)
@@ -731,16 +729,16 @@ static void test_iam_list_access_keys_counts(void **state)
     struct fake *f = *state;
     const struct step s[] = {
         {.status = 200,
-         .body = ANSWER("ListAccessKeys",
-                        "<AccessKeyMetadata>" KEY("AKIAIOSFODNN7EXAMPLE", "Active",
-                                                  "2024-01-02T03:04:05Z")
-                            KEY("AKIAI44QH8DHBEXAMPLE", "Inactive", "2023-05-06T07:08:09Z")
-                        "</AccessKeyMetadata>" MORE("2"))},
+         .body = ANSWER(
+             "ListAccessKeys",
+             "<AccessKeyMetadata>" KEY("AKIAIOSFODNN7EXAMPLE", "Active", "2024-01-02T03:04:05Z")
+                 KEY("AKIAI44QH8DHBEXAMPLE", "Inactive",
+                     "2023-05-06T07:08:09Z") "</AccessKeyMetadata>" MORE("2"))},
         {.status = 200,
-         .body = ANSWER("ListAccessKeys",
-                        "<AccessKeyMetadata><member><AccessKeyId>AKIAJJJJJJJJJEXAMPLE"
-                        "</AccessKeyId><Status>Active</Status></member></AccessKeyMetadata>"
-                        NOT_TRUNCATED)},
+         .body = ANSWER(
+             "ListAccessKeys",
+             "<AccessKeyMetadata><member><AccessKeyId>AKIAJJJJJJJJJEXAMPLE"
+             "</AccessKeyId><Status>Active</Status></member></AccessKeyMetadata>" NOT_TRUNCATED)},
         {.status = 200, .body = ANSWER("ListAccessKeys", "<AccessKeyMetadata/>" NOT_TRUNCATED)},
     };
     client_start(f, s, N_OF(s));
@@ -820,10 +818,10 @@ static const struct item_case item_cases[] = {
      "ListAccessKeys",
      "DeleteAccessKey",
      "AccessKeyId",
-     ANSWER("ListAccessKeys", "<AccessKeyMetadata>" KEY("AKIAIOSFODNN7EXAMPLE", "Active",
-                                                        "2024-01-02T03:04:05Z")
-                                  KEY("AKIAI44QH8DHBEXAMPLE", "Inactive", "2023-05-06T07:08:09Z")
-                              "</AccessKeyMetadata>" NOT_TRUNCATED),
+     ANSWER("ListAccessKeys",
+            "<AccessKeyMetadata>" KEY("AKIAIOSFODNN7EXAMPLE", "Active", "2024-01-02T03:04:05Z")
+                KEY("AKIAI44QH8DHBEXAMPLE", "Inactive",
+                    "2023-05-06T07:08:09Z") "</AccessKeyMetadata>" NOT_TRUNCATED),
      2,
      {{"AKIAIOSFODNN7EXAMPLE", "(null)", "Active", "2024-01-02T03:04:05Z"},
       {"AKIAI44QH8DHBEXAMPLE", "(null)", "Inactive", "2023-05-06T07:08:09Z"}}},
@@ -858,8 +856,8 @@ static const struct item_case item_cases[] = {
             "</Status><ServiceUserName>alice-at-123456789012</ServiceUserName><CreateDate>"
             "2024-01-02T03:04:05Z</CreateDate><ServiceSpecificCredentialId>"
             "ACCAQFODNN7EXAMPLE123</ServiceSpecificCredentialId><ServiceName>"
-            "codecommit.amazonaws.com</ServiceName></member></ServiceSpecificCredentials>"
-                NOT_TRUNCATED),
+            "codecommit.amazonaws.com</ServiceName></member></"
+            "ServiceSpecificCredentials>" NOT_TRUNCATED),
      1,
      {{"ACCAQFODNN7EXAMPLE123", "codecommit.amazonaws.com", "Active", "2024-01-02T03:04:05Z"}}},
     {IDC_IAM_MFA_DEVICE,
@@ -870,8 +868,8 @@ static const struct item_case item_cases[] = {
             "<MFADevices><member><UserName>alice</UserName><SerialNumber>arn:aws:iam::"
             "123456789012:mfa/alice</SerialNumber><EnableDate>2024-01-02T03:04:05Z</EnableDate>"
             "</member><member><UserName>alice</UserName><SerialNumber>GAHT12345678"
-            "</SerialNumber><EnableDate>2023-05-06T07:08:09Z</EnableDate></member></MFADevices>"
-                NOT_TRUNCATED),
+            "</SerialNumber><EnableDate>2023-05-06T07:08:09Z</EnableDate></member></"
+            "MFADevices>" NOT_TRUNCATED),
      2,
      {{"arn:aws:iam::123456789012:mfa/alice", "(null)", "(null)", "2024-01-02T03:04:05Z"},
       {"GAHT12345678", "(null)", "(null)", "2023-05-06T07:08:09Z"}}},
@@ -890,8 +888,8 @@ static const struct item_case item_cases[] = {
      "PolicyArn",
      ANSWER("ListAttachedUserPolicies",
             "<AttachedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName><PolicyArn>"
-            "arn:aws:iam::aws:policy/ReadOnlyAccess</PolicyArn></member></AttachedPolicies>"
-                NOT_TRUNCATED),
+            "arn:aws:iam::aws:policy/ReadOnlyAccess</PolicyArn></member></"
+            "AttachedPolicies>" NOT_TRUNCATED),
      1,
      {{"arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess", "(null)", "(null)"}}},
     {IDC_IAM_GROUP,
@@ -917,8 +915,8 @@ static void test_iam_item_actions(void **state)
     }
     assert_null(idc_iam_item_list_action(IDC_IAM_ITEM_KIND_COUNT));
     assert_null(idc_iam_item_remove_action(IDC_IAM_ITEM_KIND_COUNT));
-    assert_null(idc_iam_item_list_action((enum idc_iam_item_kind)-1));
-    assert_null(idc_iam_item_remove_action((enum idc_iam_item_kind)-1));
+    assert_null(idc_iam_item_list_action((enum idc_iam_item_kind) - 1));
+    assert_null(idc_iam_item_remove_action((enum idc_iam_item_kind) - 1));
 }
 
 static void test_iam_list_user_items_each_kind(void **state)
@@ -960,8 +958,9 @@ static void test_iam_list_user_items_pages_and_stop(void **state)
         {.status = 200,
          .body = ANSWER("ListUserPolicies", "<PolicyNames><member>p2</member><member>p3</member>"
                                             "</PolicyNames>" MORE("p3"))},
-        {.status = 200, .body = ANSWER("ListUserPolicies", "<PolicyNames><member>p4</member>"
-                                                           "</PolicyNames>" NOT_TRUNCATED)},
+        {.status = 200,
+         .body = ANSWER("ListUserPolicies", "<PolicyNames><member>p4</member>"
+                                            "</PolicyNames>" NOT_TRUNCATED)},
     };
     client_start(f, s, N_OF(s));
     struct items l = {.stop_at = 2};
@@ -1003,8 +1002,8 @@ static void test_iam_list_user_items_missing_id(void **state)
         const struct step s[] = {{.status = 200, .body = cases[i].body}};
         client_restart(f, s, N_OF(s));
         struct items l = {0};
-        idc_err rc = idc_iam_list_user_items(f->client, cases[i].kind, "alice", on_item, &l,
-                                             &f->err);
+        idc_err rc =
+            idc_iam_list_user_items(f->client, cases[i].kind, "alice", on_item, &l, &f->err);
         assert_failed(f, rc, IDC_ERR_PARSE, cases[i].fragment);
         assert_non_null(strstr(f->err.msg, "for user alice: "));
         assert_int_equal(l.n, 0);
@@ -1124,8 +1123,9 @@ static void test_iam_delete_user(void **state)
     assert_int_equal(idc_iam_delete_user(f->client, "alice", &f->err), IDC_OK);
     assert_string_equal(f->seen[0].body, "Action=DeleteUser&Version=2010-05-08&UserName=alice");
     idc_err rc = idc_iam_delete_user(f->client, "alice", &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "DeleteConflict: Cannot delete entity, must delete access keys first. (HTTP 409)");
+    assert_failed(
+        f, rc, IDC_ERR_AWS,
+        "DeleteConflict: Cannot delete entity, must delete access keys first. (HTTP 409)");
     assert_int_equal(f->err.http_status, 409);
     assert_int_equal(f->requests, 2);
 }
@@ -1152,8 +1152,9 @@ static void test_iam_wrong_root_element(void **state)
                                        "rid-html): "));
     /* A write checks the root of its answer too. */
     rc = idc_iam_delete_user(f->client, "alice", &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "the root element is <ListUsersResponse>, not "
-                                        "<DeleteUserResponse>");
+    assert_failed(f, rc, IDC_ERR_PARSE,
+                  "the root element is <ListUsersResponse>, not "
+                  "<DeleteUserResponse>");
 }
 
 static void test_iam_missing_required_field(void **state)
@@ -1196,7 +1197,8 @@ static void test_iam_malformed_xml(void **state)
     assert_failed(f, rc, IDC_ERR_PARSE, "not well-formed XML: ");
     assert_non_null(strstr(f->err.msg, "at line 1, column"));
     rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "not well-formed XML: no element found at line 1, column 1");
+    assert_failed(f, rc, IDC_ERR_PARSE,
+                  "not well-formed XML: no element found at line 1, column 1");
     assert_int_equal(l.n, 0);
     assert_int_equal(f->requests, 3); /* a malformed answer is not retried */
 }
@@ -1321,7 +1323,8 @@ static void test_iam_access_key_field_too_long(void **state)
     client_start(f, s, N_OF(s));
     struct idc_iam_key_counts counts;
     idc_err rc = idc_iam_list_access_keys(f->client, "alice", NULL, NULL, &counts, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "a AccessKeyId of 129 bytes is longer than the model's 128");
+    assert_failed(f, rc, IDC_ERR_PARSE,
+                  "a AccessKeyId of 129 bytes is longer than the model's 128");
     assert_non_null(strstr(f->err.msg, "listing the access keys of IAM user alice: "));
     assert_int_equal(counts.total, 0);
 }
@@ -1343,8 +1346,8 @@ static void test_iam_client_for_another_service(void **state)
                   want);
     assert_failed(f, idc_iam_list_access_keys(f->client, "alice", NULL, NULL, NULL, &f->err),
                   IDC_ERR_ARG, want);
-    assert_failed(f, idc_iam_list_user_items(f->client, IDC_IAM_GROUP, "alice", on_item, &il,
-                                             &f->err),
+    assert_failed(f,
+                  idc_iam_list_user_items(f->client, IDC_IAM_GROUP, "alice", on_item, &il, &f->err),
                   IDC_ERR_ARG, "IAM ListGroupsForUser needs a client made with idc_service_iam");
     assert_failed(f, idc_iam_remove_user_item(f->client, IDC_IAM_GROUP, "alice", "Admins", &f->err),
                   IDC_ERR_ARG, "IAM RemoveUserFromGroup needs a client made with idc_service_iam");
@@ -1389,12 +1392,12 @@ static void test_iam_null_arguments(void **state)
                   "idc_iam_list_user_items needs");
     assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_GROUP, "alice", NULL, &il, e), IDC_ERR_ARG,
                   "idc_iam_list_user_items needs");
-    assert_failed(f, idc_iam_remove_user_item(c, (enum idc_iam_item_kind)-1, "alice", "x", e),
+    assert_failed(f, idc_iam_remove_user_item(c, (enum idc_iam_item_kind) - 1, "alice", "x", e),
                   IDC_ERR_ARG, "idc_iam_remove_user_item needs a client, a known kind");
     assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, NULL, "x", e), IDC_ERR_ARG,
                   "idc_iam_remove_user_item needs");
-    assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, "alice", NULL, e),
-                  IDC_ERR_ARG, "idc_iam_remove_user_item needs");
+    assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, "alice", NULL, e), IDC_ERR_ARG,
+                  "idc_iam_remove_user_item needs");
     assert_failed(f, idc_iam_delete_login_profile(c, NULL, e), IDC_ERR_ARG,
                   "idc_iam_delete_login_profile needs a client and a user name");
     assert_failed(f, idc_iam_delete_virtual_mfa_device(c, NULL, e), IDC_ERR_ARG,
@@ -1411,11 +1414,9 @@ static void test_iam_null_arguments(void **state)
 }
 
 /*
- * KNOWN BUG: with err NULL, an answer refused by a parse callback (the wrong root element)
- * is IDC_ERR_ARG ("the XML walk was stopped by its callback") instead of IDC_ERR_PARSE:
- * root_ok() writes the code into the caller's err, which is NULL, and idc_xml_walk_full
- * then finds only its own local error, still IDC_OK. The same answer with an err is
- * IDC_ERR_PARSE (test_iam_wrong_root_element). Reproducer: this test.
+ * With err NULL, an answer refused by a parse callback (the wrong root element) is still
+ * IDC_ERR_PARSE, as with an err (test_iam_wrong_root_element): the callbacks say why they
+ * stop through a local error then.
  */
 static void test_iam_wrong_root_without_err(void **state)
 {
@@ -1435,8 +1436,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_iam_list_users_empty, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_pages, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_callback_stops, fake_setup, fake_teardown),
-    cmocka_unit_test_setup_teardown(test_iam_list_users_repeated_marker, fake_setup,
-                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_list_users_repeated_marker, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_truncated_without_marker, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_get_user, fake_setup, fake_teardown),
@@ -1449,12 +1449,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_iam_list_user_items_each_kind, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_user_items_pages_and_stop, fake_setup,
                                     fake_teardown),
-    cmocka_unit_test_setup_teardown(test_iam_list_user_items_missing_id, fake_setup,
-                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_list_user_items_missing_id, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_remove_user_item_forms, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_remove_user_item_mfa_form, fake_setup, fake_teardown),
-    cmocka_unit_test_setup_teardown(test_iam_remove_user_item_not_found, fake_setup,
-                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_remove_user_item_not_found, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_delete_login_profile, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_delete_virtual_mfa_device, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_delete_user, fake_setup, fake_teardown),
@@ -1464,10 +1462,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_iam_xml_too_deep, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_error_answers, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_field_too_long, fake_setup, fake_teardown),
-    cmocka_unit_test_setup_teardown(test_iam_access_key_field_too_long, fake_setup,
-                                    fake_teardown),
-    cmocka_unit_test_setup_teardown(test_iam_client_for_another_service, fake_setup,
-                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_access_key_field_too_long, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_client_for_another_service, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_null_arguments, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_wrong_root_without_err, fake_setup, fake_teardown),
 };

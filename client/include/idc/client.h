@@ -88,6 +88,13 @@ struct idc_client_stats {
 
 void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *out);
 
+/*
+ * True when AWS refused a request for its time (RequestExpired, RequestTimeTooSkewed, or a
+ * signature error saying "Signature expired" or "not yet current"): the local clock is off.
+ * idc_client_call already corrects the clock once from the server's Date and retries.
+ */
+bool idc_error_is_clock_skew(const struct idc_error *err);
+
 /* The service the client was made for. */
 const struct idc_service *idc_client_service(const struct idc_client *c);
 

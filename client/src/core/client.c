@@ -298,15 +298,20 @@ static bool retryable_transport(idc_err rc, enum idc_call_kind kind,
     return kind != IDC_CALL_WRITE || !info->sent;
 }
 
-static bool signature_expired(const struct idc_error *err)
+bool idc_error_is_clock_skew(const struct idc_error *err)
 {
-    bool code = strcmp(err->aws_code, "InvalidSignatureException") == 0 ||
-                strcmp(err->aws_code, "SignatureDoesNotMatch") == 0 ||
-                strcmp(err->aws_code, "RequestExpired") == 0 ||
-                strcmp(err->aws_code, "RequestTimeTooSkewed") == 0;
-    return code && (strstr(err->msg, "Signature expired") != NULL ||
-                    strstr(err->msg, "not yet current") != NULL ||
-                    strcmp(err->aws_code, "RequestTimeTooSkewed") == 0);
+    if (err == NULL || err->code != IDC_ERR_AWS) {
+        return false;
+    }
+    if (strcmp(err->aws_code, "RequestExpired") == 0 ||
+        strcmp(err->aws_code, "RequestTimeTooSkewed") == 0) {
+        return true;
+    }
+    /* a signature error is about the time only when AWS says so in its message */
+    bool signature = strcmp(err->aws_code, "InvalidSignatureException") == 0 ||
+                     strcmp(err->aws_code, "SignatureDoesNotMatch") == 0;
+    return signature && (strstr(err->msg, "Signature expired") != NULL ||
+                         strstr(err->msg, "not yet current") != NULL);
 }
 
 /* The Retry-After header, else the protocol's hint in the error body; -1 when absent. */
@@ -398,7 +403,8 @@ idc_err idc_client_call(struct idc_client *c, const char *operation, const char 
         if (rc == IDC_OK) {
             return IDC_OK;
         }
-        if (rc == IDC_ERR_AWS && !clock_fixed && signature_expired(e) && correct_clock(c, resp)) {
+        if (rc == IDC_ERR_AWS && !clock_fixed && idc_error_is_clock_skew(e) &&
+            correct_clock(c, resp)) {
             clock_fixed = true;
             attempt--; /* the clock retry does not count as an attempt */
             continue;

@@ -48,7 +48,6 @@ enum idc_cause idc_directory_cause(const struct idc_error *err, char *action, si
                                               NULL};
     static const char *const bad_signature[] = {"InvalidSignatureException",
                                                 "SignatureDoesNotMatch", NULL};
-    static const char *const skew[] = {"RequestExpired", "RequestTimeTooSkewed", NULL};
     static const char *const expired[] = {"ExpiredToken", "ExpiredTokenException", NULL};
     static const char *const denied[] = {"AccessDeniedException", "AccessDenied", NULL};
     if (action != NULL && cap > 0) {
@@ -60,9 +59,7 @@ enum idc_cause idc_directory_cause(const struct idc_error *err, char *action, si
     if (code_in(err, unknown_key)) {
         return IDC_CAUSE_UNKNOWN_KEY;
     }
-    if (code_in(err, skew) ||
-        (code_in(err, bad_signature) &&
-         (strstr(err->msg, "expired") || strstr(err->msg, "not yet current")))) {
+    if (idc_error_is_clock_skew(err)) {
         return IDC_CAUSE_CLOCK_SKEW;
     }
     if (code_in(err, bad_signature)) {

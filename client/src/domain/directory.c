@@ -14,6 +14,7 @@
 #include "escape.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
+#include "probe.h"
 
 /* ---- kinds ------------------------------------------------------------------------------ */
 
@@ -188,27 +189,10 @@ struct idc_client *idc_directory_client(struct idc_directory *d)
 
 /* ---- the check ---------------------------------------------------------------------------- */
 
-static int stop_at_first_ids(const struct idc_ids_user *u, void *ud)
-{
-    (void)u;
-    (void)ud;
-    return 1;
-}
-
-static int stop_at_first_iam(const struct idc_iam_user *u, void *ud)
-{
-    (void)u;
-    (void)ud;
-    return 1;
-}
-
 idc_err idc_directory_check(struct idc_directory *d, struct idc_error *err)
 {
-    /* Not GetUser without a name: AWS refuses that for role sessions (ASIA... keys). */
-    if (d->kind == IDC_KIND_IAM) {
-        return idc_iam_list_users(d->client, NULL, stop_at_first_iam, NULL, err);
-    }
-    return idc_ids_list_users(d->client, d->store_id, stop_at_first_ids, NULL, NULL, err);
+    return d->kind == IDC_KIND_IAM ? idc_iam_probe(d->client, err)
+                                   : idc_ids_probe(d->client, d->store_id, err);
 }
 
 /* ---- the IAM status rule ------------------------------------------------------------------ */

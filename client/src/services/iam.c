@@ -14,6 +14,7 @@
 
 #include "aws_query.h"
 #include "dynbuf.h"
+#include "probe.h"
 #include "protocol.h"
 #include "timefmt.h"
 
@@ -315,6 +316,8 @@ static idc_err parse_check(const struct iam_parse *p, size_t first, struct idc_e
 static idc_err iam_parse(const struct iam_shape *shape, const struct idc_http_response *resp,
                          struct iam_page *page, struct idc_error *err)
 {
+    struct idc_error local = {0};
+    err = err ? err : &local; /* the callbacks say why they stop through it */
     struct iam_parse p = {.shape = shape, .page = page, .err = err};
     snprintf(p.root, sizeof p.root, "%sResponse", shape->action);
     snprintf(p.result, sizeof p.result, "%sResult", shape->action);
@@ -525,6 +528,17 @@ idc_err idc_iam_list_users(struct idc_client *c, const char *path_prefix, idc_ia
     if (rc != IDC_OK) {
         idc_error_prefix(err, "listing IAM users");
     }
+    return rc;
+}
+
+idc_err idc_iam_probe(struct idc_client *c, struct idc_error *err)
+{
+    struct idc_query_param params[] = {{"MaxItems", "1"}};
+    struct idc_http_response resp;
+    struct iam_page page = {0};
+    idc_err rc = iam_call(c, "ListUsers", params, 1, IDC_CALL_READ, &resp, err);
+    rc = rc ? rc : iam_parse(&s_list_users, &resp, &page, err);
+    page_free(&page);
     return rc;
 }
 

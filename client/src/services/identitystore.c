@@ -14,6 +14,7 @@
 #include "escape.h"
 #include "json_get.h"
 #include "json_scan.h"
+#include "probe.h"
 #include "protocol.h"
 
 const struct idc_service idc_service_identitystore = {
@@ -218,6 +219,26 @@ idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_u
     }
     idc_dynbuf_free(&body.b);
     idc_dynbuf_free(&token);
+    return rc;
+}
+
+idc_err idc_ids_probe(struct idc_client *c, const char *store_id, struct idc_error *err)
+{
+    struct ids_body body = {0};
+    struct idc_http_response resp;
+    body_begin(&body, store_id);
+    idc_dynbuf_str(&body.b, ",\"MaxResults\":1");
+    idc_err rc = call(c, "ListUsers", &body, IDC_CALL_READ, &resp, err);
+    if (rc == IDC_OK) {
+        struct idc_dynbuf token = {0};
+        size_t count = 0;
+        int stop = 0;
+        rc = page_users(idc_str_make(resp.body, resp.body_len), NULL, NULL, &count, &stop, &token,
+                        err);
+        rc = rc ? answer_failed(rc, "ListUsers", 1, &resp, err) : IDC_OK;
+        idc_dynbuf_free(&token);
+    }
+    idc_dynbuf_free(&body.b);
     return rc;
 }
 
