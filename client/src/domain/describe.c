@@ -95,18 +95,7 @@ void idc_user_info_free(struct idc_user_info *info)
 
 static int keep_ids_user(const struct idc_ids_user *u, void *ud)
 {
-    struct idc_user v = {
-        .user_id = u->user_id,
-        .user_name = u->user_name,
-        .display_name = u->display_name,
-        .email = u->email,
-        .status = u->status,
-        .external = u->external,
-        .json = u->json.p,
-        .json_len = u->json.len,
-        .console_access = -1,
-        .active_keys = -1,
-    };
+    struct idc_user v = idc_ids_user_view(u);
     keep_user(ud, &v);
     return 0;
 }

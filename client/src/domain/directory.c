@@ -251,8 +251,7 @@ struct lister {
     struct idc_error *err;
 };
 
-/* An Identity Center user as the directory hands it on. */
-static struct idc_user ids_view(const struct idc_ids_user *u)
+struct idc_user idc_ids_user_view(const struct idc_ids_user *u)
 {
     return (struct idc_user){
         .user_id = u->user_id,
@@ -271,7 +270,7 @@ static struct idc_user ids_view(const struct idc_ids_user *u)
 static int list_ids_user(const struct idc_ids_user *u, void *ud)
 {
     struct lister *l = ud;
-    struct idc_user v = ids_view(u);
+    struct idc_user v = idc_ids_user_view(u);
     return l->fn(&v, l->ud);
 }
 

@@ -13,6 +13,7 @@
 #include "dynbuf.h"
 #include "idc/directory.h"
 #include "idc/iam.h"
+#include "idc/identitystore.h"
 
 struct idc_directory {
     enum idc_kind kind;
@@ -44,6 +45,10 @@ struct idc_iam_facts {
 };
 void idc_iam_user_view(const struct idc_iam_user *u, const struct idc_iam_facts *facts,
                        struct idc_dynbuf *json, struct idc_user *out);
+
+/* An Identity Center user as the directory hands it on (pointing into `u`; user_name "" when
+ * the store gives none). */
+struct idc_user idc_ids_user_view(const struct idc_ids_user *u);
 
 /* Reads the two facts the status rule needs (GetLoginProfile, ListAccessKeys). */
 idc_err idc_iam_read_facts(struct idc_client *c, const char *user_name, struct idc_iam_facts *out,

@@ -235,14 +235,8 @@ static bool put_normalized_path(struct idc_sigv4_writer *w, struct idc_str path,
     }
     base = w->len;
     size_t segments = 0;
-    size_t i = 0;
-    while (i <= path.len) {
-        size_t j = i;
-        while (j < path.len && path.p[j] != '/') {
-            j++;
-        }
-        struct idc_str seg = idc_str_make(path.p + i, j - i);
-        i = j + 1;
+    struct idc_str seg;
+    for (struct idc_str rest = path; idc_str_next(&rest, '/', &seg);) {
         if (seg.len == 0 || is_dot(seg)) {
             continue;
         }
@@ -475,19 +469,13 @@ static bool signer_skips(struct idc_str name)
     return false;
 }
 
-/* True when `name` appears in the ';'-separated lowercase list `list`. */
-static bool in_signed_list(struct idc_str list, struct idc_str name)
+bool idc_sigv4_list_has(struct idc_str list, struct idc_str name)
 {
-    size_t i = 0;
-    while (i < list.len) {
-        size_t j = i;
-        while (j < list.len && list.p[j] != ';') {
-            j++;
-        }
-        if (idc_str_eq_nocase(idc_str_make(list.p + i, j - i), name)) {
+    struct idc_str item;
+    for (struct idc_str rest = list; idc_str_next(&rest, ';', &item);) {
+        if (idc_str_eq_nocase(item, name)) {
             return true;
         }
-        i = j + 1;
     }
     return false;
 }
@@ -552,7 +540,8 @@ static idc_err collect_headers(const struct idc_sigv4_canon *in, struct canon_he
     }
     for (size_t i = 0; i < req->header_count; i++) {
         const struct idc_sigv4_header *h = &req->headers[i];
-        bool take = verifying ? in_signed_list(in->only_signed, h->name) : !signer_skips(h->name);
+        bool take =
+            verifying ? idc_sigv4_list_has(in->only_signed, h->name) : !signer_skips(h->name);
         idc_err rc = take ? push_header(v, n, h, i, err) : IDC_OK;
         if (rc) {
             return rc;
@@ -659,14 +648,8 @@ static void put_headers(struct idc_sigv4_writer *w, const struct canon_header *v
 static idc_err check_listed_present(const struct idc_sigv4_canon *in, const struct canon_header *v,
                                     size_t n, struct idc_error *err)
 {
-    struct idc_str list = in->only_signed;
-    size_t i = 0;
-    while (i < list.len) {
-        size_t j = i;
-        while (j < list.len && list.p[j] != ';') {
-            j++;
-        }
-        struct idc_str name = idc_str_make(list.p + i, j - i);
+    struct idc_str name;
+    for (struct idc_str rest = in->only_signed; idc_str_next(&rest, ';', &name);) {
         bool found = false;
         for (size_t k = 0; k < n && !found; k++) {
             found = idc_str_eq_nocase(v[k].name, name);
@@ -676,7 +659,6 @@ static idc_err check_listed_present(const struct idc_sigv4_canon *in, const stru
                                  "signed header '%.*s' is not in the request",
                                  (int)(name.len > 64 ? 64 : name.len), name.p);
         }
-        i = j + 1;
     }
     return IDC_OK;
 }

@@ -136,4 +136,7 @@ struct idc_str idc_sigv4_body_hash(const struct idc_sigv4_request *req, struct i
 /* Percent-decodes a query component into `out`; false on a bad escape or no room. */
 bool idc_sigv4_query_decode(struct idc_str in, char *out, size_t cap, size_t *len);
 
+/* True when `name` is in the ';'-separated SignedHeaders list `list` (any case). */
+bool idc_sigv4_list_has(struct idc_str list, struct idc_str name);
+
 #endif

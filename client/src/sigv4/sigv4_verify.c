@@ -29,19 +29,12 @@ static int shown(size_t len)
 static idc_err split_credential(struct idc_str cred, struct idc_sigv4_auth *a,
                                 struct idc_error *err)
 {
-    struct idc_str part[5];
-    size_t n = 0, i = 0;
-    while (n < 5) {
-        size_t j = i;
-        while (j < cred.len && cred.p[j] != '/') {
-            j++;
-        }
-        part[n++] = idc_str_make(cred.p + i, j - i);
-        if (j >= cred.len) {
-            break;
-        }
-        i = j + 1;
+    struct idc_str part[5], rest = cred;
+    size_t n = 0;
+    while (n < 5 && idc_str_next(&rest, '/', &part[n])) {
+        n++;
     }
+    /* exactly five parts: the fifth ends where the credential does (no "/" after it) */
     bool complete = n == 5 && part[4].p + part[4].len == cred.p + cred.len;
     if (!complete || part[0].len == 0 || part[1].len != 8 || part[2].len == 0 || part[3].len == 0) {
         return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
@@ -300,29 +293,13 @@ static bool is_hex64(struct idc_str s)
     return true;
 }
 
-static bool signed_list_has(struct idc_str list, struct idc_str name)
-{
-    size_t i = 0;
-    while (i < list.len) {
-        size_t j = i;
-        while (j < list.len && list.p[j] != ';') {
-            j++;
-        }
-        if (idc_str_eq_nocase(idc_str_make(list.p + i, j - i), name)) {
-            return true;
-        }
-        i = j + 1;
-    }
-    return false;
-}
-
 /* The payload hash the client must have signed; checks a declared hash against the body. */
 static idc_err verify_payload(const struct idc_sigv4_request *req, const struct idc_sigv4_auth *a,
                               struct idc_sigv4_writer *w, struct idc_str *hash,
                               struct idc_error *err)
 {
     *hash = idc_sigv4_body_hash(req, w);
-    if (!signed_list_has(a->signed_headers, IDC_STR("x-amz-content-sha256"))) {
+    if (!idc_sigv4_list_has(a->signed_headers, IDC_STR("x-amz-content-sha256"))) {
         return idc_sigv4_writer_error(w, err);
     }
     struct idc_sigv4_special sp;
@@ -350,7 +327,7 @@ static idc_err check_scope(const struct idc_sigv4_auth *a, struct idc_error *err
                              "' != '%.8s', from '" IDC_STR_FMT "'.",
                              IDC_STR_ARG(a->scope_date), a->amz_date.p, IDC_STR_ARG(a->amz_date));
     }
-    if (!signed_list_has(a->signed_headers, IDC_STR("host"))) {
+    if (!idc_sigv4_list_has(a->signed_headers, IDC_STR("host"))) {
         return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
                              "'Host' or ':authority' must be a 'SignedHeader' in the AWS "
                              "Authorization.");
