@@ -32,11 +32,26 @@ static const char *const secrets[] = {SECRET1, SECRET2, TOKEN1, KEY1, KEY2};
 
 /* Every variable the resolver reads; setup unsets them and teardown restores them. */
 static const char *const env_names[] = {
-    "AWS_ACCESS_KEY_ID",           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",          "AWS_PROFILE",           "AWS_REGION",
-    "AWS_DEFAULT_REGION",          "AWS_ENDPOINT_URL",      "AWS_ENDPOINT_URL_IDENTITYSTORE",
-    "AWS_ENDPOINT_URL_IAM",        "AWS_CONFIG_FILE",       "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",          "HOME",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_IDENTITYSTORE",
+    "AWS_ENDPOINT_URL_IAM",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "HOME",
+    "AWS_CA_BUNDLE",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
 };
 #define ENV_COUNT (sizeof env_names / sizeof env_names[0])
 #define MAX_FILES 8
@@ -940,6 +955,119 @@ static void test_resolve_fill_config(void **state)
     idc_resolve_creds_cleanup(&c);
 }
 
+static void test_resolve_network_from_environment(void **state)
+{
+    (void)state;
+    struct idc_resolve_network n;
+    struct idc_error err = {0};
+    /* nothing anywhere: no CA bundle (the system store), no proxy */
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "");
+    assert_string_equal(n.https_proxy, "");
+    assert_string_equal(n.no_proxy, "");
+    setenv("AWS_CA_BUNDLE", "/etc/ca/env.pem", 1);
+    setenv("HTTPS_PROXY", "http://upper.corp:3128", 1);
+    setenv("NO_PROXY", "upper.example", 1);
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "/etc/ca/env.pem");
+    assert_string_equal(n.ca_source, "AWS_CA_BUNDLE");
+    assert_string_equal(n.https_proxy, "http://upper.corp:3128");
+    assert_string_equal(n.no_proxy, "upper.example");
+    /* the lowercase names first, as Python's urllib (botocore) and curl read them */
+    setenv("https_proxy", "http://lower.corp:3128", 1);
+    setenv("no_proxy", "lower.example", 1);
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.https_proxy, "http://lower.corp:3128");
+    assert_string_equal(n.no_proxy, "lower.example");
+    /* an empty variable counts as unset */
+    setenv("https_proxy", "", 1);
+    setenv("AWS_CA_BUNDLE", "", 1);
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.https_proxy, "http://upper.corp:3128");
+    assert_string_equal(n.ca_bundle, "");
+    /* the caller's CA bundle comes first */
+    setenv("AWS_CA_BUNDLE", "/etc/ca/env.pem", 1);
+    struct idc_resolve_input in = {.ca_bundle = "/etc/ca/mine.pem"};
+    assert_int_equal(idc_resolve_network(&in, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "/etc/ca/mine.pem");
+    assert_string_equal(n.ca_source, "explicit");
+}
+
+static void test_resolve_network_ca_bundle_from_profile(void **state)
+{
+    put_config(*state, "[default]\nca_bundle = /etc/ca/default.pem\n"
+                       "[profile dev]\nca_bundle = /etc/ca/dev.pem\n");
+    struct idc_resolve_network n;
+    struct idc_error err = {0};
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "/etc/ca/default.pem");
+    assert_string_equal(n.ca_source, "profile default");
+    struct idc_resolve_input in = {.profile = "dev"};
+    assert_int_equal(idc_resolve_network(&in, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "/etc/ca/dev.pem");
+    setenv("AWS_CA_BUNDLE", "/etc/ca/env.pem", 1); /* the variable before the profile */
+    assert_int_equal(idc_resolve_network(&in, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "/etc/ca/env.pem");
+    struct idc_resolve_input missing = {.profile = "nope"};
+    unsetenv("AWS_CA_BUNDLE");
+    expect_error(idc_resolve_network(&missing, &n, &err), &err, IDC_ERR_ARG,
+                 "profile 'nope' is not in");
+}
+
+static void test_resolve_network_too_long(void **state)
+{
+    (void)state;
+    static char long_value[3000];
+    memset(long_value, 'a', sizeof long_value - 1);
+    struct idc_resolve_network n;
+    struct idc_error err = {0};
+    setenv("HTTPS_PROXY", long_value, 1);
+    expect_error(idc_resolve_network(NULL, &n, &err), &err, IDC_ERR_LIMIT,
+                 "the proxy URL from HTTPS_PROXY is 2999 bytes");
+    unsetenv("HTTPS_PROXY");
+    setenv("no_proxy", long_value, 1);
+    expect_error(idc_resolve_network(NULL, &n, &err), &err, IDC_ERR_LIMIT,
+                 "the proxy exemption list from no_proxy is 2999 bytes");
+    unsetenv("no_proxy");
+    setenv("AWS_CA_BUNDLE", long_value, 1);
+    expect_error(idc_resolve_network(NULL, &n, &err), &err, IDC_ERR_LIMIT,
+                 "the CA bundle path from AWS_CA_BUNDLE is 2999 bytes");
+}
+
+static void test_resolve_all(void **state)
+{
+    (void)state;
+    setenv("AWS_ACCESS_KEY_ID", KEY1, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET1, 1);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    setenv("HTTPS_PROXY", "http://proxy.corp:3128", 1);
+    setenv("AWS_CA_BUNDLE", "/etc/ca/env.pem", 1);
+    struct idc_resolved r;
+    struct idc_error err = {0};
+    assert_int_equal(idc_resolve_all(NULL, &idc_service_identitystore, &r, &err), IDC_OK);
+    assert_ptr_equal(r.config.service, &idc_service_identitystore);
+    assert_string_equal(r.config.endpoint_url, "https://identitystore.eu-west-1.amazonaws.com");
+    assert_string_equal(r.config.region, "eu-west-1");
+    assert_string_equal(r.config.access_key_id, KEY1);
+    assert_string_equal(r.config.secret_access_key, SECRET1);
+    assert_null(r.config.session_token);
+    assert_string_equal(r.config.https_proxy, "http://proxy.corp:3128");
+    assert_string_equal(r.config.ca_bundle, "/etc/ca/env.pem");
+    assert_null(r.config.no_proxy); /* "" reads as not set */
+    idc_resolved_cleanup(&r);
+    assert_int_equal(r.creds.secret_access_key[0], '\0'); /* wiped */
+    /* a failure wipes what was found before it */
+    unsetenv("AWS_REGION");
+    expect_error(idc_resolve_all(NULL, &idc_service_identitystore, &r, &err), &err, IDC_ERR_ARG,
+                 "no region for Identity Store");
+    assert_int_equal(r.creds.access_key_id[0], '\0');
+    /* IAM needs no region: the global endpoint */
+    assert_int_equal(idc_resolve_all(NULL, &idc_service_iam, &r, &err), IDC_OK);
+    assert_string_equal(r.config.endpoint_url, "https://iam.amazonaws.com");
+    assert_string_equal(r.config.region, "us-east-1");
+    idc_resolved_cleanup(&r);
+}
+
 static void test_resolve_profile_file_reader(void **state)
 {
     (void)state;
@@ -1025,6 +1153,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_resolve_region_and_endpoint_from_one_profile, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_resolve_fill_config, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_network_from_environment, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_network_ca_bundle_from_profile, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_network_too_long, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_all, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_profile_file_reader, setup, teardown),
 };
 
