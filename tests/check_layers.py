@@ -3,8 +3,10 @@
 headers points down the layers (README, "Layout"). The build already refuses an upward
 include of a layer's own headers (a layer sees only the folders of the layers below); this
 also covers the public headers in client/include/idc/, which every layer can see, and the
-layer-private headers (*_int.h), which no other layer may include. Prints each violation
-with its file and line; exits 1 when there is one."""
+layer-private headers (*_int.h), which no other layer may include. And the library reads
+the environment in one place, the resolver (core/resolve.c and the profile files it reads,
+core/profile.c), so a program can configure libidc without it. Prints each violation with
+its file and line; exits 1 when there is one."""
 import os
 import re
 import sys
@@ -29,6 +31,8 @@ PUBLIC = {
 MOCKAWS_TOP = "sigv4"
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+GETENV = re.compile(r'\b(secure_)?getenv\s*\(')
+ENVIRONMENT_READERS = {os.path.join("core", "resolve.c"), os.path.join("core", "profile.c")}
 
 
 def owner_of_internal(repo):
@@ -45,8 +49,13 @@ def owner_of_internal(repo):
 def check_file(path, layer, top, internal, problems, repo):
     """`layer`: the file's own layer (None outside libidc); `top`: the highest it may use."""
     limit = LAYERS.index(top)
+    rel = os.path.relpath(path, os.path.join(repo, "client", "src"))
+    may_read_environment = layer is None or rel in ENVIRONMENT_READERS
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
+            if not may_read_environment and GETENV.search(line):
+                problems.append("%s:%d: reads the environment outside the resolver"
+                                % (os.path.relpath(path, repo), lineno))
             m = INCLUDE.match(line)
             if not m:
                 continue
@@ -93,7 +102,8 @@ def main():
             checked += 1
     for p in problems:
         print("FAIL: " + p)
-    print("%d files checked, %d upward or private includes" % (checked, len(problems)))
+    print("%d files checked, %d upward or private includes or environment reads"
+          % (checked, len(problems)))
     return 1 if problems else 0
 
 
