@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_client.c - idc_client_call's retry rules and error answers, and idc_ids_list_users'
- * paging, over a scripted in-memory transport (cfg.transport_ops) that answers each request
- * with the next scripted response or failure and records what it was sent. Every case ends
- * by checking that neither the secret nor the session token reached a message or a trace.
+ * paging, over the scripted in-memory transport of fake_transport.h, which answers each
+ * request with the next scripted response or failure and records what it was sent. Every
+ * case ends by checking that neither the secret nor the session token reached a message or a
+ * trace.
  */
 #include "unit.h"
 
@@ -11,19 +12,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "fake_transport.h"
 #include "idc/client.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 #include "timefmt.h"
 
-/* The AWS documentation's example credentials. */
-#define TEST_KEY_ID "AKIAIOSFODNN7EXAMPLE"
-#define TEST_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-#define TEST_TOKEN                                                                                 \
-    "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfp"   \
-    "SPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQ"   \
-    "DYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+s"   \
-    "cqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
 #define TEST_ENDPOINT "https://identitystore.us-east-1.amazonaws.com"
 #define TEST_STORE    "d-1234567890"
 #define TEST_BODY     "{\"IdentityStoreId\":\"d-1234567890\"}"
@@ -32,206 +26,20 @@
 #define INTERNAL_BODY                                                                              \
     "{\"__type\":\"com.amazonaws.identitystore#InternalServerException\",\"message\":\"boom\"}"
 
-/* ---- the scripted transport ------------------------------------------------------------ */
+/* ---- the case's client ------------------------------------------------------------------ */
 
-/* One answer: a transport failure (rc) or an HTTP response. */
-struct step {
-    idc_err rc;
-    bool sent; /* with rc: whether the request had left */
-    int status;
-    const char *body;
-    size_t body_len; /* 0: strlen(body) */
-    const char *request_id;
-    const char *error_type;
-    const char *date;
-    const char *content_type;
-    long retry_after; /* 0: no Retry-After header */
-};
-
-#define MAX_SEEN    16
-#define MAX_HEADERS 8
-
-/* A request as the transport received it (copied: the client's views do not outlive it). */
-struct seen_request {
-    size_t header_count;
-    char names[MAX_HEADERS][32];
-    char values[MAX_HEADERS][4200];
-    char *body;
-    size_t body_len;
-};
-
-struct fake {
-    const struct step *steps;
-    size_t count;
-    size_t next;
-    size_t requests;
-    struct seen_request seen[MAX_SEEN];
-    char trace[64][512];
-    size_t trace_count;
-    bool no_token;
-    struct idc_client *client;
-    struct idc_http_response resp;
-    struct idc_error err;
-};
-
-/* The transport's open() has no user pointer of its own: the case's fake is set here. */
-static struct fake *g_fake;
-
-struct fake_ctx {
-    struct fake *f;
-};
-
-static idc_err fake_open(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err)
-{
-    (void)cfg;
-    (void)err;
-    ((struct fake_ctx *)ctx)->f = g_fake;
-    return IDC_OK;
-}
-
-static void record(struct fake *f, const struct idc_http_request *req)
-{
-    if (f->requests >= MAX_SEEN) {
-        return;
-    }
-    struct seen_request *s = &f->seen[f->requests];
-    for (size_t i = 0; i < req->header_count && i < MAX_HEADERS; i++) {
-        snprintf(s->names[i], sizeof s->names[i], IDC_STR_FMT, IDC_STR_ARG(req->headers[i].name));
-        snprintf(s->values[i], sizeof s->values[i], IDC_STR_FMT,
-                 IDC_STR_ARG(req->headers[i].value));
-    }
-    s->header_count = req->header_count;
-    s->body = malloc(req->body_len + 1);
-    assert_non_null(s->body);
-    memcpy(s->body, req->body, req->body_len);
-    s->body[req->body_len] = '\0';
-    s->body_len = req->body_len;
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
-                             struct idc_http_response *resp, struct idc_exchange_info *info,
-                             struct idc_error *err)
-{
-    struct fake *f = ((struct fake_ctx *)ctx)->f;
-    record(f, req);
-    f->requests++;
-    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
-    *info = (struct idc_exchange_info){.connections = 1, .requests = f->requests};
-    if (f->next >= f->count) {
-        return idc_error_set(err, IDC_ERR_CONNECT, "the script has no answer %zu", f->requests);
-    }
-    const struct step *s = &f->steps[f->next++];
-    if (s->rc != IDC_OK) {
-        info->sent = s->sent;
-        return idc_error_set(err, s->rc, "scripted %s", idc_err_name(s->rc));
-    }
-    info->sent = true;
-    info->got_headers = true;
-    resp->status = s->status;
-    copy_text(resp->request_id, sizeof resp->request_id, s->request_id);
-    copy_text(resp->error_type, sizeof resp->error_type, s->error_type);
-    copy_text(resp->date, sizeof resp->date, s->date);
-    copy_text(resp->content_type, sizeof resp->content_type,
-              s->content_type ? s->content_type : "application/x-amz-json-1.1");
-    resp->retry_after = s->retry_after ? s->retry_after : -1;
-    resp->body = s->body ? s->body : "";
-    resp->body_len = s->body_len ? s->body_len : strlen(resp->body);
-    return IDC_OK;
-}
-
-static void fake_close(void *ctx)
-{
-    (void)ctx;
-}
-
-static const struct idc_transport_ops fake_ops = {
-    .name = "scripted",
-    .ctx_size = sizeof(struct fake_ctx),
-    .open = fake_open,
-    .exchange = fake_exchange,
-    .close = fake_close,
-};
-
-static void trace_collect(const char *line, void *ud)
-{
-    struct fake *f = ud;
-    if (f->trace_count < sizeof f->trace / sizeof f->trace[0]) {
-        snprintf(f->trace[f->trace_count++], sizeof f->trace[0], "%s", line);
-    }
-}
-
-static const char *trace_find(const struct fake *f, const char *fragment)
-{
-    for (size_t i = 0; i < f->trace_count; i++) {
-        const char *p = strstr(f->trace[i], fragment);
-        if (p != NULL) {
-            return p;
-        }
-    }
-    return NULL;
-}
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-static int fake_setup(void **state)
-{
-    struct fake *f = calloc(1, sizeof *f);
-    if (f == NULL) {
-        return -1;
-    }
-    g_fake = f;
-    *state = f;
-    return 0;
-}
-
-static bool holds_secret(const char *text)
-{
-    return strstr(text, TEST_SECRET) != NULL || strstr(text, "bPxRfiCYEXAMPLEKEY") != NULL ||
-           strstr(text, TEST_TOKEN) != NULL || strstr(text, "AQoDYXdzEPT") != NULL;
-}
-
-static int fake_teardown(void **state)
-{
-    struct fake *f = *state;
-    idc_client_free(f->client);
-    for (size_t i = 0; i < MAX_SEEN; i++) {
-        free(f->seen[i].body);
-    }
-    bool leaked = holds_secret(f->err.msg);
-    for (size_t i = 0; i < f->trace_count; i++) {
-        leaked = leaked || holds_secret(f->trace[i]);
-    }
-    free(f);
-    g_fake = NULL;
-    if (leaked) {
-        fail_msg("the secret or the session token reached a message or a trace line");
-    }
-    return 0;
-}
-
-static void client_start(struct fake *f, const struct step *steps, size_t count, int max_attempts)
+static void client_start(struct fake *f, const struct fake_step *steps, size_t count,
+                         int max_attempts)
 {
     f->steps = steps;
     f->count = count;
-    struct idc_client_config cfg = {
-        .service = &idc_service_identitystore,
-        .endpoint_url = TEST_ENDPOINT,
-        .region = "us-east-1",
-        .access_key_id = TEST_KEY_ID,
-        .secret_access_key = TEST_SECRET,
-        .session_token = f->no_token ? NULL : TEST_TOKEN,
-        .transport_ops = &fake_ops,
-        .max_attempts = max_attempts,
-        .base_delay_ms = 1,
-        .max_backoff_ms = 50,
-        .trace = trace_collect,
-        .trace_ud = f,
-    };
+    f->content_type = "application/x-amz-json-1.1";
+    struct idc_client_config cfg = fake_client_config(f);
+    cfg.service = &idc_service_identitystore;
+    cfg.endpoint_url = TEST_ENDPOINT;
+    cfg.session_token = f->no_token ? NULL : FAKE_TOKEN;
+    cfg.max_attempts = max_attempts;
+    cfg.max_backoff_ms = 50;
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_OK);
 }
 
@@ -248,22 +56,12 @@ static struct idc_client_stats stats(const struct fake *f)
     return s;
 }
 
-static const char *seen_header(const struct seen_request *s, const char *name)
-{
-    for (size_t i = 0; i < s->header_count && i < MAX_HEADERS; i++) {
-        if (strcmp(s->names[i], name) == 0) {
-            return s->values[i];
-        }
-    }
-    return NULL;
-}
-
 /* The N of the trace line "retry <attempt>/<max> in N ms"; -1 when there is none. */
 static long retry_delay(const struct fake *f, const char *which)
 {
     char key[64];
     snprintf(key, sizeof key, "retry %s in ", which);
-    const char *p = trace_find(f, key);
+    const char *p = fake_trace_find(f, key);
     return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
@@ -272,7 +70,8 @@ static long retry_delay(const struct fake *f, const char *which)
 static void test_client_200_passes(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {{.status = 200, .body = "{\"Users\":[]}", .request_id = "r1"}};
+    static const struct fake_step s[] = {
+        {.status = 200, .body = "{\"Users\":[]}", .request_id = "r1"}};
     client_start(f, s, 1, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
     assert_int_equal(f->resp.status, 200);
@@ -290,7 +89,7 @@ static void test_client_200_passes(void **state)
 static void test_client_throttle_then_ok(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
         {.status = 200, .body = "{}", .request_id = "r2"},
     };
@@ -300,14 +99,14 @@ static void test_client_throttle_then_ok(void **state)
     assert_int_equal(stats(f).retries, 1);
     assert_int_equal(stats(f).requests, 2);
     assert_int_equal(f->requests, 2);
-    assert_non_null(trace_find(f, "retry 2/3 in "));
-    assert_non_null(trace_find(f, "ThrottlingException"));
+    assert_non_null(fake_trace_find(f, "retry 2/3 in "));
+    assert_non_null(fake_trace_find(f, "ThrottlingException"));
 }
 
 static void test_client_internal_error_twice_then_ok(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 500, .body = INTERNAL_BODY},
         {.status = 500, .body = INTERNAL_BODY},
         {.status = 200, .body = "{}"},
@@ -316,13 +115,13 @@ static void test_client_internal_error_twice_then_ok(void **state)
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
     assert_int_equal(f->requests, 3);
     assert_int_equal(stats(f).retries, 2);
-    assert_non_null(trace_find(f, "retry 3/3 in "));
+    assert_non_null(fake_trace_find(f, "retry 3/3 in "));
 }
 
 static void test_client_gives_up_after_max_attempts(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
         {.status = 400, .body = THROTTLE_BODY, .request_id = "r2"},
         {.status = 400, .body = THROTTLE_BODY, .request_id = "r3"},
@@ -349,7 +148,7 @@ static void test_client_access_denied_not_retried(void **state)
         "identitystore:ListUsers on resource: arn:aws:identitystore::123456789012:"
         "identitystore/d-1234567890 because no identity-based policy allows the "
         "identitystore:ListUsers action";
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400,
          .body = "{\"__type\":\"AccessDeniedException\",\"Message\":\"User: arn:aws:iam::"
                  "123456789012:user/auditor is not authorized to perform: identitystore:"
@@ -374,7 +173,7 @@ static void test_client_access_denied_not_retried(void **state)
 static void test_client_retry_after_seconds_in_body(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400,
          .body = "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\","
                  "\"RetryAfterSeconds\":2}"},
@@ -390,7 +189,7 @@ static void test_client_retry_after_seconds_in_body(void **state)
 static void test_client_retry_after_header(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 503,
          .body = "{\"__type\":\"ServiceUnavailable\",\"message\":\"later\"}",
          .retry_after = 2},
@@ -414,7 +213,7 @@ struct transport_case {
 
 static void run_transport_case(struct fake *f, const struct transport_case *tc)
 {
-    const struct step s[] = {{.rc = tc->rc, .sent = tc->sent}, {.status = 200, .body = "{}"}};
+    const struct fake_step s[] = {{.rc = tc->rc, .sent = tc->sent}, {.status = 200, .body = "{}"}};
     client_start(f, s, 2, 0);
     idc_err rc = call(f, tc->kind);
     if (tc->retried) {
@@ -459,15 +258,15 @@ static void test_client_tls_verify_never_retried(void **state)
     struct fake *f = *state;
     run_transport_case(f,
                        &(struct transport_case){IDC_ERR_TLS_VERIFY, false, IDC_CALL_READ, false});
-    assert_null(trace_find(f, "retry"));
+    assert_null(fake_trace_find(f, "retry"));
 }
 
 /* ---- the clock ---------------------------------------------------------------------------- */
 
-static void expired_step(struct step *s, char *date)
+static void expired_step(struct fake_step *s, char *date)
 {
     idc_time_format_http((int64_t)time(NULL) + 3600, date);
-    *s = (struct step){
+    *s = (struct fake_step){
         .status = 400,
         .body = "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired: "
                 "20150830T123600Z is now earlier than 20150830T132100Z (20150830T133600Z - "
@@ -478,7 +277,7 @@ static void expired_step(struct step *s, char *date)
 
 static int64_t seen_amz_date(const struct fake *f, size_t i)
 {
-    const char *v = seen_header(&f->seen[i], "X-Amz-Date");
+    const char *v = fake_seen_header(&f->seen[i], "X-Amz-Date");
     assert_non_null(v);
     int64_t t = 0;
     assert_int_equal(idc_time_parse_amz(idc_str_c(v), &t, NULL), IDC_OK);
@@ -489,9 +288,9 @@ static void test_client_signature_expired_corrects_clock(void **state)
 {
     struct fake *f = *state;
     char date[IDC_TIME_HTTP_LEN + 1];
-    struct step s[2];
+    struct fake_step s[2];
     expired_step(&s[0], date);
-    s[1] = (struct step){.status = 200, .body = "{}"};
+    s[1] = (struct fake_step){.status = 200, .body = "{}"};
     int64_t server = (int64_t)time(NULL) + 3600;
     client_start(f, s, 2, 1); /* one attempt: the clock retry must not use it up */
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
@@ -502,17 +301,17 @@ static void test_client_signature_expired_corrects_clock(void **state)
     struct idc_client_stats st = stats(f);
     assert_true(st.clock_offset >= 3595 && st.clock_offset <= 3605);
     assert_int_equal(st.retries, 0);
-    assert_non_null(trace_find(f, "signature expired"));
+    assert_non_null(fake_trace_find(f, "signature expired"));
 }
 
 static void test_client_signature_expired_retried_once(void **state)
 {
     struct fake *f = *state;
     char date1[IDC_TIME_HTTP_LEN + 1], date2[IDC_TIME_HTTP_LEN + 1];
-    struct step s[3];
+    struct fake_step s[3];
     expired_step(&s[0], date1);
     expired_step(&s[1], date2);
-    s[2] = (struct step){.status = 200, .body = "{}"};
+    s[2] = (struct fake_step){.status = 200, .body = "{}"};
     client_start(f, s, 3, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
     assert_string_equal(f->err.aws_code, "InvalidSignatureException");
@@ -526,7 +325,7 @@ static void test_client_signature_expired_retried_once(void **state)
 static void test_client_error_type_forms(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400, .body = "{\"__type\":\"ResourceNotFoundException\",\"message\":\"a\"}"},
         {.status = 400,
          .body = "{\"__type\":\"com.amazonaws.identitystore#ResourceNotFoundException\","
@@ -559,7 +358,7 @@ static void test_client_error_type_forms(void **state)
 static void test_client_error_message_keys(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400, .body = "{\"__type\":\"ConflictException\",\"message\":\"lower case\"}"},
         {.status = 400, .body = "{\"__type\":\"ConflictException\",\"Message\":\"upper case\"}"},
     };
@@ -574,7 +373,7 @@ static void test_client_proxy_html_page(void **state)
 {
     struct fake *f = *state;
     /* A throttle first: nothing of its code may stay behind in the final error. */
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 400, .body = THROTTLE_BODY, .request_id = "r1"},
         {.status = 502,
          .body = "<html><head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body>"
@@ -595,7 +394,7 @@ static void test_client_proxy_html_page(void **state)
 static void test_client_200_with_error_body(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 200, .body = "{\"__type\":\"ThrottlingException\",\"message\":\"x\"}"},
     };
     client_start(f, s, 1, 1);
@@ -611,25 +410,25 @@ static void check_signed_headers(const struct fake *f, bool token)
 {
     static const char *const base[] = {"Host", "Content-Type", "X-Amz-Target", "X-Amz-Date",
                                        "Authorization"};
-    const struct seen_request *r = &f->seen[0];
+    const struct fake_request *r = &f->seen[0];
     assert_int_equal(r->header_count, token ? 6 : 5);
     for (size_t i = 0; i < 5; i++) {
-        assert_non_null(seen_header(r, base[i]));
+        assert_non_null(fake_seen_header(r, base[i]));
     }
-    assert_string_equal(seen_header(r, "Host"), "identitystore.us-east-1.amazonaws.com");
-    assert_string_equal(seen_header(r, "Content-Type"), "application/x-amz-json-1.1");
-    assert_string_equal(seen_header(r, "X-Amz-Target"), "AWSIdentityStore.ListUsers");
-    const char *auth = seen_header(r, "Authorization");
-    assert_true(strncmp(auth, "AWS4-HMAC-SHA256 Credential=" TEST_KEY_ID "/", 49) == 0);
+    assert_string_equal(fake_seen_header(r, "Host"), "identitystore.us-east-1.amazonaws.com");
+    assert_string_equal(fake_seen_header(r, "Content-Type"), "application/x-amz-json-1.1");
+    assert_string_equal(fake_seen_header(r, "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    const char *auth = fake_seen_header(r, "Authorization");
+    assert_true(strncmp(auth, "AWS4-HMAC-SHA256 Credential=" FAKE_KEY_ID "/", 49) == 0);
     assert_non_null(strstr(auth, "/us-east-1/identitystore/aws4_request, "));
     assert_non_null(strstr(auth, token ? "SignedHeaders=content-type;host;x-amz-date;"
                                          "x-amz-security-token;x-amz-target, Signature="
                                        : "SignedHeaders=content-type;host;x-amz-date;"
                                          "x-amz-target, Signature="));
-    const char *tok = seen_header(r, "X-Amz-Security-Token");
+    const char *tok = fake_seen_header(r, "X-Amz-Security-Token");
     if (token) {
         assert_non_null(tok);
-        assert_string_equal(tok, TEST_TOKEN);
+        assert_string_equal(tok, FAKE_TOKEN);
     } else {
         assert_null(tok);
     }
@@ -638,7 +437,7 @@ static void check_signed_headers(const struct fake *f, bool token)
 static void test_client_signed_headers(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    static const struct fake_step s[] = {{.status = 200, .body = "{}"}};
     f->no_token = true;
     client_start(f, s, 1, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
@@ -648,7 +447,7 @@ static void test_client_signed_headers(void **state)
 static void test_client_signed_headers_with_token(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    static const struct fake_step s[] = {{.status = 200, .body = "{}"}};
     client_start(f, s, 1, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
     check_signed_headers(f, true);
@@ -657,7 +456,7 @@ static void test_client_signed_headers_with_token(void **state)
 static void test_client_operation_name_too_long(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {{.status = 200, .body = "{}"}};
+    static const struct fake_step s[] = {{.status = 200, .body = "{}"}};
     client_start(f, s, 1, 0);
     /* "AWSIdentityStore." (17) and 110 bytes fill the 127 X-Amz-Target holds; 111 do not. */
     char name[200];
@@ -674,7 +473,7 @@ static void test_client_operation_name_too_long(void **state)
     assert_int_equal(idc_client_call(f->client, name, TEST_BODY, strlen(TEST_BODY), IDC_CALL_READ,
                                      &f->resp, &f->err),
                      IDC_OK);
-    const char *target = seen_header(&f->seen[0], "X-Amz-Target");
+    const char *target = fake_seen_header(&f->seen[0], "X-Amz-Target");
     assert_non_null(target);
     assert_int_equal(strlen(target), 127);
     assert_int_equal(strncmp(target, "AWSIdentityStore.AAAA", 21), 0);
@@ -687,8 +486,8 @@ static void test_client_unknown_transport(void **state)
         .service = &idc_service_identitystore,
         .endpoint_url = TEST_ENDPOINT,
         .region = "us-east-1",
-        .access_key_id = TEST_KEY_ID,
-        .secret_access_key = TEST_SECRET,
+        .access_key_id = FAKE_KEY_ID,
+        .secret_access_key = FAKE_SECRET,
         .transport = "carrier-pigeon",
     };
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_ARG);
@@ -710,8 +509,8 @@ static void test_client_ca_bundle_too_long(void **state)
         .service = &idc_service_identitystore,
         .endpoint_url = TEST_ENDPOINT,
         .region = "us-east-1",
-        .access_key_id = TEST_KEY_ID,
-        .secret_access_key = TEST_SECRET,
+        .access_key_id = FAKE_KEY_ID,
+        .secret_access_key = FAKE_SECRET,
         .ca_bundle = path,
     };
     /* The transport keeps the path; the message names where it came from. */
@@ -728,8 +527,8 @@ static void test_client_missing_endpoint(void **state)
         .service = &idc_service_iam,
         .endpoint_url = "",
         .region = "us-east-1",
-        .access_key_id = TEST_KEY_ID,
-        .secret_access_key = TEST_SECRET,
+        .access_key_id = FAKE_KEY_ID,
+        .secret_access_key = FAKE_SECRET,
         .transport_ops = &fake_ops,
     };
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_ERR_ARG);
@@ -830,7 +629,7 @@ static void listing_free(struct listing *l)
 static void test_client_list_users_pages(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 200, .body = "{\"Users\":[" USER_1 "," USER_2 "],\"NextToken\":\"tok-1/+=\"}"},
         {.status = 200,
          .body = "{\n  \"NextToken\" : \"tok-2\\u0041\\/\",\n  \"Users\" : [ " USER_3 " ,\n "
@@ -849,7 +648,8 @@ static void test_client_list_users_pages(void **state)
                                          "\"NextToken\":\"tok-1/+=\"}");
     assert_string_equal(f->seen[2].body, "{\"IdentityStoreId\":\"d-1234567890\",\"MaxResults\":100,"
                                          "\"NextToken\":\"tok-2A/\"}");
-    assert_string_equal(seen_header(&f->seen[2], "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    assert_string_equal(fake_seen_header(&f->seen[2], "X-Amz-Target"),
+                        "AWSIdentityStore.ListUsers");
     assert_int_equal(l.users, 5);
     for (size_t i = 0; i < 5; i++) {
         const struct expected_user *e = &expected_users[i];
@@ -872,7 +672,7 @@ static void test_client_list_users_pages(void **state)
 static void test_client_list_users_callback_stops(void **state)
 {
     struct fake *f = *state;
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 200, .body = "{\"Users\":[" USER_1 "," USER_2 "],\"NextToken\":\"tok-1\"}"},
         {.status = 200, .body = "{\"Users\":[" USER_5 "]}"},
     };
@@ -909,7 +709,7 @@ static void test_client_list_users_huge_page(void **state)
                               i ? "," : "", i, i, i);
     }
     n += (size_t)snprintf(body + n, cap - n, "]}");
-    const struct step s[] = {{.status = 200, .body = body, .body_len = n}};
+    const struct fake_step s[] = {{.status = 200, .body = body, .body_len = n}};
     client_start(f, s, 1, 0);
     struct listing l = {0};
     idc_err rc = idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err);
@@ -941,7 +741,7 @@ static void test_client_list_users_malformed_pages(void **state)
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         idc_client_free(f->client);
         f->client = NULL;
-        struct step s[] = {{.status = 200, .body = pages[i].body}};
+        struct fake_step s[] = {{.status = 200, .body = pages[i].body}};
         f->next = 0;
         client_start(f, s, 1, 0);
         struct listing l = {0};
@@ -958,7 +758,7 @@ static void test_client_list_users_offset_in_page(void **state)
 {
     struct fake *f = *state;
     /* The second user starts at byte 27 with no comma before it: the message gives that byte. */
-    static const struct step s[] = {
+    static const struct fake_step s[] = {
         {.status = 200, .body = "{\"Users\":[{\"UserId\":\"u-1\"} {\"UserId\":\"u-2\"}]}"},
     };
     client_start(f, s, 1, 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_directory.c - the domain layer (directory.h) over a scripted in-memory transport
- * (cfg.client.transport_ops) that answers each request with the next scripted IAM (XML) or
+ * test_directory.c - the domain layer (directory.h) over the scripted in-memory transport of
+ * fake_transport.h, which answers each request with the next scripted IAM (XML) or
  * Identity Store (JSON) answer and records each request: the IAM status rule, users passed
  * through, describing a user of either kind, planning and running a deletion (failures,
  * not-found as already done, re-runs), reading a failure's cause, and the kinds.
@@ -11,16 +11,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "form.h"
+#include "fake_transport.h"
 #include "idc/client.h"
 #include "idc/directory.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 
-/* The AWS documentation's example credentials. */
-#define TEST_KEY_ID "AKIAIOSFODNN7EXAMPLE"
-#define TEST_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-#define TEST_STORE  "d-1234567890"
+#define TEST_STORE "d-1234567890"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -87,299 +84,45 @@
     "{\"UserId\":\"90677a3b4c-99998888-7777-6666-5555-444433332222\",\"ExternalIds\":[{"           \
     "\"Issuer\":\"https://scim.example.com\",\"Id\":\"ext-2\"}],\"IdentityStoreId\":\"" TEST_STORE \
     "\"}"
-#define JSON_TYPE "application/x-amz-json-1.1"
 
-/* ---- the scripted transport ------------------------------------------------------------ */
-
-/* One answer: an HTTP response, or (status 0) a transport failure `rc` after sending. */
-struct step {
-    int status;
-    const char *body;
-    const char *request_id;   /* x-amzn-RequestId; NULL: none */
-    const char *content_type; /* NULL: text/xml for a body starting with '<', else JSON */
-    idc_err rc;
-};
-
-#define MAX_SEEN    32
-#define MAX_HEADERS 8
-#define MAX_PARAMS  12
-
-/* A request as the transport received it; an IAM form is decoded into its parameters. */
-struct seen_request {
-    size_t header_count;
-    char names[MAX_HEADERS][32];
-    char values[MAX_HEADERS][512];
-    char *body;
-    size_t param_count;
-    char pnames[MAX_PARAMS][64];
-    char pvalues[MAX_PARAMS][512];
-};
-
-struct fake {
-    const struct step *steps;
-    size_t count;
-    size_t next;
-    size_t requests;
-    struct seen_request seen[MAX_SEEN];
-    char trace[64][512];
-    size_t trace_count;
-    struct idc_directory *dir;
-    struct idc_user_info *info;
-    struct idc_plan *plan;
-    struct idc_error err;
-};
-
-/* The transport's open() has no user pointer of its own: the case's fake is set here. */
-static struct fake *g_fake;
-
-struct fake_ctx {
-    struct fake *f;
-};
-
-static idc_err fake_open(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err)
-{
-    (void)cfg;
-    (void)err;
-    ((struct fake_ctx *)ctx)->f = g_fake;
-    return IDC_OK;
-}
-
-static void decode_into(struct idc_str raw, char *out, size_t cap)
-{
-    struct idc_buf b = {out, 0, cap - 1};
-    assert_int_equal(idc_form_decode(raw, &b, NULL), IDC_OK);
-    out[b.len] = '\0';
-}
-
-static void record_form(struct seen_request *s)
-{
-    struct idc_str rest = idc_str_c(s->body), name, value;
-    if (strncmp(s->body, "Action=", 7) != 0) {
-        return; /* JSON */
-    }
-    while (s->param_count < MAX_PARAMS && idc_form_next(&rest, &name, &value)) {
-        decode_into(name, s->pnames[s->param_count], sizeof s->pnames[0]);
-        decode_into(value, s->pvalues[s->param_count], sizeof s->pvalues[0]);
-        s->param_count++;
-    }
-}
-
-static void record(struct fake *f, const struct idc_http_request *req)
-{
-    if (f->requests >= MAX_SEEN) {
-        return;
-    }
-    struct seen_request *s = &f->seen[f->requests];
-    for (size_t i = 0; i < req->header_count && i < MAX_HEADERS; i++) {
-        snprintf(s->names[i], sizeof s->names[i], IDC_STR_FMT, IDC_STR_ARG(req->headers[i].name));
-        snprintf(s->values[i], sizeof s->values[i], IDC_STR_FMT,
-                 IDC_STR_ARG(req->headers[i].value));
-    }
-    s->header_count = req->header_count;
-    s->body = malloc(req->body_len + 1);
-    assert_non_null(s->body);
-    memcpy(s->body, req->body, req->body_len);
-    s->body[req->body_len] = '\0';
-    record_form(s);
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
-                             struct idc_http_response *resp, struct idc_exchange_info *info,
-                             struct idc_error *err)
-{
-    struct fake *f = ((struct fake_ctx *)ctx)->f;
-    record(f, req);
-    f->requests++;
-    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
-    *info = (struct idc_exchange_info){.connections = 1, .requests = f->requests};
-    if (f->next >= f->count) {
-        return idc_error_set(err, IDC_ERR_CONNECT, "the script has no answer %zu", f->requests);
-    }
-    const struct step *s = &f->steps[f->next++];
-    info->sent = true;
-    if (s->status == 0) {
-        return idc_error_set(err, s->rc, "scripted %s", idc_err_name(s->rc));
-    }
-    info->got_headers = true;
-    resp->status = s->status;
-    resp->body = s->body ? s->body : "";
-    resp->body_len = strlen(resp->body);
-    copy_text(resp->request_id, sizeof resp->request_id, s->request_id);
-    copy_text(resp->content_type, sizeof resp->content_type,
-              s->content_type        ? s->content_type
-              : resp->body[0] == '<' ? "text/xml"
-                                     : JSON_TYPE);
-    return IDC_OK;
-}
-
-static void fake_close(void *ctx)
-{
-    (void)ctx;
-}
-
-static const struct idc_transport_ops fake_ops = {
-    .name = "scripted",
-    .ctx_size = sizeof(struct fake_ctx),
-    .open = fake_open,
-    .exchange = fake_exchange,
-    .close = fake_close,
-};
-
-static void trace_collect(const char *line, void *ud)
-{
-    struct fake *f = ud;
-    if (f->trace_count < sizeof f->trace / sizeof f->trace[0]) {
-        snprintf(f->trace[f->trace_count++], sizeof f->trace[0], "%s", line);
-    }
-}
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-static int fake_setup(void **state)
-{
-    struct fake *f = calloc(1, sizeof *f);
-    if (f == NULL) {
-        return -1;
-    }
-    g_fake = f;
-    *state = f;
-    return 0;
-}
-
-static bool holds_secret(const char *text)
-{
-    return strstr(text, TEST_SECRET) != NULL || strstr(text, "bPxRfiCYEXAMPLEKEY") != NULL;
-}
-
-static void forget_requests(struct fake *f)
-{
-    for (size_t i = 0; i < MAX_SEEN; i++) {
-        free(f->seen[i].body);
-    }
-    memset(f->seen, 0, sizeof f->seen);
-    f->requests = 0;
-}
-
-static int fake_teardown(void **state)
-{
-    struct fake *f = *state;
-    idc_plan_free(f->plan);
-    idc_user_info_free(f->info);
-    idc_directory_free(f->dir);
-    forget_requests(f);
-    bool leaked = holds_secret(f->err.msg);
-    for (size_t i = 0; i < f->trace_count; i++) {
-        leaked = leaked || holds_secret(f->trace[i]);
-    }
-    free(f);
-    g_fake = NULL;
-    if (leaked) {
-        fail_msg("the secret reached a message or a trace line");
-    }
-    return 0;
-}
+/* ---- the case's directory --------------------------------------------------------------- */
 
 static struct idc_directory_config dir_config(struct fake *f, enum idc_kind kind)
 {
-    return (struct idc_directory_config){
+    struct idc_directory_config cfg = {
         .kind = kind,
         .store_id = TEST_STORE,
-        .client =
-            {
-                .endpoint_url = kind == IDC_KIND_IAM
-                                    ? "https://iam.amazonaws.com"
-                                    : "https://identitystore.us-east-1.amazonaws.com",
-                .region = "us-east-1",
-                .access_key_id = TEST_KEY_ID,
-                .secret_access_key = TEST_SECRET,
-                .transport_ops = &fake_ops,
-                .base_delay_ms = 1,
-                .max_backoff_ms = 5,
-                .trace = trace_collect,
-                .trace_ud = f,
-            },
+        .client = fake_client_config(f),
     };
+    cfg.client.endpoint_url = kind == IDC_KIND_IAM
+                                  ? "https://iam.amazonaws.com"
+                                  : "https://identitystore.us-east-1.amazonaws.com";
+    return cfg;
 }
 
 /* Sets the script the next requests are answered from (the directory may already be open). */
-static void script(struct fake *f, const struct step *steps, size_t count)
+static void script(struct fake *f, const struct fake_step *steps, size_t count)
 {
     f->steps = steps;
     f->count = count;
     f->next = 0;
 }
 
-static void dir_start(struct fake *f, enum idc_kind kind, const struct step *steps, size_t count)
+static void dir_start(struct fake *f, enum idc_kind kind, const struct fake_step *steps,
+                      size_t count)
 {
-    idc_plan_free(f->plan);
-    idc_user_info_free(f->info);
-    idc_directory_free(f->dir);
-    f->plan = NULL;
-    f->info = NULL;
-    f->dir = NULL;
-    forget_requests(f);
-    f->err = (struct idc_error){0};
+    fake_reset(f);
     script(f, steps, count);
     struct idc_directory_config cfg = dir_config(f, kind);
     assert_int_equal(idc_directory_open(&f->dir, &cfg, &f->err), IDC_OK);
     assert_int_equal(idc_directory_kind(f->dir), kind);
 }
 
-static const char *seen_header(const struct fake *f, size_t i, const char *name)
-{
-    const struct seen_request *s = &f->seen[i];
-    for (size_t h = 0; h < s->header_count && h < MAX_HEADERS; h++) {
-        if (strcmp(s->names[h], name) == 0) {
-            return s->values[h];
-        }
-    }
-    return NULL;
-}
-
-static const char *seen_param(const struct fake *f, size_t i, const char *name)
-{
-    const struct seen_request *s = &f->seen[i];
-    for (size_t p = 0; p < s->param_count; p++) {
-        if (strcmp(s->pnames[p], name) == 0) {
-            return s->pvalues[p];
-        }
-    }
-    return NULL;
-}
-
-static void assert_param(const struct fake *f, size_t i, const char *name, const char *want)
-{
-    const char *got = seen_param(f, i, name);
-    if (want == NULL && got != NULL) {
-        fail_msg("request %zu: %s=%s was sent, none expected", i, name, got);
-    }
-    if (want != NULL && (got == NULL || strcmp(got, want) != 0)) {
-        fail_msg("request %zu: %s is %s, expected %s", i, name, got ? got : "(absent)", want);
-    }
-}
-
 /* Request i was IAM `action`; with `user`, its UserName too (NULL: none was sent). */
 static void assert_iam_call(const struct fake *f, size_t i, const char *action, const char *user)
 {
-    assert_param(f, i, "Action", action);
-    assert_param(f, i, "UserName", user);
-}
-
-/* Asserts the code of the last failure, that its message holds `fragment`, and no secret. */
-static void assert_failed(const struct fake *f, idc_err rc, idc_err want, const char *fragment)
-{
-    if (rc != want || f->err.code != want || strstr(f->err.msg, fragment) == NULL) {
-        fail_msg("expected %s with \"%s\", got %s: %s", idc_err_name(want), fragment,
-                 idc_err_name(rc), f->err.msg);
-    }
-    if (holds_secret(f->err.msg)) {
-        fail_msg("the secret is in the message: %s", f->err.msg);
-    }
+    fake_assert_param(f, i, "Action", action);
+    fake_assert_param(f, i, "UserName", user);
 }
 
 static void assert_str_or_null(const char *got, const char *want)
@@ -579,22 +322,22 @@ static void test_directory_open_refusals(void **state)
         cfg.store_id = bad[i].store_id;
         struct idc_directory *d = (struct idc_directory *)&cfg; /* must be reset */
         idc_err rc = idc_directory_open(&d, &cfg, &f->err);
-        assert_failed(f, rc, IDC_ERR_ARG, bad[i].fragment);
+        fake_assert_failed(f, rc, IDC_ERR_ARG, bad[i].fragment);
         assert_non_null(strstr(f->err.msg, "(d- and 10 hex digits) or a UUID"));
         assert_null(d);
     }
     struct idc_directory_config cfg = dir_config(f, (enum idc_kind)5);
     struct idc_directory *d = NULL;
-    assert_failed(f, idc_directory_open(&d, &cfg, &f->err), IDC_ERR_ARG,
-                  "the directory needs a kind: identitycenter or iam");
+    fake_assert_failed(f, idc_directory_open(&d, &cfg, &f->err), IDC_ERR_ARG,
+                       "the directory needs a kind: identitycenter or iam");
     assert_null(d);
-    assert_failed(f, idc_directory_open(&d, NULL, &f->err), IDC_ERR_ARG,
-                  "the directory needs a kind");
+    fake_assert_failed(f, idc_directory_open(&d, NULL, &f->err), IDC_ERR_ARG,
+                       "the directory needs a kind");
     /* The client's own refusals come through. */
     cfg = dir_config(f, IDC_KIND_IAM);
     cfg.client.endpoint_url = "iam.amazonaws.com";
-    assert_failed(f, idc_directory_open(&d, &cfg, &f->err), IDC_ERR_ARG,
-                  "endpoint URL 'iam.amazonaws.com'");
+    fake_assert_failed(f, idc_directory_open(&d, &cfg, &f->err), IDC_ERR_ARG,
+                       "endpoint URL 'iam.amazonaws.com'");
     assert_null(d);
     assert_int_equal(f->requests, 0);
 }
@@ -621,7 +364,7 @@ static void test_directory_open_sends_nothing(void **state)
 static void test_directory_check(void **state)
 {
     struct fake *f = *state;
-    const struct step iam[] = {
+    const struct fake_step iam[] = {
         {.status = 200, .body = LIST_USERS(M_ALICE)},
         {.status = 403, .body = ERROR_ANSWER("AccessDenied", DENIED("iam:ListUsers"))},
     };
@@ -629,18 +372,19 @@ static void test_directory_check(void **state)
     assert_int_equal(idc_directory_check(f->dir, &f->err), IDC_OK);
     assert_int_equal(f->requests, 1); /* no status reads */
     assert_iam_call(f, 0, "ListUsers", NULL);
-    assert_param(f, 0, "MaxItems", "1"); /* the smallest answer, whatever the account's size */
+    fake_assert_param(f, 0, "MaxItems", "1"); /* the smallest answer, whatever the account's size */
     idc_err rc = idc_directory_check(f->dir, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "AccessDenied: ");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "AccessDenied: ");
     char action[64];
     assert_int_equal(idc_directory_cause(&f->err, action, sizeof action), IDC_CAUSE_DENIED);
     assert_string_equal(action, "iam:ListUsers");
 
-    const struct step ic[] = {{.status = 200, .body = "{\"Users\":[" IC_ALICE "]}"}};
+    const struct fake_step ic[] = {{.status = 200, .body = "{\"Users\":[" IC_ALICE "]}"}};
     dir_start(f, IDC_KIND_IDENTITY_CENTER, ic, N_OF(ic));
     assert_int_equal(idc_directory_check(f->dir, &f->err), IDC_OK);
     assert_int_equal(f->requests, 1);
-    assert_string_equal(seen_header(f, 0, "X-Amz-Target"), "AWSIdentityStore.ListUsers");
+    assert_string_equal(fake_seen_header(&f->seen[0], "X-Amz-Target"),
+                        "AWSIdentityStore.ListUsers");
     assert_string_equal(f->seen[0].body,
                         "{\"IdentityStoreId\":\"" TEST_STORE "\",\"MaxResults\":1}");
 }
@@ -651,7 +395,7 @@ static void test_directory_iam_status_rule(void **state)
 {
     struct fake *f = *state;
     /* password + active key, password only, active key only, nothing, an inactive key only */
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = LIST_USERS(M_ALICE M_BOB M_CAROL M_DAVE M_ERIN)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 200, .body = KEYS(KEY("AKIAALICE00000000001", "Active"))},
@@ -699,7 +443,7 @@ static void test_directory_iam_status_rule(void **state)
 static void test_directory_iam_user_json(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = LIST_USERS(
              M_ALICE MEMBER(USER_XML("/", "bob", ID_BOB) "<PasswordLastUsed>2024-02-03T04:05:06Z"
@@ -733,7 +477,7 @@ static void test_directory_iam_user_json(void **state)
 static void test_directory_iam_status_failure(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 403,
@@ -743,9 +487,10 @@ static void test_directory_iam_status_failure(void **state)
     dir_start(f, IDC_KIND_IAM, s, N_OF(s));
     struct listing l = {0};
     idc_err rc = idc_directory_list_users(f->dir, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "status of IAM user alice: listing the access keys of IAM user alice: "
-                  "AccessDenied: User: arn:aws:iam::123456789012:user/auditor is not authorized");
+    fake_assert_failed(
+        f, rc, IDC_ERR_AWS,
+        "status of IAM user alice: listing the access keys of IAM user alice: "
+        "AccessDenied: User: arn:aws:iam::123456789012:user/auditor is not authorized");
     assert_string_equal(f->err.aws_code, "AccessDenied");
     assert_string_equal(f->err.request_id, "rid-keys");
     assert_int_equal(l.n, 0);
@@ -756,7 +501,7 @@ static void test_directory_iam_status_failure(void **state)
 static void test_directory_iam_status_pages(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = MORE_USERS(M_ALICE, "m/1+")},
         {.status = 404, .body = NO_LOGIN_PROFILE},
         {.status = 200, .body = KEYS(KEY("AKIAALICE00000000001", "Active"))},
@@ -772,14 +517,14 @@ static void test_directory_iam_status_pages(void **state)
     assert_string_equal(l.u[1].status, "DISABLED");
     assert_int_equal(f->requests, N_OF(s));
     assert_iam_call(f, 3, "ListUsers", NULL);
-    assert_param(f, 3, "Marker", "m/1+");
+    fake_assert_param(f, 3, "Marker", "m/1+");
     assert_iam_call(f, 4, "GetLoginProfile", "bob");
 }
 
 static void test_directory_list_users_stops(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
         {.status = 200, .body = LOGIN_PROFILE},
         {.status = 200, .body = KEYS("")},
@@ -789,10 +534,10 @@ static void test_directory_list_users_stops(void **state)
     assert_int_equal(idc_directory_list_users(f->dir, on_user, &l, &f->err), IDC_OK);
     assert_int_equal(l.n, 1);
     assert_int_equal(f->requests, 3);
-    assert_failed(f, idc_directory_list_users(f->dir, NULL, &l, &f->err), IDC_ERR_ARG,
-                  "idc_directory_list_users needs a directory and a callback");
-    assert_failed(f, idc_directory_list_users(NULL, on_user, &l, &f->err), IDC_ERR_ARG,
-                  "idc_directory_list_users needs");
+    fake_assert_failed(f, idc_directory_list_users(f->dir, NULL, &l, &f->err), IDC_ERR_ARG,
+                       "idc_directory_list_users needs a directory and a callback");
+    fake_assert_failed(f, idc_directory_list_users(NULL, on_user, &l, &f->err), IDC_ERR_ARG,
+                       "idc_directory_list_users needs");
     assert_int_equal(f->requests, 3);
 }
 
@@ -801,7 +546,7 @@ static void test_directory_list_users_stops(void **state)
 static void test_directory_ic_users_passed_through(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = "{\"Users\":[" IC_ALICE ",\n " IC_NAMELESS "]}"},
     };
     dir_start(f, IDC_KIND_IDENTITY_CENTER, s, N_OF(s));
@@ -855,7 +600,7 @@ static void assert_items(const struct idc_user_info *info, const struct want_ite
 #define POLICY_ARN  "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 /* Everything that can hang on alice, as IAM answers describe_user's reads in order. */
-static const struct step iam_alice_described[] = {
+static const struct fake_step iam_alice_described[] = {
     {.status = 200, .body = ANSWER("GetUser", "<User>" USER_XML("/", "alice", ID_ALICE) "</User>")},
     {.status = 200, .body = LOGIN_PROFILE},
     {.status = 200,
@@ -952,7 +697,7 @@ static void test_directory_describe_iam_by_name(void **state)
 static void test_directory_describe_iam_by_id(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = MORE_USERS(M_ALICE, "m1")},
         {.status = 200, .body = MORE_USERS(M_BOB M_CAROL, "m2")},
         {.status = 200, .body = ANSWER("GetUser", "<User>" USER_XML("/", "bob", ID_BOB) "</User>")},
@@ -979,7 +724,7 @@ static void test_directory_describe_iam_by_id(void **state)
     assert_int_equal(f->requests, N_OF(s));
     assert_iam_call(f, 0, "ListUsers", NULL);
     assert_iam_call(f, 1, "ListUsers", NULL);
-    assert_param(f, 1, "Marker", "m1");
+    fake_assert_param(f, 1, "Marker", "m1");
     for (size_t i = 0; i < N_OF(iam_describe_actions); i++) {
         assert_iam_call(f, 2 + i, iam_describe_actions[i], "bob");
     }
@@ -988,14 +733,14 @@ static void test_directory_describe_iam_by_id(void **state)
 static void test_directory_describe_iam_id_not_found(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = LIST_USERS(M_ALICE M_BOB)},
     };
     dir_start(f, IDC_KIND_IAM, s, N_OF(s));
     f->info = (struct idc_user_info *)&f->err; /* must be reset */
     idc_err rc =
         idc_directory_describe_user(f->dir, "AIDANOBODYEXAMPLE0009", NULL, &f->info, &f->err);
-    assert_failed(f, rc, IDC_ERR_NOT_FOUND, "no IAM user has the id AIDANOBODYEXAMPLE0009");
+    fake_assert_failed(f, rc, IDC_ERR_NOT_FOUND, "no IAM user has the id AIDANOBODYEXAMPLE0009");
     assert_null(f->info);
     assert_int_equal(f->requests, 1);
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_NOT_FOUND);
@@ -1004,14 +749,15 @@ static void test_directory_describe_iam_id_not_found(void **state)
 static void test_directory_describe_iam_no_such_user(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 404,
          .body = ERROR_ANSWER("NoSuchEntity", "The user with name zoe cannot be found."),
          .request_id = "rid-zoe"},
     };
     dir_start(f, IDC_KIND_IAM, s, N_OF(s));
     idc_err rc = idc_directory_describe_user(f->dir, NULL, "zoe", &f->info, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "reading IAM user zoe: NoSuchEntity: The user with name zoe");
+    fake_assert_failed(f, rc, IDC_ERR_AWS,
+                       "reading IAM user zoe: NoSuchEntity: The user with name zoe");
     assert_null(f->info);
     assert_string_equal(f->err.request_id, "rid-zoe");
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_NOT_FOUND);
@@ -1020,7 +766,7 @@ static void test_directory_describe_iam_no_such_user(void **state)
 
 #define IC_DESCRIBE_REQUESTS 6
 
-static const struct step ic_alice_described[] = {
+static const struct fake_step ic_alice_described[] = {
     {.status = 200,
      .body = "{\"UserId\":\"" IC_USER_ID "\",\"IdentityStoreId\":\"" TEST_STORE "\"}"},
     {.status = 200, .body = IC_ALICE},
@@ -1075,7 +821,7 @@ static void test_directory_describe_ic_by_name(void **state)
     for (size_t i = 0; i < IC_DESCRIBE_REQUESTS; i++) {
         char target[96];
         snprintf(target, sizeof target, "AWSIdentityStore.%s", bodies[i][0]);
-        assert_string_equal(seen_header(f, i, "X-Amz-Target"), target);
+        assert_string_equal(fake_seen_header(&f->seen[i], "X-Amz-Target"), target);
         assert_string_equal(f->seen[i].body, bodies[i][1]);
     }
 }
@@ -1083,7 +829,7 @@ static void test_directory_describe_ic_by_name(void **state)
 static void test_directory_describe_ic_by_id(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = IC_NAMELESS},
         {.status = 200,
          .body = "{\"GroupMemberships\":[{\"MembershipId\":\"m-9\",\"GroupId\":\"g-9\"}]}"},
@@ -1100,13 +846,14 @@ static void test_directory_describe_ic_by_id(void **state)
     static const struct want_item want[] = {{IDC_ITEM_GROUP, "m-9", "g-9", NULL}};
     assert_items(f->info, want, N_OF(want));
     assert_int_equal(f->requests, 3);
-    assert_string_equal(seen_header(f, 0, "X-Amz-Target"), "AWSIdentityStore.DescribeUser");
+    assert_string_equal(fake_seen_header(&f->seen[0], "X-Amz-Target"),
+                        "AWSIdentityStore.DescribeUser");
 }
 
 static void test_directory_describe_ic_not_found(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 400,
          .body = "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"USER not found.\","
                  "\"ResourceType\":\"USER\"}",
@@ -1114,7 +861,7 @@ static void test_directory_describe_ic_not_found(void **state)
     };
     dir_start(f, IDC_KIND_IDENTITY_CENTER, s, N_OF(s));
     idc_err rc = idc_directory_describe_user(f->dir, NULL, "zoe", &f->info, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "GetUserId: ResourceNotFoundException: USER not found.");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "GetUserId: ResourceNotFoundException: USER not found.");
     assert_null(f->info);
     assert_string_equal(f->err.request_id, "rid-ic-nf");
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_NOT_FOUND);
@@ -1126,13 +873,13 @@ static void test_directory_describe_arguments(void **state)
     dir_start(f, IDC_KIND_IAM, NULL, 0);
     const char *want = "idc_directory_describe_user needs a directory and either a user id or a "
                        "user name";
-    assert_failed(f, idc_directory_describe_user(f->dir, "AIDA", "alice", &f->info, &f->err),
-                  IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_describe_user(f->dir, "AIDA", "alice", &f->info, &f->err),
+                       IDC_ERR_ARG, want);
     assert_null(f->info);
-    assert_failed(f, idc_directory_describe_user(f->dir, NULL, NULL, &f->info, &f->err),
-                  IDC_ERR_ARG, want);
-    assert_failed(f, idc_directory_describe_user(NULL, NULL, "alice", &f->info, &f->err),
-                  IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_describe_user(f->dir, NULL, NULL, &f->info, &f->err),
+                       IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_describe_user(NULL, NULL, "alice", &f->info, &f->err),
+                       IDC_ERR_ARG, want);
     assert_int_equal(f->requests, 0);
     idc_user_info_free(NULL);
 }
@@ -1236,11 +983,13 @@ static void test_directory_plan_arguments(void **state)
     struct idc_user_info none = {.user = {.user_name = "alice"}}; /* no id: not described */
     f->plan = (struct idc_plan *)&none;                           /* must be reset */
     const char *want = "idc_directory_plan_delete needs a directory and a described user";
-    assert_failed(f, idc_directory_plan_delete(f->dir, &none, &f->plan, &f->err), IDC_ERR_ARG,
-                  want);
+    fake_assert_failed(f, idc_directory_plan_delete(f->dir, &none, &f->plan, &f->err), IDC_ERR_ARG,
+                       want);
     assert_null(f->plan);
-    assert_failed(f, idc_directory_plan_delete(f->dir, NULL, &f->plan, &f->err), IDC_ERR_ARG, want);
-    assert_failed(f, idc_directory_plan_delete(NULL, &none, &f->plan, &f->err), IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_plan_delete(f->dir, NULL, &f->plan, &f->err), IDC_ERR_ARG,
+                       want);
+    fake_assert_failed(f, idc_directory_plan_delete(NULL, &none, &f->plan, &f->err), IDC_ERR_ARG,
+                       want);
     /* A user with nothing on it: the user alone. */
     struct idc_user_info bare = {.user = {.user_id = ID_BOB, .user_name = "bob"}};
     assert_int_equal(idc_directory_plan_delete(f->dir, &bare, &f->plan, &f->err), IDC_OK);
@@ -1311,7 +1060,7 @@ static const struct {
 /* Answers for every step of alice's plan: the written answer of each action. */
 struct iam_answers {
     char body[IAM_STEPS][512];
-    struct step steps[IAM_STEPS];
+    struct fake_step steps[IAM_STEPS];
 };
 
 static void iam_answers_init(struct iam_answers *a)
@@ -1319,7 +1068,7 @@ static void iam_answers_init(struct iam_answers *a)
     for (size_t i = 0; i < IAM_STEPS; i++) {
         snprintf(a->body[i], sizeof a->body[i], WRITTEN("%s"), iam_run[i].action,
                  iam_run[i].action);
-        a->steps[i] = (struct step){.status = 200, .body = a->body[i]};
+        a->steps[i] = (struct fake_step){.status = 200, .body = a->body[i]};
     }
 }
 
@@ -1344,7 +1093,7 @@ static void on_step(const struct idc_plan_step *step, const struct idc_error *fa
     r->calls++;
 }
 
-static void plan_iam(struct fake *f, const struct step *steps, size_t count)
+static void plan_iam(struct fake *f, const struct fake_step *steps, size_t count)
 {
     dir_start(f, IDC_KIND_IAM, steps, count);
     assert_int_equal(idc_directory_plan_delete(f->dir, &iam_info, &f->plan, &f->err), IDC_OK);
@@ -1368,10 +1117,10 @@ static void test_directory_execute_iam(void **state)
         assert_int_equal(r.kind[i], iam_alice_plan[i].kind);
         assert_int_equal(r.state[i], IDC_STEP_DONE);
         assert_false(r.failed[i]);
-        assert_param(f, i, "Action", iam_run[i].action);
-        assert_param(f, i, "UserName", iam_run[i].user ? "alice" : NULL);
+        fake_assert_param(f, i, "Action", iam_run[i].action);
+        fake_assert_param(f, i, "UserName", iam_run[i].user ? "alice" : NULL);
         if (iam_run[i].param != NULL) {
-            assert_param(f, i, iam_run[i].param, iam_run[i].value);
+            fake_assert_param(f, i, iam_run[i].param, iam_run[i].value);
         }
         /* Action and Version, then only what the step names */
         size_t params = 2 + (iam_run[i].user ? 1 : 0) + (iam_run[i].param ? 1 : 0);
@@ -1392,7 +1141,7 @@ static void test_directory_execute_not_found_already_done(void **state)
     /* The login profile, the virtual device and the user were gone already. */
     const size_t gone[] = {0, 7, 12};
     for (size_t i = 0; i < N_OF(gone); i++) {
-        a.steps[gone[i]] = (struct step){
+        a.steps[gone[i]] = (struct fake_step){
             .status = 404, .body = ERROR_ANSWER("NoSuchEntity", "The entity cannot be found.")};
     }
     plan_iam(f, a.steps, IAM_STEPS);
@@ -1416,7 +1165,7 @@ static void test_directory_execute_stops_at_failure(void **state)
     for (size_t fail = 0; fail < IAM_STEPS; fail++) {
         struct iam_answers a;
         iam_answers_init(&a);
-        a.steps[fail] = (struct step){
+        a.steps[fail] = (struct fake_step){
             .status = 403,
             .body = ERROR_ANSWER("AccessDenied", DENIED("iam:Whatever")),
             .request_id = "rid-denied",
@@ -1424,7 +1173,8 @@ static void test_directory_execute_stops_at_failure(void **state)
         plan_iam(f, a.steps, IAM_STEPS);
         struct runlog r = {0};
         idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
-        assert_failed(f, rc, IDC_ERR_AWS, "AccessDenied: User: arn:aws:iam::123456789012:user/");
+        fake_assert_failed(f, rc, IDC_ERR_AWS,
+                           "AccessDenied: User: arn:aws:iam::123456789012:user/");
         if (strstr(f->err.msg, iam_run[fail].failure) != f->err.msg) {
             fail_msg("step %zu: \"%s\" does not start with \"%s\"", fail, f->err.msg,
                      iam_run[fail].failure);
@@ -1453,7 +1203,7 @@ static void test_directory_execute_rerun_continues(void **state)
     struct fake *f = *state;
     struct iam_answers a;
     iam_answers_init(&a);
-    a.steps[11] = (struct step){
+    a.steps[11] = (struct fake_step){
         .status = 403,
         .body = ERROR_ANSWER("AccessDenied", DENIED("iam:RemoveUserFromGroup")),
         .request_id = "rid-group",
@@ -1461,16 +1211,17 @@ static void test_directory_execute_rerun_continues(void **state)
     plan_iam(f, a.steps, IAM_STEPS);
     struct runlog r = {0};
     idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "removing alice from group Admins: AccessDenied: User: arn:aws:iam::123456789012:"
-                  "user/auditor is not authorized to perform: iam:RemoveUserFromGroup");
+    fake_assert_failed(
+        f, rc, IDC_ERR_AWS,
+        "removing alice from group Admins: AccessDenied: User: arn:aws:iam::123456789012:"
+        "user/auditor is not authorized to perform: iam:RemoveUserFromGroup");
     char action[64];
     assert_int_equal(idc_directory_cause(&f->err, action, sizeof action), IDC_CAUSE_DENIED);
     assert_string_equal(action, "iam:RemoveUserFromGroup");
     assert_int_equal(f->plan->steps[11].state, IDC_STEP_FAILED);
     assert_int_equal(f->plan->steps[12].state, IDC_STEP_PENDING);
     /* The policy is fixed; the same plan runs again from the failed step. */
-    const struct step rest[] = {
+    const struct fake_step rest[] = {
         {.status = 200, .body = WRITTEN("RemoveUserFromGroup")},
         {.status = 200, .body = WRITTEN("DeleteUser")},
     };
@@ -1481,9 +1232,9 @@ static void test_directory_execute_rerun_continues(void **state)
     assert_int_equal(r.kind[0], IDC_STEP_REMOVE_FROM_GROUP);
     assert_int_equal(r.kind[1], IDC_STEP_DELETE_USER);
     assert_int_equal(f->requests, 12 + 2); /* steps 0-11 first, then 11 again and 12 */
-    assert_param(f, 12, "Action", "RemoveUserFromGroup");
-    assert_param(f, 12, "GroupName", "Admins");
-    assert_param(f, 13, "Action", "DeleteUser");
+    fake_assert_param(f, 12, "Action", "RemoveUserFromGroup");
+    fake_assert_param(f, 12, "GroupName", "Admins");
+    fake_assert_param(f, 13, "Action", "DeleteUser");
     for (size_t i = 0; i < IAM_STEPS; i++) {
         assert_int_equal(f->plan->steps[i].state, IDC_STEP_DONE);
     }
@@ -1495,10 +1246,10 @@ static void test_directory_execute_transport_failure(void **state)
     struct iam_answers a;
     iam_answers_init(&a);
     /* The connection broke after DeleteUser was sent: a write is not retried. */
-    a.steps[12] = (struct step){.status = 0, .rc = IDC_ERR_RESET};
+    a.steps[12] = (struct fake_step){.status = 0, .rc = IDC_ERR_RESET, .sent = true};
     plan_iam(f, a.steps, IAM_STEPS);
     idc_err rc = idc_directory_execute(f->dir, f->plan, NULL, NULL, &f->err);
-    assert_failed(f, rc, IDC_ERR_RESET, "deleting user alice: scripted IDC_ERR_RESET");
+    fake_assert_failed(f, rc, IDC_ERR_RESET, "deleting user alice: scripted IDC_ERR_RESET");
     assert_int_equal(f->plan->steps[12].state, IDC_STEP_FAILED);
     assert_int_equal(f->requests, IAM_STEPS);
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_OTHER);
@@ -1507,7 +1258,7 @@ static void test_directory_execute_transport_failure(void **state)
 static void test_directory_execute_ic(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = "{}"},
         {.status = 400,
          .body = "{\"__type\":\"AccessDeniedException\",\"Message\":\"User: arn:aws:iam::"
@@ -1529,9 +1280,9 @@ static void test_directory_execute_ic(void **state)
     assert_plan(f->plan, IDC_KIND_IDENTITY_CENTER, ic_alice_plan, N_OF(ic_alice_plan));
     struct runlog r = {0};
     idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "removing alice from group Developers: DeleteGroupMembership: "
-                  "AccessDeniedException: User: arn:aws:iam::123456789012:user/auditor");
+    fake_assert_failed(f, rc, IDC_ERR_AWS,
+                       "removing alice from group Developers: DeleteGroupMembership: "
+                       "AccessDeniedException: User: arn:aws:iam::123456789012:user/auditor");
     assert_string_equal(f->err.aws_code, "AccessDeniedException");
     assert_string_equal(f->err.request_id, "rid-ic");
     char action[64];
@@ -1544,7 +1295,7 @@ static void test_directory_execute_ic(void **state)
     assert_int_equal(f->plan->steps[1].state, IDC_STEP_FAILED);
     assert_int_equal(f->plan->steps[2].state, IDC_STEP_PENDING);
     /* Someone else removed the membership meanwhile; then the user goes. */
-    const struct step rest[] = {
+    const struct fake_step rest[] = {
         {.status = 400,
          .body = "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"GROUP_MEMBERSHIP not "
                  "found\"}"},
@@ -1569,7 +1320,7 @@ static void test_directory_execute_ic(void **state)
     for (size_t i = 0; i < N_OF(sent); i++) {
         char target[64];
         snprintf(target, sizeof target, "AWSIdentityStore.%s", sent[i][0]);
-        assert_string_equal(seen_header(f, i, "X-Amz-Target"), target);
+        assert_string_equal(fake_seen_header(&f->seen[i], "X-Amz-Target"), target);
         assert_string_equal(f->seen[i].body, sent[i][1]);
     }
 }
@@ -1585,10 +1336,13 @@ static void test_directory_execute_arguments(void **state)
     struct idc_directory *iam = NULL;
     assert_int_equal(idc_directory_open(&iam, &cfg, &f->err), IDC_OK);
     const char *want = "idc_directory_execute needs a directory and a plan of its kind";
-    assert_failed(f, idc_directory_execute(iam, f->plan, NULL, NULL, &f->err), IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_execute(iam, f->plan, NULL, NULL, &f->err), IDC_ERR_ARG,
+                       want);
     idc_directory_free(iam);
-    assert_failed(f, idc_directory_execute(f->dir, NULL, NULL, NULL, &f->err), IDC_ERR_ARG, want);
-    assert_failed(f, idc_directory_execute(NULL, f->plan, NULL, NULL, &f->err), IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_directory_execute(f->dir, NULL, NULL, NULL, &f->err), IDC_ERR_ARG,
+                       want);
+    fake_assert_failed(f, idc_directory_execute(NULL, f->plan, NULL, NULL, &f->err), IDC_ERR_ARG,
+                       want);
     assert_int_equal(f->plan->steps[0].state, IDC_STEP_PENDING);
     assert_int_equal(f->requests, 0);
 }
@@ -1707,7 +1461,7 @@ static void test_directory_cause(void **state)
 static void test_directory_cause_wrong_secret_for_user_named_expired(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 403,
          .body = ERROR_ANSWER("SignatureDoesNotMatch",
                               "The request signature we calculated does not match the signature "
@@ -1716,7 +1470,7 @@ static void test_directory_cause_wrong_secret_for_user_named_expired(void **stat
     };
     dir_start(f, IDC_KIND_IAM, s, N_OF(s));
     idc_err rc = idc_directory_describe_user(f->dir, NULL, "expired-bob", &f->info, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "reading IAM user expired-bob: SignatureDoesNotMatch: ");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "reading IAM user expired-bob: SignatureDoesNotMatch: ");
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_WRONG_SECRET);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_iam.c - the IAM service (iam.h) over a scripted in-memory transport
- * (cfg.transport_ops) that answers each request with the next scripted XML answer, laid
+ * test_iam.c - the IAM service (iam.h) over the scripted in-memory transport of
+ * fake_transport.h, which answers each request with the next scripted XML answer, laid
  * out as IAM and mockaws render them (botocore's element names), and records each request's
  * headers and form. Covers paging, every kind of item on a user, the write forms, and the
  * answers refused: wrong root, missing or over-long fields, malformed or too deep XML.
@@ -11,14 +11,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "form.h"
+#include "fake_transport.h"
 #include "idc/client.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 
-/* The AWS documentation's example credentials. */
-#define TEST_KEY_ID   "AKIAIOSFODNN7EXAMPLE"
-#define TEST_SECRET   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define TEST_ENDPOINT "https://iam.amazonaws.com"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -49,266 +46,32 @@
     "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>" type "</Type><Code>" code                   \
     "</Code><Message>" message "</Message></Error><RequestId>" rid "</RequestId></ErrorResponse>"
 
-/* ---- the scripted transport ------------------------------------------------------------ */
+/* ---- the case's client ------------------------------------------------------------------ */
 
-/* One HTTP answer. */
-struct step {
-    int status;
-    const char *body;
-    const char *request_id;   /* x-amzn-RequestId; NULL: none */
-    const char *content_type; /* NULL: text/xml */
-};
-
-#define MAX_SEEN    32
-#define MAX_HEADERS 8
-#define MAX_PARAMS  12
-
-/* A request as the transport received it, its form decoded (the client's views do not
- * outlive the exchange). */
-struct seen_request {
-    size_t header_count;
-    char names[MAX_HEADERS][32];
-    char values[MAX_HEADERS][512];
-    char *body;
-    size_t param_count;
-    char pnames[MAX_PARAMS][64];
-    char pvalues[MAX_PARAMS][512];
-};
-
-struct fake {
-    const struct step *steps;
-    size_t count;
-    size_t next;
-    size_t requests;
-    struct seen_request seen[MAX_SEEN];
-    char trace[64][512];
-    size_t trace_count;
-    struct idc_client *client;
-    struct idc_error err;
-};
-
-/* The transport's open() has no user pointer of its own: the case's fake is set here. */
-static struct fake *g_fake;
-
-struct fake_ctx {
-    struct fake *f;
-};
-
-static idc_err fake_open(void *ctx, const struct idc_transport_config *cfg, struct idc_error *err)
-{
-    (void)cfg;
-    (void)err;
-    ((struct fake_ctx *)ctx)->f = g_fake;
-    return IDC_OK;
-}
-
-static void decode_into(struct idc_str raw, char *out, size_t cap)
-{
-    struct idc_buf b = {out, 0, cap - 1};
-    assert_int_equal(idc_form_decode(raw, &b, NULL), IDC_OK);
-    out[b.len] = '\0';
-}
-
-static void record_form(struct seen_request *s)
-{
-    struct idc_str rest = idc_str_c(s->body), name, value;
-    while (s->param_count < MAX_PARAMS && idc_form_next(&rest, &name, &value)) {
-        decode_into(name, s->pnames[s->param_count], sizeof s->pnames[0]);
-        decode_into(value, s->pvalues[s->param_count], sizeof s->pvalues[0]);
-        s->param_count++;
-    }
-}
-
-static void record(struct fake *f, const struct idc_http_request *req)
-{
-    if (f->requests >= MAX_SEEN) {
-        return;
-    }
-    struct seen_request *s = &f->seen[f->requests];
-    for (size_t i = 0; i < req->header_count && i < MAX_HEADERS; i++) {
-        snprintf(s->names[i], sizeof s->names[i], IDC_STR_FMT, IDC_STR_ARG(req->headers[i].name));
-        snprintf(s->values[i], sizeof s->values[i], IDC_STR_FMT,
-                 IDC_STR_ARG(req->headers[i].value));
-    }
-    s->header_count = req->header_count;
-    s->body = malloc(req->body_len + 1);
-    assert_non_null(s->body);
-    memcpy(s->body, req->body, req->body_len);
-    s->body[req->body_len] = '\0';
-    record_form(s);
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
-static idc_err fake_exchange(void *ctx, const struct idc_http_request *req,
-                             struct idc_http_response *resp, struct idc_exchange_info *info,
-                             struct idc_error *err)
-{
-    struct fake *f = ((struct fake_ctx *)ctx)->f;
-    record(f, req);
-    f->requests++;
-    *resp = (struct idc_http_response){.retry_after = -1, .body = ""};
-    *info = (struct idc_exchange_info){.connections = 1, .requests = f->requests};
-    if (f->next >= f->count) {
-        return idc_error_set(err, IDC_ERR_CONNECT, "the script has no answer %zu", f->requests);
-    }
-    const struct step *s = &f->steps[f->next++];
-    info->sent = true;
-    info->got_headers = true;
-    resp->status = s->status;
-    copy_text(resp->request_id, sizeof resp->request_id, s->request_id);
-    copy_text(resp->content_type, sizeof resp->content_type,
-              s->content_type ? s->content_type : "text/xml");
-    resp->body = s->body ? s->body : "";
-    resp->body_len = strlen(resp->body);
-    return IDC_OK;
-}
-
-static void fake_close(void *ctx)
-{
-    (void)ctx;
-}
-
-static const struct idc_transport_ops fake_ops = {
-    .name = "scripted",
-    .ctx_size = sizeof(struct fake_ctx),
-    .open = fake_open,
-    .exchange = fake_exchange,
-    .close = fake_close,
-};
-
-static void trace_collect(const char *line, void *ud)
-{
-    struct fake *f = ud;
-    if (f->trace_count < sizeof f->trace / sizeof f->trace[0]) {
-        snprintf(f->trace[f->trace_count++], sizeof f->trace[0], "%s", line);
-    }
-}
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-static int fake_setup(void **state)
-{
-    struct fake *f = calloc(1, sizeof *f);
-    if (f == NULL) {
-        return -1;
-    }
-    g_fake = f;
-    *state = f;
-    return 0;
-}
-
-static bool holds_secret(const char *text)
-{
-    return strstr(text, TEST_SECRET) != NULL || strstr(text, "bPxRfiCYEXAMPLEKEY") != NULL;
-}
-
-static int fake_teardown(void **state)
-{
-    struct fake *f = *state;
-    idc_client_free(f->client);
-    for (size_t i = 0; i < MAX_SEEN; i++) {
-        free(f->seen[i].body);
-    }
-    bool leaked = holds_secret(f->err.msg);
-    for (size_t i = 0; i < f->trace_count; i++) {
-        leaked = leaked || holds_secret(f->trace[i]);
-    }
-    free(f);
-    g_fake = NULL;
-    if (leaked) {
-        fail_msg("the secret reached a message or a trace line");
-    }
-    return 0;
-}
-
-static void client_for(struct fake *f, const struct idc_service *service, const struct step *steps,
-                       size_t count)
+static void client_for(struct fake *f, const struct idc_service *service,
+                       const struct fake_step *steps, size_t count)
 {
     f->steps = steps;
     f->count = count;
-    struct idc_client_config cfg = {
-        .service = service,
-        .endpoint_url = service == &idc_service_iam
-                            ? TEST_ENDPOINT
-                            : "https://identitystore.us-east-1.amazonaws.com",
-        .region = "us-east-1",
-        .access_key_id = TEST_KEY_ID,
-        .secret_access_key = TEST_SECRET,
-        .transport_ops = &fake_ops,
-        .base_delay_ms = 1,
-        .max_backoff_ms = 5,
-        .trace = trace_collect,
-        .trace_ud = f,
-    };
+    f->content_type = "text/xml";
+    struct idc_client_config cfg = fake_client_config(f);
+    cfg.service = service;
+    cfg.endpoint_url = service == &idc_service_iam
+                           ? TEST_ENDPOINT
+                           : "https://identitystore.us-east-1.amazonaws.com";
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_OK);
 }
 
-static void client_start(struct fake *f, const struct step *steps, size_t count)
+static void client_start(struct fake *f, const struct fake_step *steps, size_t count)
 {
     client_for(f, &idc_service_iam, steps, count);
 }
 
 /* Starts again with another script: a fresh client and no request seen. */
-static void client_restart(struct fake *f, const struct step *steps, size_t count)
+static void client_restart(struct fake *f, const struct fake_step *steps, size_t count)
 {
-    idc_client_free(f->client);
-    f->client = NULL;
-    for (size_t i = 0; i < MAX_SEEN; i++) {
-        free(f->seen[i].body);
-    }
-    memset(f->seen, 0, sizeof f->seen);
-    f->requests = f->next = 0;
-    f->err = (struct idc_error){0};
+    fake_reset(f);
     client_start(f, steps, count);
-}
-
-static const char *seen_header(const struct seen_request *s, const char *name)
-{
-    for (size_t i = 0; i < s->header_count && i < MAX_HEADERS; i++) {
-        if (strcmp(s->names[i], name) == 0) {
-            return s->values[i];
-        }
-    }
-    return NULL;
-}
-
-/* The decoded value of form parameter `name` in request `i`, or NULL. */
-static const char *seen_param(const struct fake *f, size_t i, const char *name)
-{
-    const struct seen_request *s = &f->seen[i];
-    for (size_t p = 0; p < s->param_count; p++) {
-        if (strcmp(s->pnames[p], name) == 0) {
-            return s->pvalues[p];
-        }
-    }
-    return NULL;
-}
-
-static void assert_param(const struct fake *f, size_t i, const char *name, const char *want)
-{
-    const char *got = seen_param(f, i, name);
-    if (want == NULL && got != NULL) {
-        fail_msg("request %zu: %s=%s was sent, none expected", i, name, got);
-    }
-    if (want != NULL && (got == NULL || strcmp(got, want) != 0)) {
-        fail_msg("request %zu: %s is %s, expected %s", i, name, got ? got : "(absent)", want);
-    }
-}
-
-/* Asserts the code of the last failure, that its message holds `fragment`, and no secret. */
-static void assert_failed(const struct fake *f, idc_err rc, idc_err want, const char *fragment)
-{
-    if (rc != want || f->err.code != want || strstr(f->err.msg, fragment) == NULL) {
-        fail_msg("expected %s with \"%s\", got %s: %s", idc_err_name(want), fragment,
-                 idc_err_name(rc), f->err.msg);
-    }
-    if (holds_secret(f->err.msg)) {
-        fail_msg("the secret is in the message: %s", f->err.msg);
-    }
 }
 
 /* ---- what the callbacks saw ------------------------------------------------------------- */
@@ -433,7 +196,8 @@ static const char list_users_reference[] =
 static void test_iam_list_users_one_page(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {{.status = 200, .body = list_users_reference, .request_id = "r1"}};
+    const struct fake_step s[] = {
+        {.status = 200, .body = list_users_reference, .request_id = "r1"}};
     client_start(f, s, N_OF(s));
     struct users l = {0};
     assert_int_equal(idc_iam_list_users(f->client, NULL, on_user, &l, &f->err), IDC_OK);
@@ -453,19 +217,19 @@ static void test_iam_list_users_one_page(void **state)
     assert_string_equal(j->password_last_used, ""); /* never used, or no password */
     assert_int_equal(j->password_last_used_time, 0);
     assert_int_equal(f->requests, 1);
-    const struct seen_request *r = &f->seen[0];
+    const struct fake_request *r = &f->seen[0];
     assert_string_equal(r->body, "Action=ListUsers&Version=2010-05-08&MaxItems=100");
-    assert_string_equal(seen_header(r, "Content-Type"),
+    assert_string_equal(fake_seen_header(r, "Content-Type"),
                         "application/x-www-form-urlencoded; charset=utf-8");
-    assert_string_equal(seen_header(r, "Host"), "iam.amazonaws.com");
-    assert_null(seen_header(r, "X-Amz-Target")); /* awsQuery: the form carries Action */
-    assert_non_null(strstr(seen_header(r, "Authorization"), "/us-east-1/iam/aws4_request"));
+    assert_string_equal(fake_seen_header(r, "Host"), "iam.amazonaws.com");
+    assert_null(fake_seen_header(r, "X-Amz-Target")); /* awsQuery: the form carries Action */
+    assert_non_null(strstr(fake_seen_header(r, "Authorization"), "/us-east-1/iam/aws4_request"));
 }
 
 static void test_iam_list_users_path_prefix(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = ANSWER("ListUsers", "<Users><member>" BOB "</member></Users>")},
     };
     client_start(f, s, N_OF(s));
@@ -481,7 +245,7 @@ static void test_iam_list_users_path_prefix(void **state)
 static void test_iam_list_users_empty(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = ANSWER("ListUsers", "<Users/>" NOT_TRUNCATED)},
         {.status = 200, .body = ANSWER("ListUsers", "")},
     };
@@ -500,7 +264,7 @@ static void test_iam_list_users_empty(void **state)
 static void test_iam_list_users_pages(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member></Users>" MORE(ODD_MARKER)),
          .request_id = "page-1"},
@@ -520,12 +284,12 @@ static void test_iam_list_users_pages(void **state)
     assert_string_equal(l.u[1].user_name, "bob");
     assert_string_equal(l.u[2].user_name, "carol");
     assert_int_equal(f->requests, 3);
-    assert_param(f, 0, "Marker", NULL);
-    assert_param(f, 1, "Marker", ODD_MARKER_RAW);
-    assert_param(f, 2, "Marker", "6361726f6c");
+    fake_assert_param(f, 0, "Marker", NULL);
+    fake_assert_param(f, 1, "Marker", ODD_MARKER_RAW);
+    fake_assert_param(f, 2, "Marker", "6361726f6c");
     for (size_t i = 0; i < 3; i++) {
-        assert_param(f, i, "Action", "ListUsers");
-        assert_param(f, i, "MaxItems", "100");
+        fake_assert_param(f, i, "Action", "ListUsers");
+        fake_assert_param(f, i, "MaxItems", "100");
     }
     assert_string_equal(f->seen[1].body, "Action=ListUsers&Version=2010-05-08&MaxItems=100&"
                                          "Marker=a%2Bb%2Fc%3D%20d%26e%25f");
@@ -534,7 +298,7 @@ static void test_iam_list_users_pages(void **state)
 static void test_iam_list_users_callback_stops(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member><member>" BOB
                                      "</member></Users>" MORE("m1"))},
@@ -550,7 +314,7 @@ static void test_iam_list_users_callback_stops(void **state)
 static void test_iam_list_users_repeated_marker(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member></Users>" MORE("same"))},
         {.status = 200,
@@ -560,7 +324,7 @@ static void test_iam_list_users_repeated_marker(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "the same Marker came back twice");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "the same Marker came back twice");
     assert_non_null(strstr(f->err.msg, "listing IAM users: IAM ListUsers: "));
     assert_int_equal(f->requests, 2);
     assert_int_equal(l.n, 2); /* the second page's users were handed on before the check */
@@ -569,7 +333,7 @@ static void test_iam_list_users_repeated_marker(void **state)
 static void test_iam_list_users_truncated_without_marker(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member></Users>"
                                      "<IsTruncated>true</IsTruncated>"),
@@ -580,11 +344,11 @@ static void test_iam_list_users_truncated_without_marker(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
     assert_non_null(strstr(f->err.msg, "IAM ListUsers answer (request id req-trunc)"));
     assert_int_equal(l.n, 0); /* a page that breaks the model hands nothing on */
     rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "IsTruncated is true but there is no Marker");
     assert_int_equal(f->requests, 2);
 }
 
@@ -594,7 +358,7 @@ static void test_iam_get_user(void **state)
 {
     struct fake *f = *state;
     /* GetUser also returns tags and a permissions boundary: nested elements to skip. */
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("GetUser",
                         "<User>" ALICE "<PasswordLastUsed>2024-01-02T03:04:05Z</PasswordLastUsed>"
@@ -625,7 +389,7 @@ static void test_iam_get_user(void **state)
 static void test_iam_get_user_no_such_entity(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 404,
          .body = ERROR_ANSWER("Sender", "NoSuchEntity", "The user with name bob cannot be found.",
                               "body-rid"),
@@ -637,16 +401,17 @@ static void test_iam_get_user_no_such_entity(void **state)
     client_start(f, s, N_OF(s));
     struct idc_iam_user u;
     idc_err rc = idc_iam_get_user(f->client, "bob", &u, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "reading IAM user bob: NoSuchEntity: The user with name bob cannot be found. "
-                  "(HTTP 404)");
+    fake_assert_failed(
+        f, rc, IDC_ERR_AWS,
+        "reading IAM user bob: NoSuchEntity: The user with name bob cannot be found. "
+        "(HTTP 404)");
     assert_string_equal(f->err.aws_code, "NoSuchEntity");
     assert_int_equal(f->err.http_status, 404);
     assert_string_equal(f->err.request_id, "header-rid");
     assert_false(f->err.retryable);
     /* Without the header, the body's RequestId. */
     rc = idc_iam_get_user(f->client, "bob", &u, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity");
     assert_string_equal(f->err.request_id, "body-rid");
     assert_int_equal(f->requests, 2);
 }
@@ -668,7 +433,8 @@ static void test_iam_get_user_answer_shapes(void **state)
          "IAM answer: CreateDate: 'yesterday' is not a UTC time"},
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
-        const struct step s[] = {{.status = 200, .body = cases[i].body, .request_id = "rid-9"}};
+        const struct fake_step s[] = {
+            {.status = 200, .body = cases[i].body, .request_id = "rid-9"}};
         client_restart(f, s, N_OF(s));
         struct idc_iam_user u;
         idc_err rc = idc_iam_get_user(f->client, "alice", &u, &f->err);
@@ -682,7 +448,7 @@ static void test_iam_get_user_answer_shapes(void **state)
 static void test_iam_get_login_profile(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body =
              ANSWER("GetLoginProfile", "<LoginProfile><UserName>alice</UserName><CreateDate>"
@@ -709,8 +475,8 @@ static void test_iam_get_login_profile(void **state)
     assert_false(has);
     has = true;
     idc_err rc = idc_iam_get_login_profile(f->client, "carol", &has, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "reading the login profile of IAM user carol: AccessDenied: ");
+    fake_assert_failed(f, rc, IDC_ERR_AWS,
+                       "reading the login profile of IAM user carol: AccessDenied: ");
     assert_false(has);
     assert_string_equal(f->err.aws_code, "AccessDenied");
     assert_string_equal(f->err.request_id, "rid-3");
@@ -727,7 +493,7 @@ static void test_iam_get_login_profile(void **state)
 static void test_iam_list_access_keys_counts(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER(
              "ListAccessKeys",
@@ -758,9 +524,9 @@ static void test_iam_list_access_keys_counts(void **state)
     assert_string_equal(l.k[1].create_date, "2023-05-06T07:08:09Z");
     assert_string_equal(l.k[2].create_date, ""); /* CreateDate is optional in the model */
     assert_int_equal(l.k[2].create_time, 0);
-    assert_param(f, 0, "UserName", "alice");
-    assert_param(f, 0, "Marker", NULL);
-    assert_param(f, 1, "Marker", "2");
+    fake_assert_param(f, 0, "UserName", "alice");
+    fake_assert_param(f, 0, "Marker", NULL);
+    fake_assert_param(f, 1, "Marker", "2");
     /* No callback, only the counts. */
     assert_int_equal(idc_iam_list_access_keys(f->client, "bob", NULL, NULL, &counts, &f->err),
                      IDC_OK);
@@ -772,7 +538,7 @@ static void test_iam_list_access_keys_counts(void **state)
 static void test_iam_list_groups_for_user(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListGroupsForUser",
                         "<Groups><member><Path>/</Path><GroupName>Admins</GroupName><GroupId>"
@@ -924,7 +690,7 @@ static void test_iam_list_user_items_each_kind(void **state)
     struct fake *f = *state;
     for (size_t i = 0; i < N_OF(item_cases); i++) {
         const struct item_case *c = &item_cases[i];
-        const struct step s[] = {{.status = 200, .body = c->body}};
+        const struct fake_step s[] = {{.status = 200, .body = c->body}};
         client_restart(f, s, N_OF(s));
         struct items l = {0};
         idc_err rc = idc_iam_list_user_items(f->client, c->kind, "alice", on_item, &l, &f->err);
@@ -941,17 +707,17 @@ static void test_iam_list_user_items_each_kind(void **state)
         }
         assert_int_equal(f->requests, 1);
         assert_int_equal(f->seen[0].param_count, 4);
-        assert_param(f, 0, "Action", c->list_action);
-        assert_param(f, 0, "Version", "2010-05-08");
-        assert_param(f, 0, "UserName", "alice");
-        assert_param(f, 0, "MaxItems", "100");
+        fake_assert_param(f, 0, "Action", c->list_action);
+        fake_assert_param(f, 0, "Version", "2010-05-08");
+        fake_assert_param(f, 0, "UserName", "alice");
+        fake_assert_param(f, 0, "MaxItems", "100");
     }
 }
 
 static void test_iam_list_user_items_pages_and_stop(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUserPolicies",
                         "<PolicyNames><member>p1</member></PolicyNames>" MORE("p1"))},
@@ -970,7 +736,7 @@ static void test_iam_list_user_items_pages_and_stop(void **state)
     assert_int_equal(l.n, 2);
     assert_string_equal(l.id[1], "p2");
     assert_int_equal(f->requests, 2);
-    assert_param(f, 1, "Marker", "p1");
+    fake_assert_param(f, 1, "Marker", "p1");
 }
 
 static void test_iam_list_user_items_missing_id(void **state)
@@ -999,12 +765,12 @@ static void test_iam_list_user_items_missing_id(void **state)
          "item 1 of <Groups> has no <GroupId>"},
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
-        const struct step s[] = {{.status = 200, .body = cases[i].body}};
+        const struct fake_step s[] = {{.status = 200, .body = cases[i].body}};
         client_restart(f, s, N_OF(s));
         struct items l = {0};
         idc_err rc =
             idc_iam_list_user_items(f->client, cases[i].kind, "alice", on_item, &l, &f->err);
-        assert_failed(f, rc, IDC_ERR_PARSE, cases[i].fragment);
+        fake_assert_failed(f, rc, IDC_ERR_PARSE, cases[i].fragment);
         assert_non_null(strstr(f->err.msg, "for user alice: "));
         assert_int_equal(l.n, 0);
     }
@@ -1029,7 +795,7 @@ static void test_iam_remove_user_item_forms(void **state)
         const struct item_case *c = &item_cases[i];
         char answer[512];
         snprintf(answer, sizeof answer, WRITTEN("%s"), c->remove_action, c->remove_action);
-        const struct step s[] = {{.status = 200, .body = answer}};
+        const struct fake_step s[] = {{.status = 200, .body = answer}};
         client_restart(f, s, N_OF(s));
         idc_err rc = idc_iam_remove_user_item(f->client, c->kind, "alice", ids[c->kind], &f->err);
         if (rc != IDC_OK) {
@@ -1037,10 +803,10 @@ static void test_iam_remove_user_item_forms(void **state)
         }
         assert_int_equal(f->requests, 1);
         assert_int_equal(f->seen[0].param_count, 4);
-        assert_param(f, 0, "Action", c->remove_action);
-        assert_param(f, 0, "Version", "2010-05-08");
-        assert_param(f, 0, "UserName", "alice");
-        assert_param(f, 0, c->id_param, ids[c->kind]);
+        fake_assert_param(f, 0, "Action", c->remove_action);
+        fake_assert_param(f, 0, "Version", "2010-05-08");
+        fake_assert_param(f, 0, "UserName", "alice");
+        fake_assert_param(f, 0, c->id_param, ids[c->kind]);
     }
     /* The last one, byte for byte: names and values form-encoded. */
     assert_string_equal(f->seen[0].body, "Action=RemoveUserFromGroup&Version=2010-05-08&"
@@ -1050,7 +816,7 @@ static void test_iam_remove_user_item_forms(void **state)
 static void test_iam_remove_user_item_mfa_form(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {{.status = 200, .body = WRITTEN("DeactivateMFADevice")}};
+    const struct fake_step s[] = {{.status = 200, .body = WRITTEN("DeactivateMFADevice")}};
     client_start(f, s, N_OF(s));
     assert_int_equal(idc_iam_remove_user_item(f->client, IDC_IAM_MFA_DEVICE, "alice",
                                               "arn:aws:iam::123456789012:mfa/alice", &f->err),
@@ -1063,7 +829,7 @@ static void test_iam_remove_user_item_mfa_form(void **state)
 static void test_iam_remove_user_item_not_found(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 404,
          .body = ERROR_ANSWER("Sender", "NoSuchEntity",
                               "The Access Key with id AKIAIOSFODNN7EXAMPLE cannot be found.",
@@ -1072,7 +838,7 @@ static void test_iam_remove_user_item_not_found(void **state)
     client_start(f, s, N_OF(s));
     idc_err rc = idc_iam_remove_user_item(f->client, IDC_IAM_ACCESS_KEY, "alice",
                                           "AKIAIOSFODNN7EXAMPLE", &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity: The Access Key with id");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity: The Access Key with id");
     assert_string_equal(f->err.aws_code, "NoSuchEntity");
     assert_string_equal(f->err.request_id, "rid-nf");
     assert_int_equal(f->requests, 1); /* a write is not retried */
@@ -1081,7 +847,7 @@ static void test_iam_remove_user_item_not_found(void **state)
 static void test_iam_delete_login_profile(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = WRITTEN("DeleteLoginProfile")},
         {.status = 404,
          .body = ERROR_ANSWER("Sender", "NoSuchEntity",
@@ -1092,28 +858,28 @@ static void test_iam_delete_login_profile(void **state)
     assert_string_equal(f->seen[0].body,
                         "Action=DeleteLoginProfile&Version=2010-05-08&UserName=alice");
     idc_err rc = idc_iam_delete_login_profile(f->client, "alice", &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity: Login Profile for User alice");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "NoSuchEntity: Login Profile for User alice");
     assert_string_equal(f->err.aws_code, "NoSuchEntity");
 }
 
 static void test_iam_delete_virtual_mfa_device(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {{.status = 200, .body = WRITTEN("DeleteVirtualMFADevice")}};
+    const struct fake_step s[] = {{.status = 200, .body = WRITTEN("DeleteVirtualMFADevice")}};
     client_start(f, s, N_OF(s));
     assert_int_equal(idc_iam_delete_virtual_mfa_device(
                          f->client, "arn:aws:iam::123456789012:mfa/alice", &f->err),
                      IDC_OK);
     assert_int_equal(f->seen[0].param_count, 3);
-    assert_param(f, 0, "Action", "DeleteVirtualMFADevice");
-    assert_param(f, 0, "SerialNumber", "arn:aws:iam::123456789012:mfa/alice");
-    assert_param(f, 0, "UserName", NULL); /* the device is named by its ARN alone */
+    fake_assert_param(f, 0, "Action", "DeleteVirtualMFADevice");
+    fake_assert_param(f, 0, "SerialNumber", "arn:aws:iam::123456789012:mfa/alice");
+    fake_assert_param(f, 0, "UserName", NULL); /* the device is named by its ARN alone */
 }
 
 static void test_iam_delete_user(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = WRITTEN("DeleteUser")},
         {.status = 409,
          .body = ERROR_ANSWER("Sender", "DeleteConflict",
@@ -1123,7 +889,7 @@ static void test_iam_delete_user(void **state)
     assert_int_equal(idc_iam_delete_user(f->client, "alice", &f->err), IDC_OK);
     assert_string_equal(f->seen[0].body, "Action=DeleteUser&Version=2010-05-08&UserName=alice");
     idc_err rc = idc_iam_delete_user(f->client, "alice", &f->err);
-    assert_failed(
+    fake_assert_failed(
         f, rc, IDC_ERR_AWS,
         "DeleteConflict: Cannot delete entity, must delete access keys first. (HTTP 409)");
     assert_int_equal(f->err.http_status, 409);
@@ -1135,7 +901,7 @@ static void test_iam_delete_user(void **state)
 static void test_iam_wrong_root_element(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = "<html><body>Welcome to nginx!</body></html>",
          .content_type = "text/html",
@@ -1145,22 +911,23 @@ static void test_iam_wrong_root_element(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE,
-                  "the root element is <html>, not <ListUsersResponse>; is the endpoint an IAM "
-                  "endpoint?");
+    fake_assert_failed(
+        f, rc, IDC_ERR_PARSE,
+        "the root element is <html>, not <ListUsersResponse>; is the endpoint an IAM "
+        "endpoint?");
     assert_non_null(strstr(f->err.msg, "listing IAM users: IAM ListUsers answer (request id "
                                        "rid-html): "));
     /* A write checks the root of its answer too. */
     rc = idc_iam_delete_user(f->client, "alice", &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE,
-                  "the root element is <ListUsersResponse>, not "
-                  "<DeleteUserResponse>");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE,
+                       "the root element is <ListUsersResponse>, not "
+                       "<DeleteUserResponse>");
 }
 
 static void test_iam_missing_required_field(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member><member><Path>/</Path>"
                                      "<UserName>bob</UserName><Arn>arn:aws:iam::123456789012:"
@@ -1171,7 +938,7 @@ static void test_iam_missing_required_field(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "item 2 of <Users> has no <UserId>");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "item 2 of <Users> has no <UserId>");
     assert_non_null(strstr(f->err.msg, "IAM ListUsers answer (request id rid-missing)"));
     assert_int_equal(l.n, 0);
 }
@@ -1179,7 +946,7 @@ static void test_iam_missing_required_field(void **state)
 static void test_iam_malformed_xml(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200,
          .body = "<ListUsersResponse>\n<ListUsersResult>\n<Users><member></Users>\n"},
         {.status = 200, .body = "<ListUsersResponse><ListUsersResult><Users>"},
@@ -1189,16 +956,16 @@ static void test_iam_malformed_xml(void **state)
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
     /* Columns count from 1; expat points at the name in "</Users>", 18th on its line. */
-    assert_failed(f, rc, IDC_ERR_PARSE,
-                  "response is not well-formed XML: mismatched tag at line 3, column 18");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE,
+                       "response is not well-formed XML: mismatched tag at line 3, column 18");
     assert_non_null(strstr(f->err.msg, "listing IAM users: IAM ListUsers answer (request id "
                                        "none): "));
     rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE, "not well-formed XML: ");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "not well-formed XML: ");
     assert_non_null(strstr(f->err.msg, "at line 1, column"));
     rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE,
-                  "not well-formed XML: no element found at line 1, column 1");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE,
+                       "not well-formed XML: no element found at line 1, column 1");
     assert_int_equal(l.n, 0);
     assert_int_equal(f->requests, 3); /* a malformed answer is not retried */
 }
@@ -1215,18 +982,18 @@ static void test_iam_xml_too_deep(void **state)
         n += (size_t)snprintf(body + n, sizeof body - n, "</a>");
     }
     snprintf(body + n, sizeof body - n, "</ListUsersResult></ListUsersResponse>");
-    const struct step s[] = {{.status = 200, .body = body}};
+    const struct fake_step s[] = {{.status = 200, .body = body}};
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_LIMIT, "XML nests deeper than 32 elements at line 1 (<a>)");
+    fake_assert_failed(f, rc, IDC_ERR_LIMIT, "XML nests deeper than 32 elements at line 1 (<a>)");
     assert_non_null(strstr(f->err.msg, "listing IAM users: "));
 }
 
 static void test_iam_error_answers(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 403,
          .body = ERROR_ANSWER("Sender", "AccessDenied",
                               "User: arn:aws:iam::123456789012:user/auditor is not authorized to "
@@ -1241,15 +1008,16 @@ static void test_iam_error_answers(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS,
-                  "listing IAM users: AccessDenied: User: arn:aws:iam::123456789012:user/auditor "
-                  "is not authorized to perform: iam:ListUsers on resource: "
-                  "arn:aws:iam::123456789012:user/ (HTTP 403)");
+    fake_assert_failed(
+        f, rc, IDC_ERR_AWS,
+        "listing IAM users: AccessDenied: User: arn:aws:iam::123456789012:user/auditor "
+        "is not authorized to perform: iam:ListUsers on resource: "
+        "arn:aws:iam::123456789012:user/ (HTTP 403)");
     assert_string_equal(f->err.aws_code, "AccessDenied");
     assert_string_equal(f->err.request_id, "rid-denied");
     assert_int_equal(f->err.http_status, 403);
     rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    assert_failed(f, rc, IDC_ERR_AWS, "InvalidClientTokenId: The security token");
+    fake_assert_failed(f, rc, IDC_ERR_AWS, "InvalidClientTokenId: The security token");
     assert_string_equal(f->err.aws_code, "InvalidClientTokenId");
     assert_string_equal(f->err.request_id, "rid-200");
     assert_int_equal(f->err.http_status, 200);
@@ -1288,7 +1056,7 @@ static void test_iam_field_too_long(void **state)
                                          "<UserId>%s</UserId><Arn>%s</Arn><CreateDate>"
                                          "2024-01-02T03:04:05Z</CreateDate></member></Users>"),
                      v[0], v[1], v[2], v[3]);
-            const struct step s[] = {{.status = 200, .body = body}};
+            const struct fake_step s[] = {{.status = 200, .body = body}};
             client_restart(f, s, N_OF(s));
             struct users l = {0};
             idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
@@ -1298,7 +1066,7 @@ static void test_iam_field_too_long(void **state)
             snprintf(want, sizeof want, "a %s of %zu bytes is longer than the model's %zu",
                      cases[i].field, len, cases[i].max);
             if (over) {
-                assert_failed(f, rc, IDC_ERR_PARSE, want);
+                fake_assert_failed(f, rc, IDC_ERR_PARSE, want);
                 assert_int_equal(l.n, 0);
             } else if (rc != IDC_OK || l.n != 1) {
                 fail_msg("%s of %zu bytes: %s: %s", cases[i].field, len, idc_err_name(rc),
@@ -1319,12 +1087,12 @@ static void test_iam_access_key_field_too_long(void **state)
              ANSWER("ListAccessKeys", "<AccessKeyMetadata><member><AccessKeyId>%s</AccessKeyId>"
                                       "<Status>Active</Status></member></AccessKeyMetadata>"),
              id);
-    const struct step s[] = {{.status = 200, .body = body}};
+    const struct fake_step s[] = {{.status = 200, .body = body}};
     client_start(f, s, N_OF(s));
     struct idc_iam_key_counts counts;
     idc_err rc = idc_iam_list_access_keys(f->client, "alice", NULL, NULL, &counts, &f->err);
-    assert_failed(f, rc, IDC_ERR_PARSE,
-                  "a AccessKeyId of 129 bytes is longer than the model's 128");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE,
+                       "a AccessKeyId of 129 bytes is longer than the model's 128");
     assert_non_null(strstr(f->err.msg, "listing the access keys of IAM user alice: "));
     assert_int_equal(counts.total, 0);
 }
@@ -1340,21 +1108,25 @@ static void test_iam_client_for_another_service(void **state)
     struct idc_iam_user u;
     bool has;
     const char *want = "needs a client made with idc_service_iam, not identitystore";
-    assert_failed(f, idc_iam_list_users(f->client, NULL, on_user, &l, &f->err), IDC_ERR_ARG, want);
-    assert_failed(f, idc_iam_get_user(f->client, "alice", &u, &f->err), IDC_ERR_ARG, want);
-    assert_failed(f, idc_iam_get_login_profile(f->client, "alice", &has, &f->err), IDC_ERR_ARG,
-                  want);
-    assert_failed(f, idc_iam_list_access_keys(f->client, "alice", NULL, NULL, NULL, &f->err),
-                  IDC_ERR_ARG, want);
-    assert_failed(f,
-                  idc_iam_list_user_items(f->client, IDC_IAM_GROUP, "alice", on_item, &il, &f->err),
-                  IDC_ERR_ARG, "IAM ListGroupsForUser needs a client made with idc_service_iam");
-    assert_failed(f, idc_iam_remove_user_item(f->client, IDC_IAM_GROUP, "alice", "Admins", &f->err),
-                  IDC_ERR_ARG, "IAM RemoveUserFromGroup needs a client made with idc_service_iam");
-    assert_failed(f, idc_iam_delete_login_profile(f->client, "alice", &f->err), IDC_ERR_ARG, want);
-    assert_failed(f, idc_iam_delete_virtual_mfa_device(f->client, "arn:aws:iam::1:mfa/a", &f->err),
-                  IDC_ERR_ARG, want);
-    assert_failed(f, idc_iam_delete_user(f->client, "alice", &f->err), IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_iam_list_users(f->client, NULL, on_user, &l, &f->err), IDC_ERR_ARG,
+                       want);
+    fake_assert_failed(f, idc_iam_get_user(f->client, "alice", &u, &f->err), IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_iam_get_login_profile(f->client, "alice", &has, &f->err), IDC_ERR_ARG,
+                       want);
+    fake_assert_failed(f, idc_iam_list_access_keys(f->client, "alice", NULL, NULL, NULL, &f->err),
+                       IDC_ERR_ARG, want);
+    fake_assert_failed(
+        f, idc_iam_list_user_items(f->client, IDC_IAM_GROUP, "alice", on_item, &il, &f->err),
+        IDC_ERR_ARG, "IAM ListGroupsForUser needs a client made with idc_service_iam");
+    fake_assert_failed(
+        f, idc_iam_remove_user_item(f->client, IDC_IAM_GROUP, "alice", "Admins", &f->err),
+        IDC_ERR_ARG, "IAM RemoveUserFromGroup needs a client made with idc_service_iam");
+    fake_assert_failed(f, idc_iam_delete_login_profile(f->client, "alice", &f->err), IDC_ERR_ARG,
+                       want);
+    fake_assert_failed(
+        f, idc_iam_delete_virtual_mfa_device(f->client, "arn:aws:iam::1:mfa/a", &f->err),
+        IDC_ERR_ARG, want);
+    fake_assert_failed(f, idc_iam_delete_user(f->client, "alice", &f->err), IDC_ERR_ARG, want);
     assert_int_equal(f->requests, 0);
 }
 
@@ -1369,44 +1141,47 @@ static void test_iam_null_arguments(void **state)
     struct groups gl = {0};
     struct idc_iam_user u;
     bool has;
-    assert_failed(f, idc_iam_list_users(NULL, NULL, on_user, &l, e), IDC_ERR_ARG,
-                  "idc_iam_list_users needs a client and a callback");
-    assert_failed(f, idc_iam_list_users(c, NULL, NULL, &l, e), IDC_ERR_ARG,
-                  "idc_iam_list_users needs");
-    assert_failed(f, idc_iam_get_user(NULL, "alice", &u, e), IDC_ERR_ARG,
-                  "idc_iam_get_user needs a client and an output");
-    assert_failed(f, idc_iam_get_user(c, "alice", NULL, e), IDC_ERR_ARG, "idc_iam_get_user needs");
-    assert_failed(f, idc_iam_get_login_profile(c, NULL, &has, e), IDC_ERR_ARG,
-                  "idc_iam_get_login_profile needs a client, a user and an output");
-    assert_failed(f, idc_iam_get_login_profile(c, "alice", NULL, e), IDC_ERR_ARG,
-                  "idc_iam_get_login_profile needs");
-    assert_failed(f, idc_iam_list_access_keys(c, NULL, NULL, NULL, NULL, e), IDC_ERR_ARG,
-                  "idc_iam_list_access_keys needs a client and a user name");
-    assert_failed(f, idc_iam_list_groups_for_user(c, "alice", NULL, &gl, e), IDC_ERR_ARG,
-                  "idc_iam_list_groups_for_user needs a client, a user name and a callback");
-    assert_failed(f, idc_iam_list_groups_for_user(c, NULL, on_group, &gl, e), IDC_ERR_ARG,
-                  "idc_iam_list_groups_for_user needs");
-    assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_ITEM_KIND_COUNT, "alice", on_item, &il, e),
-                  IDC_ERR_ARG, "idc_iam_list_user_items needs a client, a known kind");
-    assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_GROUP, NULL, on_item, &il, e), IDC_ERR_ARG,
-                  "idc_iam_list_user_items needs");
-    assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_GROUP, "alice", NULL, &il, e), IDC_ERR_ARG,
-                  "idc_iam_list_user_items needs");
-    assert_failed(f, idc_iam_remove_user_item(c, (enum idc_iam_item_kind) - 1, "alice", "x", e),
-                  IDC_ERR_ARG, "idc_iam_remove_user_item needs a client, a known kind");
-    assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, NULL, "x", e), IDC_ERR_ARG,
-                  "idc_iam_remove_user_item needs");
-    assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, "alice", NULL, e), IDC_ERR_ARG,
-                  "idc_iam_remove_user_item needs");
-    assert_failed(f, idc_iam_delete_login_profile(c, NULL, e), IDC_ERR_ARG,
-                  "idc_iam_delete_login_profile needs a client and a user name");
-    assert_failed(f, idc_iam_delete_virtual_mfa_device(c, NULL, e), IDC_ERR_ARG,
-                  "idc_iam_delete_virtual_mfa_device needs a client and a serial number");
-    assert_failed(f, idc_iam_delete_user(c, NULL, e), IDC_ERR_ARG,
-                  "idc_iam_delete_user needs a client and a user name");
-    assert_failed(f, idc_iam_delete_user(c, "", e), IDC_ERR_ARG, "idc_iam_delete_user needs");
-    assert_failed(f, idc_iam_delete_user(NULL, "alice", e), IDC_ERR_ARG,
-                  "idc_iam_delete_user needs a client and a user name");
+    fake_assert_failed(f, idc_iam_list_users(NULL, NULL, on_user, &l, e), IDC_ERR_ARG,
+                       "idc_iam_list_users needs a client and a callback");
+    fake_assert_failed(f, idc_iam_list_users(c, NULL, NULL, &l, e), IDC_ERR_ARG,
+                       "idc_iam_list_users needs");
+    fake_assert_failed(f, idc_iam_get_user(NULL, "alice", &u, e), IDC_ERR_ARG,
+                       "idc_iam_get_user needs a client and an output");
+    fake_assert_failed(f, idc_iam_get_user(c, "alice", NULL, e), IDC_ERR_ARG,
+                       "idc_iam_get_user needs");
+    fake_assert_failed(f, idc_iam_get_login_profile(c, NULL, &has, e), IDC_ERR_ARG,
+                       "idc_iam_get_login_profile needs a client, a user and an output");
+    fake_assert_failed(f, idc_iam_get_login_profile(c, "alice", NULL, e), IDC_ERR_ARG,
+                       "idc_iam_get_login_profile needs");
+    fake_assert_failed(f, idc_iam_list_access_keys(c, NULL, NULL, NULL, NULL, e), IDC_ERR_ARG,
+                       "idc_iam_list_access_keys needs a client and a user name");
+    fake_assert_failed(f, idc_iam_list_groups_for_user(c, "alice", NULL, &gl, e), IDC_ERR_ARG,
+                       "idc_iam_list_groups_for_user needs a client, a user name and a callback");
+    fake_assert_failed(f, idc_iam_list_groups_for_user(c, NULL, on_group, &gl, e), IDC_ERR_ARG,
+                       "idc_iam_list_groups_for_user needs");
+    fake_assert_failed(
+        f, idc_iam_list_user_items(c, IDC_IAM_ITEM_KIND_COUNT, "alice", on_item, &il, e),
+        IDC_ERR_ARG, "idc_iam_list_user_items needs a client, a known kind");
+    fake_assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_GROUP, NULL, on_item, &il, e),
+                       IDC_ERR_ARG, "idc_iam_list_user_items needs");
+    fake_assert_failed(f, idc_iam_list_user_items(c, IDC_IAM_GROUP, "alice", NULL, &il, e),
+                       IDC_ERR_ARG, "idc_iam_list_user_items needs");
+    fake_assert_failed(f,
+                       idc_iam_remove_user_item(c, (enum idc_iam_item_kind) - 1, "alice", "x", e),
+                       IDC_ERR_ARG, "idc_iam_remove_user_item needs a client, a known kind");
+    fake_assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, NULL, "x", e),
+                       IDC_ERR_ARG, "idc_iam_remove_user_item needs");
+    fake_assert_failed(f, idc_iam_remove_user_item(c, IDC_IAM_ACCESS_KEY, "alice", NULL, e),
+                       IDC_ERR_ARG, "idc_iam_remove_user_item needs");
+    fake_assert_failed(f, idc_iam_delete_login_profile(c, NULL, e), IDC_ERR_ARG,
+                       "idc_iam_delete_login_profile needs a client and a user name");
+    fake_assert_failed(f, idc_iam_delete_virtual_mfa_device(c, NULL, e), IDC_ERR_ARG,
+                       "idc_iam_delete_virtual_mfa_device needs a client and a serial number");
+    fake_assert_failed(f, idc_iam_delete_user(c, NULL, e), IDC_ERR_ARG,
+                       "idc_iam_delete_user needs a client and a user name");
+    fake_assert_failed(f, idc_iam_delete_user(c, "", e), IDC_ERR_ARG, "idc_iam_delete_user needs");
+    fake_assert_failed(f, idc_iam_delete_user(NULL, "alice", e), IDC_ERR_ARG,
+                       "idc_iam_delete_user needs a client and a user name");
     /* err may be NULL. */
     assert_int_equal(idc_iam_list_users(NULL, NULL, never, &l, NULL), IDC_ERR_ARG);
     assert_int_equal(idc_iam_delete_user(c, NULL, NULL), IDC_ERR_ARG);
@@ -1421,7 +1196,7 @@ static void test_iam_null_arguments(void **state)
 static void test_iam_wrong_root_without_err(void **state)
 {
     struct fake *f = *state;
-    const struct step s[] = {
+    const struct fake_step s[] = {
         {.status = 200, .body = "<html><body>hi</body></html>", .content_type = "text/html"},
         {.status = 200, .body = "<html><body>hi</body></html>", .content_type = "text/html"},
     };
