@@ -210,17 +210,26 @@ static void print_step(const struct idc_plan_step *s, const struct idc_error *fa
            s->state == IDC_STEP_FAILED ? "FAILED" : idc_step_state_name(s->state));
 }
 
-/* "delete access key AKIA...: done; remove from group Admins: already done; ..." */
+/*
+ * The plan's steps and how each ended, for the audit row: "delete access key AKIA...: done;
+ * remove from group Admins: already done; ...", cut with the count of what did not fit.
+ */
 static void summarize(const struct idc_plan *plan, char *out, size_t cap)
 {
-    size_t len = 0;
+    size_t len = 0, i = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < plan->step_count && len < cap; i++) {
+    for (; i < plan->step_count; i++) {
         const struct idc_plan_step *s = &plan->steps[i];
-        int n =
-            snprintf(out + len, cap - len, "%s%s%s%s: %s", i ? "; " : "", s->text,
-                     s->label ? " " : "", s->label ? s->label : "", idc_step_state_name(s->state));
-        len += n > 0 ? (size_t)n : 0;
+        int n = snprintf(out + len, cap - len, "%s%s%s%s: %s", i ? "; " : "", s->text,
+                         s->item ? " " : "", s->item ? s->item : "", idc_step_state_name(s->state));
+        if (n < 0 || (size_t)n >= cap - len - 32) { /* room for the note below */
+            out[len] = '\0';
+            break;
+        }
+        len += (size_t)n;
+    }
+    if (i < plan->step_count) {
+        snprintf(out + len, cap - len, "%s(%zu more steps)", len ? "; " : "", plan->step_count - i);
     }
 }
 
@@ -229,17 +238,18 @@ static int run_plan(struct user_cmd *u, struct idc_plan *plan)
     struct idc_error err = {0};
     idc_err rc = idc_directory_execute(u->c.dir, plan, print_step, NULL, &err);
     const struct idc_plan_step *last = &plan->steps[plan->step_count - 1];
-    char detail[1024];
-    summarize(plan, detail, sizeof detail);
+    char steps[1024], detail[sizeof steps + sizeof err.msg + 16];
+    summarize(plan, steps, sizeof steps);
     if (rc != IDC_OK) {
-        audit(u->inv, &u->c, plan->user_id, plan->user_name, "failed", err.msg);
+        snprintf(detail, sizeof detail, "%s; steps: %s", err.msg, steps);
+        audit(u->inv, &u->c, plan->user_id, plan->user_name, "failed", detail);
         return cli_report(&err, err.code == IDC_ERR_AWS && cli_exit_code(&err) == CLI_EXIT_DENIED
                                     ? "`idcctl policy` prints what idcctl needs"
                                     : NULL);
     }
     bool gone = last->state == IDC_STEP_ALREADY_DONE;
     printf("%s %s\n", plan->user_name, gone ? "was already gone: nothing to delete" : "deleted");
-    audit(u->inv, &u->c, plan->user_id, plan->user_name, gone ? "already-gone" : "ok", detail);
+    audit(u->inv, &u->c, plan->user_id, plan->user_name, gone ? "already-gone" : "ok", steps);
     struct idc_error forget = {0};
     if (u->inv != NULL && !u->c.ad_hoc &&
         idc_inventory_forget_user(u->inv, u->c.scope, plan->user_id, &forget) != IDC_OK) {

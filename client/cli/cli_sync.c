@@ -140,6 +140,18 @@ static void fail_job(struct job *j, const struct idc_error *err)
     snprintf(j->error, sizeof j->error, "%s", err->msg);
 }
 
+/* A sync that could not start is recorded as a failed run, like any other. */
+static void record_failure(struct idc_inventory *inv, const char *label,
+                           const struct idc_error *cause)
+{
+    struct idc_sync *sync = NULL;
+    struct idc_error ignored = {0};
+    if (idc_sync_begin(inv, label, &sync, &ignored) == IDC_OK) {
+        idc_sync_fail(sync, cause->msg);
+    }
+    idc_sync_free(sync);
+}
+
 static void sync_one(struct run *r, struct job *j)
 {
     struct idc_inventory *inv = NULL;
@@ -150,6 +162,9 @@ static void sync_one(struct run *r, struct job *j)
         .on_change = keep_change, .change_ud = j, .on_progress = on_progress, .progress_ud = &p};
     idc_err rc = idc_inventory_open(&inv, r->home, 0, &err);
     rc = rc ? rc : idc_integration_open(&j->in, r->base, &dir, &err);
+    if (rc != IDC_OK && inv != NULL) {
+        record_failure(inv, j->in.label, &err); /* a profile without keys, say */
+    }
     rc = rc ? rc : idc_sync_directory(inv, j->in.label, dir, &opts, &j->res, &err);
     j->ok = rc == IDC_OK;
     if (!j->ok) {

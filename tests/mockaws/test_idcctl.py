@@ -560,6 +560,29 @@ class Idcctl(MockTestCase):
             self.assertEqual({(e["access_key_id"], e["status"]) for e in log},
                              {(new["AccessKeyId"], 200)})
 
+    def test_profile_integration_failure_is_recorded(self):
+        # an integration that reads its keys from a profile at each use: when the profile
+        # loses them, the sync fails before any call, and that is recorded like any failure
+        creds = self.env["AWS_SHARED_CREDENTIALS_FILE"]
+        with open(creds, "w", encoding="utf-8") as f:
+            f.write("[ops]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                    % (ADMIN["AccessKeyId"], ADMIN["SecretAccessKey"]))
+        self.idc("integration", "add", "--label", "P", "--region", "us-east-1",
+                 "--identity-store-id", STORE, "--endpoint-url", self.mock.endpoint,
+                 "--profile", "ops")
+        self.assertEqual(self.sync_line(self.idc("sync", "--label", "P").out, "P")[0],
+                         len(STORES[STORE]["Users"]))
+        with open(creds, "w", encoding="utf-8") as f:
+            f.write("[ops]\nregion = us-east-1\n")
+        r = self.idc("sync", "--label", "P", expect=1)
+        self.assertIn("profile 'ops'", r.err)
+        runs = json.loads(self.idc("sync-runs", "--output", "json").out)["SyncRuns"]
+        self.assertEqual(runs[0]["Result"], "failed")
+        self.assertIn("has no aws_access_key_id", runs[0]["Error"])
+        listed = {i["Label"]: i for i in self.integrations()}
+        self.assertEqual(listed["P"]["LastResult"], "failed")
+        self.assertEqual(listed["P"]["Users"], len(STORES[STORE]["Users"]))  # kept
+
     # ---- 7. IAM users --------------------------------------------------------------------------
 
     def test_iam_status_and_cascade_delete(self):

@@ -1012,6 +1012,13 @@ static void test_resolve_network_ca_bundle_from_profile(void **state)
     unsetenv("AWS_CA_BUNDLE");
     expect_error(idc_resolve_network(&missing, &n, &err), &err, IDC_ERR_ARG,
                  "profile 'nope' is not in");
+    /* AWS_PROFILE naming a missing profile only means no ca_bundle from it: the network
+     * settings of a saved integration never fail on it (credentials from it would) */
+    setenv("AWS_PROFILE", "nope", 1);
+    setenv("HTTPS_PROXY", "http://proxy.corp:3128", 1);
+    assert_int_equal(idc_resolve_network(NULL, &n, &err), IDC_OK);
+    assert_string_equal(n.ca_bundle, "");
+    assert_string_equal(n.https_proxy, "http://proxy.corp:3128");
 }
 
 static void test_resolve_network_too_long(void **state)

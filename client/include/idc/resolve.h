@@ -138,8 +138,10 @@ struct idc_resolve_network {
  * Python's urllib and curl read them). An empty variable counts as unset.
  *   in   in   the caller's choices; NULL gives none
  *   out  out  the settings, each "" when none applies
+ * A profile named by AWS_PROFILE that does not exist just has no ca_bundle here (resolving
+ * credentials from it is what fails), so the network settings alone never fail on it.
  * Returns IDC_ERR_LIMIT (a value longer than its IDC_RESOLVE_*_MAX, naming the variable),
- * IDC_ERR_ARG (a requested profile that does not exist), and the profile files' errors.
+ * IDC_ERR_ARG (a profile given in `in` that does not exist), the profile files' errors.
  */
 idc_err idc_resolve_network(const struct idc_resolve_input *in, struct idc_resolve_network *out,
                             struct idc_error *err);

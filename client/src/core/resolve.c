@@ -110,6 +110,20 @@ static idc_err load_profile(const struct idc_resolve_input *in, struct profile_c
 typedef idc_err profile_take_fn(void *out, struct idc_str value, const char *source,
                                 struct idc_error *err);
 
+/* The profile's `key`, when it has one, given to `take` with the source "profile NAME". */
+static idc_err take_value(const struct idc_profile_set *s, const struct profile_choice *pc,
+                          struct idc_str key, profile_take_fn *take, void *out,
+                          struct idc_error *err)
+{
+    struct idc_str v;
+    if (!idc_profile_set_get(s, idc_str_c(pc->name), key, &v, NULL)) {
+        return IDC_OK;
+    }
+    char source[IDC_RESOLVE_SOURCE_MAX];
+    snprintf(source, sizeof source, "profile %s", pc->name);
+    return take(out, v, source, err);
+}
+
 /* The profile's `key` (region, endpoint_url) given to `take` with the source "profile NAME". */
 static idc_err take_from_profile(const struct idc_resolve_input *in, struct idc_str key,
                                  profile_take_fn *take, void *out, struct idc_error *err)
@@ -118,15 +132,31 @@ static idc_err take_from_profile(const struct idc_resolve_input *in, struct idc_
     struct idc_profile_set s;
     bool has = false;
     idc_err rc = load_profile(in, &pc, &s, &has, err);
-    struct idc_str v;
-    if (rc == IDC_OK && idc_profile_set_get(&s, idc_str_c(pc.name), key, &v, NULL)) {
-        char source[IDC_RESOLVE_SOURCE_MAX];
-        snprintf(source, sizeof source, "profile %s", pc.name);
-        rc = take(out, v, source, err);
-    }
+    rc = rc ? rc : take_value(&s, &pc, key, take, out, err);
     idc_profile_set_cleanup(&s);
     return rc;
 }
+
+/*
+ * take_from_profile for a setting that only refines what the environment gives (the CA
+ * bundle): a profile named by AWS_PROFILE that does not exist just has no such setting.
+ * Its absence is reported where it matters, when credentials are resolved from it.
+ */
+static idc_err take_from_profile_if_any(const struct idc_resolve_input *in, struct idc_str key,
+                                        profile_take_fn *take, void *out, struct idc_error *err)
+{
+    if (given(in->profile)) {
+        return take_from_profile(in, key, take, out, err);
+    }
+    struct profile_choice pc;
+    struct idc_profile_set s = {0};
+    idc_err rc = choose_profile(in, &pc, err);
+    rc = rc ? rc : idc_profile_set_load(&s, err);
+    rc = rc ? rc : take_value(&s, &pc, key, take, out, err);
+    idc_profile_set_cleanup(&s);
+    return rc;
+}
+
 
 /* ---- credentials ------------------------------------------------------------------------ */
 
@@ -624,7 +654,7 @@ idc_err idc_resolve_network(const struct idc_resolve_input *in, struct idc_resol
     } else if (env_get("AWS_CA_BUNDLE") != NULL) {
         rc = ca_take(out, idc_str_c(env_get("AWS_CA_BUNDLE")), "AWS_CA_BUNDLE", err);
     } else {
-        rc = take_from_profile(in, IDC_STR("ca_bundle"), ca_take, out, err);
+        rc = take_from_profile_if_any(in, IDC_STR("ca_bundle"), ca_take, out, err);
     }
     rc = rc ? rc
             : proxy_setting("https_proxy", "HTTPS_PROXY", out->https_proxy, sizeof out->https_proxy,
