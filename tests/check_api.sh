@@ -31,7 +31,7 @@ for h in $headers; do
     fi
     [ -n "$cxx" ] || continue
     printf '#include <%s>\nint main() { return 0; }\n' "$h" >"$dir/cc.cpp"
-    if ! "$cxx" -std=c++11 -Wall -Wextra -Werror -I"$inc" -I"$gen" -fsyntax-only "$dir/cc.cpp" 2>"$dir/err"; then
+    if ! "$cxx" -std=c++11 -Wall -Wextra -Werror -pedantic -I"$inc" -I"$gen" -fsyntax-only "$dir/cc.cpp" 2>"$dir/err"; then
         echo "FAIL: $h does not compile as C++:"; sed 's/^/  /' "$dir/err"; fail=1
     fi
 done

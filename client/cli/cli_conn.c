@@ -20,6 +20,7 @@ int cli_exit_code(const struct idc_error *err)
 {
     switch (idc_directory_cause(err, NULL, 0)) {
     case IDC_CAUSE_NOT_FOUND:
+    case IDC_CAUSE_NO_STORE:
         return CLI_EXIT_NOT_FOUND;
     case IDC_CAUSE_DENIED:
         return CLI_EXIT_DENIED;
@@ -83,15 +84,13 @@ int cli_diagnose(const struct idc_error *err, const struct idc_integration *in)
                    "get fresh keys, or use a profile (--profile) that refreshes them");
     case IDC_CAUSE_DENIED:
         return denied(err, action);
+    case IDC_CAUSE_NO_STORE:
+        snprintf(problem, sizeof problem, "store %s not found in region %s: check both",
+                 in->store_id, in->region);
+        return say(CLI_EXIT_NOT_FOUND, problem,
+                   "AWS answers the same for a store that does not exist and for a store in "
+                   "another region");
     case IDC_CAUSE_NOT_FOUND:
-        if (in->kind == IDC_KIND_IDENTITY_CENTER && err->code == IDC_ERR_AWS) {
-            snprintf(problem, sizeof problem, "store %s not found in region %s: check both",
-                     in->store_id, in->region);
-            return say(CLI_EXIT_NOT_FOUND, problem,
-                       "AWS answers the same for a store that does not exist and for a store in "
-                       "another region");
-        }
-        return cli_report(err, NULL);
     case IDC_CAUSE_OTHER:
         break;
     }
@@ -106,12 +105,14 @@ static void trace_debug(const char *line, void *ud)
     fprintf(stderr, "debug: %s\n", line);
 }
 
-int cli_client_base_init(struct cli_client_base *b, bool debug)
+idc_err cli_client_base_init(struct cli_client_base *b, bool debug, const char *profile,
+                             struct idc_error *err)
 {
-    struct idc_error err = {0};
     memset(b, 0, sizeof *b);
-    if (idc_resolve_network(NULL, &b->network, &err) != IDC_OK) {
-        return cli_report(&err, NULL);
+    struct idc_resolve_input in = {.profile = profile};
+    idc_err rc = idc_resolve_network(&in, &b->network, err);
+    if (rc != IDC_OK) {
+        return rc;
     }
     snprintf(b->user_agent, sizeof b->user_agent, "idcctl/%s libidc/%s", IDC_VERSION_STRING,
              idc_version());
@@ -123,7 +124,7 @@ int cli_client_base_init(struct cli_client_base *b, bool debug)
         .user_agent = b->user_agent,
         .trace = debug ? trace_debug : NULL,
     };
-    return CLI_CONTINUE;
+    return IDC_OK;
 }
 
 /* ---- resolving a connection --------------------------------------------------------- */
@@ -214,7 +215,18 @@ bool cli_conn_is_ad_hoc(const struct cli_conn_opts *o)
     return o->region || o->store_id || o->endpoint_url || o->profile || o->iam;
 }
 
+static int conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct idc_inventory *inv);
+
 int cli_conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct idc_inventory *inv)
+{
+    int rc = conn_open(c, o, inv);
+    if (rc != CLI_CONTINUE) {
+        cli_conn_close(c); /* the keys read so far are wiped */
+    }
+    return rc;
+}
+
+static int conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct idc_inventory *inv)
 {
     struct idc_error err = {0};
     memset(c, 0, sizeof *c);
@@ -243,11 +255,12 @@ int cli_conn_connect(struct cli_conn *c, bool debug)
 {
     struct cli_client_base base;
     struct idc_error err = {0};
-    int rc = cli_client_base_init(&base, debug);
-    if (rc == CLI_CONTINUE && idc_integration_open(&c->in, &base.cfg, &c->dir, &err) != IDC_OK) {
-        rc = cli_report(&err, NULL);
+    const char *profile = c->in.profile[0] ? c->in.profile : NULL;
+    if (cli_client_base_init(&base, debug, profile, &err) != IDC_OK ||
+        idc_integration_open(&c->in, &base.cfg, &c->dir, &err) != IDC_OK) {
+        return cli_report(&err, NULL);
     }
-    return rc;
+    return CLI_CONTINUE;
 }
 
 void cli_conn_close(struct cli_conn *c)

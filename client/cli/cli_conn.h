@@ -43,8 +43,12 @@ struct cli_client_base {
     struct idc_client_config cfg;
 };
 
-/* CLI_CONTINUE, or the exit status after saying what is wrong with the environment. */
-int cli_client_base_init(struct cli_client_base *b, bool debug);
+/*
+ * Fills `b`; `profile` (may be NULL) is the connection's profile, whose ca_bundle counts.
+ * IDC_OK, or what is wrong with the environment in `err`.
+ */
+idc_err cli_client_base_init(struct cli_client_base *b, bool debug, const char *profile,
+                             struct idc_error *err);
 
 /* True when any ad-hoc option is given. */
 bool cli_conn_is_ad_hoc(const struct cli_conn_opts *o);

@@ -69,20 +69,20 @@ static int keep_inventory_name(const struct idc_inv_user_row *row, void *ud)
 
 /*
  * Describes the user asked for. An IAM user given by id is looked up by name in the
- * inventory first: the library would otherwise list every IAM user to find the id.
+ * inventory first (the library would otherwise list every IAM user to find the id); the
+ * library then checks that the name still belongs to that id.
  */
 static idc_err describe(struct user_cmd *u)
 {
-    const char *id = u->a.user_id, *name = u->a.user_name;
+    const char *name = u->a.user_name;
     char known[IDC_IAM_NAME_MAX + 1] = "";
     struct idc_error ignored = {0};
     if (name == NULL && u->c.in.kind == IDC_KIND_IAM && u->inv != NULL && !u->c.ad_hoc &&
-        idc_inventory_find_user(u->inv, u->c.scope, id, false, keep_inventory_name, known,
+        idc_inventory_find_user(u->inv, u->c.scope, u->a.user_id, false, keep_inventory_name, known,
                                 &ignored) == IDC_OK) {
-        id = NULL; /* the deletion itself finds out if it has gone since */
         name = known;
     }
-    return idc_directory_describe_user(u->c.dir, id, name, &u->info, &u->err);
+    return idc_directory_describe_user(u->c.dir, u->a.user_id, name, &u->info, &u->err);
 }
 
 /* ---- show --------------------------------------------------------------------------- */
@@ -136,7 +136,7 @@ int cli_show_main(int argc, char **argv, const char *usage)
         return rc;
     }
     if (describe(&u) != IDC_OK) {
-        rc = cli_report(&u.err, NULL);
+        rc = cli_diagnose(&u.err, &u.c.in);
     } else if (u.a.output == CLI_OUTPUT_TABLE) {
         print_user(&u.c, u.info);
         rc = CLI_EXIT_OK;
@@ -321,7 +321,7 @@ int cli_delete_main(int argc, char **argv, const char *usage)
     } else if (idc_directory_cause(&u.err, NULL, 0) == IDC_CAUSE_NOT_FOUND) {
         rc = already_gone(&u);
     } else {
-        rc = cli_report(&u.err, NULL);
+        rc = cli_diagnose(&u.err, &u.c.in); /* a missing store is no missing user */
     }
     user_cmd_close(&u);
     return rc;

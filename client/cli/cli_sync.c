@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "cli_args.h"
-#include "handoff.h"
 #include "cli_home.h"
 #include "cli_users.h"
 #include "idc/iam.h"
@@ -60,10 +59,11 @@ struct job {
 
 struct run {
     const char *home; /* the state folder: each job opens its own inventory connection */
-    const struct idc_client_config *base; /* network, User-Agent, transport, trace */
+    bool debug;       /* --debug: each job's client traces on stderr */
     struct job *jobs;
-    size_t count;
-    size_t next; /* the next job to start, under `lock` */
+    size_t count, cap;
+    bool no_memory; /* an integration could not be added to the run */
+    size_t next;    /* the next job to start, under `lock` */
     unsigned workers;
     bool progress;
     pthread_mutex_t lock;
@@ -160,8 +160,12 @@ static void sync_one(struct run *r, struct job *j)
     struct progress p = {r, j};
     struct idc_sync_options opts = {
         .on_change = keep_change, .change_ud = j, .on_progress = on_progress, .progress_ud = &p};
-    idc_err rc = idc_inventory_open(&inv, r->home, 0, &err);
-    rc = rc ? rc : idc_integration_open(&j->in, r->base, &dir, &err);
+    struct cli_client_base *base = malloc(sizeof *base); /* network, User-Agent, transport */
+    const char *profile = j->in.profile[0] ? j->in.profile : NULL;
+    idc_err rc = base ? IDC_OK : idc_error_set(&err, IDC_ERR_NOMEM, "out of memory");
+    rc = rc ? rc : idc_inventory_open(&inv, r->home, 0, &err);
+    rc = rc ? rc : cli_client_base_init(base, r->debug, profile, &err);
+    rc = rc ? rc : idc_integration_open(&j->in, &base->cfg, &dir, &err);
     if (rc != IDC_OK && inv != NULL) {
         record_failure(inv, j->in.label, &err); /* a profile without keys, say */
     }
@@ -172,6 +176,7 @@ static void sync_one(struct run *r, struct job *j)
     }
     idc_directory_free(dir);
     idc_inventory_close(inv);
+    free(base);
 }
 
 static void *worker(void *arg)
@@ -279,15 +284,28 @@ static void free_jobs(struct run *r)
 
 /* ---- choosing and running ----------------------------------------------------------- */
 
+/*
+ * Adds a job for `in`. The array grows by hand, not with realloc: the block it leaves holds
+ * keys, and is wiped before it is freed.
+ */
 static int collect(const struct idc_integration *in, void *ud)
 {
     struct run *r = ud;
-    struct job *grown = realloc(r->jobs, (r->count + 1) * sizeof *grown);
-    if (grown == NULL) {
-        return 1;
+    if (r->count == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4;
+        struct job *grown = calloc(cap, sizeof *grown);
+        if (grown == NULL) {
+            r->no_memory = true;
+            return 1;
+        }
+        if (r->count > 0) {
+            memcpy(grown, r->jobs, r->count * sizeof *grown);
+            idc_wipe(r->jobs, r->count * sizeof *grown);
+        }
+        free(r->jobs);
+        r->jobs = grown;
+        r->cap = cap;
     }
-    r->jobs = grown;
-    memset(&r->jobs[r->count], 0, sizeof r->jobs[0]);
     r->jobs[r->count++].in = *in;
     return 0;
 }
@@ -309,6 +327,9 @@ static int choose(const struct cli_args *a, struct idc_inventory *inv, struct ru
             rc = cli_report(&err, "see `idcctl integration list`");
         }
         idc_integration_wipe(&one);
+    }
+    if (rc == CLI_CONTINUE && r->no_memory) {
+        return cli_fail(NULL, "out of memory listing the integrations to sync");
     }
     if (rc == CLI_CONTINUE && r->count == 0) {
         fprintf(stderr, "idcctl: no integrations to sync\nhint: add one with `idcctl "
@@ -337,14 +358,9 @@ static void run_jobs(struct run *r)
 
 static int sync_once(const struct cli_args *a, struct idc_inventory *inv, const char *home)
 {
-    struct cli_client_base base;
-    int rc = cli_client_base_init(&base, a->conn.debug);
-    if (rc != CLI_CONTINUE) {
-        return rc;
-    }
-    struct run r = {.home = home, .base = &base.cfg, .workers = a->jobs ? a->jobs : 4};
+    struct run r = {.home = home, .debug = a->conn.debug, .workers = a->jobs ? a->jobs : 4};
     pthread_mutex_init(&r.lock, NULL);
-    rc = choose(a, inv, &r);
+    int rc = choose(a, inv, &r);
     if (rc == CLI_CONTINUE) {
         r.progress = isatty(STDERR_FILENO) && !a->no_progress && !a->quiet;
         run_jobs(&r);

@@ -397,6 +397,41 @@ class Idcctl(MockTestCase):
         audit = json.loads(self.idc("audit", "--output", "json").out)["Audit"]
         self.assertEqual(sorted(e["Result"] for e in audit), ["already-gone", "already-gone", "ok"])
 
+    def test_delete_in_a_missing_store_is_not_already_gone(self):
+        # Identity Store answers ResourceNotFoundException for a missing user and for a
+        # missing store (or one in another region): only the first means "already gone"
+        victim = STORES[STORE]["Users"][0]
+        for store, region in (("d-0000000000", REGIONS[STORE]), (STORE, "eu-north-1")):
+            with self.subTest(store=store, region=region):
+                r = self.idc("users", "delete", "--region", region, "--identity-store-id", store,
+                             "--endpoint-url", self.mock.endpoint, "--user-id", victim["UserId"],
+                             "--yes", env=self.env_with_keys(ADMIN), expect=3)
+                self.assertIn("store %s not found in region %s: check both" % (store, region),
+                              r.err)
+                self.assertNotIn("already gone", r.out + r.err)
+        self.assertEqual(self.describe_user(self.mock, victim["UserId"])[0], 200)
+        self.assertEqual(json.loads(self.idc("audit", "--output", "json").out)["Audit"], [])
+
+    def test_delete_by_id_of_a_recreated_iam_user(self):
+        # IAM gives a user created again its old name with a new id: a delete by the old id
+        # must not reach the new user, although the inventory maps that id to the name
+        self.add("iam", kind="iam")
+        self.idc("sync", "--label", "iam")
+        victim = next(u for u in IAM_USERS if u["UserName"] == "dave")
+        name, old_id = victim["UserName"], victim["UserId"]
+        self.idc("users", "delete", "--label", "iam", "--user-name", name, "--yes")
+        status, body = self.iam_call(self.mock, "CreateUser", UserName=name)
+        self.assertEqual(status, 200, body)
+        new_id = re.search(r"<UserId>([^<]+)</UserId>", body).group(1)
+        self.assertNotEqual(new_id, old_id)
+        self.idc("sync", "--label", "iam")  # the inventory now knows the new user ...
+        # ... and an old audit or script still names the old id
+        r = self.idc("users", "delete", "--label", "iam", "--user-id", old_id, "--yes")
+        self.assertIn("already gone", r.out)
+        status, body = self.iam_call(self.mock, "GetUser", UserName=name)
+        self.assertEqual(status, 200, body)
+        self.assertIn("<UserId>%s</UserId>" % new_id, body)
+
     # ---- 3. SIGKILL during a sync ------------------------------------------------------------
 
     def test_sigkill_during_sync_keeps_inventory(self):

@@ -386,6 +386,15 @@ class LibIdc(MockTestCase):
             refusing.shutdown()
             front.stop()
 
+    def test_https_proxy_not_used_for_plain_http(self):
+        # https_proxy is for https:// endpoints: a plain http:// one (a local mock) goes
+        # direct with every transport, as curl itself does with HTTPS_PROXY
+        for t in TRANSPORTS:
+            with self.subTest(transport=t):
+                _, out, _ = drive(self.ep(), "list-users", STORE, transport=t,
+                                  extra_env={"HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""})
+                self.assertEqual(stats(out)["users"], 1000)
+
     def test_iam_marker_of_any_length(self):
         # markerType allows 320 bytes, but nothing bounds what IAM sends back
         marker = "m" * 2000

@@ -3,8 +3,9 @@
  * test_directory.c - the domain layer (directory.h) over the scripted in-memory transport of
  * fake_transport.h, which answers each request with the next scripted IAM (XML) or
  * Identity Store (JSON) answer and records each request: the IAM status rule, users passed
- * through, describing a user of either kind, planning and running a deletion (failures,
- * not-found as already done, re-runs), reading a failure's cause, and the kinds.
+ * through, describing a user of either kind, planning and running a deletion (the IAM
+ * identity check, failures, not-found as already done, re-runs, plans for another
+ * directory), reading a failure's cause, and the kinds.
  */
 #include "unit.h"
 
@@ -54,6 +55,11 @@
 #define M_CAROL  MEMBER(USER_XML("/", "carol", ID_CAROL))
 #define M_DAVE   MEMBER(USER_XML("/", "dave", ID_DAVE))
 #define M_ERIN   MEMBER(USER_XML("/", "erin", ID_ERIN))
+
+#define GET_USER(name, id) ANSWER("GetUser", "<User>" USER_XML("/", name, id) "</User>")
+/* alice deleted and created again: the same name, a new id */
+#define ID_ALICE_AGAIN "AIDAALICEAGAINEXAMPLE6"
+
 #define MORE_USERS(members, marker)                                                                \
     ANSWER("ListUsers",                                                                            \
            "<Users>" members "</Users><IsTruncated>true</IsTruncated><Marker>" marker "</Marker>")
@@ -601,7 +607,7 @@ static void assert_items(const struct idc_user_info *info, const struct want_ite
 
 /* Everything that can hang on alice, as IAM answers describe_user's reads in order. */
 static const struct fake_step iam_alice_described[] = {
-    {.status = 200, .body = ANSWER("GetUser", "<User>" USER_XML("/", "alice", ID_ALICE) "</User>")},
+    {.status = 200, .body = GET_USER("alice", ID_ALICE)},
     {.status = 200, .body = LOGIN_PROFILE},
     {.status = 200,
      .body = KEYS(KEY("AKIAIOSFODNN7EXAMPLE", "Active") KEY("AKIAI44QH8DHBEXAMPLE", "Inactive"))},
@@ -700,7 +706,7 @@ static void test_directory_describe_iam_by_id(void **state)
     const struct fake_step s[] = {
         {.status = 200, .body = MORE_USERS(M_ALICE, "m1")},
         {.status = 200, .body = MORE_USERS(M_BOB M_CAROL, "m2")},
-        {.status = 200, .body = ANSWER("GetUser", "<User>" USER_XML("/", "bob", ID_BOB) "</User>")},
+        {.status = 200, .body = GET_USER("bob", ID_BOB)},
         {.status = 404, .body = NO_LOGIN_PROFILE},
         {.status = 200, .body = KEYS("")},
         {.status = 200, .body = EMPTY_LIST("ListSigningCertificates")},
@@ -762,6 +768,44 @@ static void test_directory_describe_iam_no_such_user(void **state)
     assert_string_equal(f->err.request_id, "rid-zoe");
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_NOT_FOUND);
     assert_int_equal(f->requests, 1);
+}
+
+/* Both given (the name from an inventory): the name finds the user, as by name alone. */
+static void test_directory_describe_iam_by_id_and_name(void **state)
+{
+    struct fake *f = *state;
+    dir_start(f, IDC_KIND_IAM, iam_alice_described, N_OF(iam_alice_described));
+    assert_int_equal(idc_directory_describe_user(f->dir, ID_ALICE, "alice", &f->info, &f->err),
+                     IDC_OK);
+    assert_string_equal(f->info->user.user_id, ID_ALICE);
+    assert_string_equal(f->info->user.user_name, "alice");
+    assert_string_equal(f->info->user.status, "ENABLED");
+    assert_items(f->info, iam_alice_items, N_OF(iam_alice_items));
+    /* the same requests as by name: no ListUsers to find the id */
+    assert_int_equal(f->requests, N_OF(iam_describe_actions));
+    for (size_t i = 0; i < N_OF(iam_describe_actions); i++) {
+        assert_iam_call(f, i, iam_describe_actions[i], "alice");
+    }
+}
+
+/* The name now belongs to a user created again: not the user of the id asked for. */
+static void test_directory_describe_iam_name_reused(void **state)
+{
+    struct fake *f = *state;
+    struct fake_step s[N_OF(iam_alice_described)];
+    memcpy(s, iam_alice_described, sizeof s);
+    s[0].body = GET_USER("alice", ID_ALICE_AGAIN);
+    dir_start(f, IDC_KIND_IAM, s, N_OF(s));
+    f->info = (struct idc_user_info *)&f->err; /* must be reset */
+    idc_err rc = idc_directory_describe_user(f->dir, ID_ALICE, "alice", &f->info, &f->err);
+    fake_assert_failed(f, rc, IDC_ERR_NOT_FOUND,
+                       "no IAM user has the id " ID_ALICE
+                       ": the name alice now belongs to " ID_ALICE_AGAIN);
+    assert_null(f->info);
+    assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_NOT_FOUND);
+    /* The id is compared as soon as GetUser answers: nothing more is read. */
+    assert_int_equal(f->requests, 1);
+    assert_iam_call(f, 0, "GetUser", "alice");
 }
 
 #define IC_DESCRIBE_REQUESTS 6
@@ -826,6 +870,26 @@ static void test_directory_describe_ic_by_name(void **state)
     }
 }
 
+/* A group's DisplayName may be as long as the model allows (1024 bytes). */
+static void test_directory_describe_ic_long_group_name(void **state)
+{
+    struct fake *f = *state;
+    static char name[IDC_IDS_DISPLAY_NAME_MAX + 1], body[IDC_IDS_DISPLAY_NAME_MAX + 64];
+    memset(name, 'g', IDC_IDS_DISPLAY_NAME_MAX);
+    snprintf(body, sizeof body, "{\"GroupId\":\"g-9\",\"DisplayName\":\"%s\"}", name);
+    const struct fake_step s[] = {
+        {.status = 200, .body = IC_NAMELESS},
+        {.status = 200,
+         .body = "{\"GroupMemberships\":[{\"MembershipId\":\"m-9\",\"GroupId\":\"g-9\"}]}"},
+        {.status = 200, .body = body},
+    };
+    dir_start(f, IDC_KIND_IDENTITY_CENTER, s, N_OF(s));
+    const char *id = "90677a3b4c-99998888-7777-6666-5555-444433332222";
+    assert_int_equal(idc_directory_describe_user(f->dir, id, NULL, &f->info, &f->err), IDC_OK);
+    assert_int_equal(f->info->item_count, 1);
+    assert_string_equal(f->info->items[0].name, name);
+}
+
 static void test_directory_describe_ic_by_id(void **state)
 {
     struct fake *f = *state;
@@ -850,6 +914,30 @@ static void test_directory_describe_ic_by_id(void **state)
                         "AWSIdentityStore.DescribeUser");
 }
 
+/* An Identity Center id is the user's for good: given with a name, the id is used. */
+static void test_directory_describe_ic_by_id_and_name(void **state)
+{
+    struct fake *f = *state;
+    const struct fake_step s[] = {
+        {.status = 200, .body = IC_NAMELESS},
+        {.status = 200, .body = "{\"GroupMemberships\":[]}"},
+    };
+    dir_start(f, IDC_KIND_IDENTITY_CENTER, s, N_OF(s));
+    const char *id = "90677a3b4c-99998888-7777-6666-5555-444433332222";
+    assert_int_equal(idc_directory_describe_user(f->dir, id, "alice", &f->info, &f->err), IDC_OK);
+    assert_string_equal(f->info->user.user_id, id);
+    assert_string_equal(f->info->user.user_name, ""); /* the store's user, not alice */
+    assert_int_equal(f->info->item_count, 0);
+    assert_int_equal(f->requests, 2); /* no GetUserId */
+    assert_string_equal(fake_seen_header(&f->seen[0], "X-Amz-Target"),
+                        "AWSIdentityStore.DescribeUser");
+    assert_string_equal(f->seen[0].body,
+                        "{\"IdentityStoreId\":\"" TEST_STORE "\",\"UserId\":\"90677a3b4c-99998888-"
+                        "7777-6666-5555-444433332222\"}");
+    assert_string_equal(fake_seen_header(&f->seen[1], "X-Amz-Target"),
+                        "AWSIdentityStore.ListGroupMembershipsForMember");
+}
+
 static void test_directory_describe_ic_not_found(void **state)
 {
     struct fake *f = *state;
@@ -871,13 +959,11 @@ static void test_directory_describe_arguments(void **state)
 {
     struct fake *f = *state;
     dir_start(f, IDC_KIND_IAM, NULL, 0);
-    const char *want = "idc_directory_describe_user needs a directory and either a user id or a "
-                       "user name";
-    fake_assert_failed(f, idc_directory_describe_user(f->dir, "AIDA", "alice", &f->info, &f->err),
-                       IDC_ERR_ARG, want);
-    assert_null(f->info);
+    const char *want = "idc_directory_describe_user needs a directory and a user id or a user name";
+    f->info = (struct idc_user_info *)&f->err; /* must be reset */
     fake_assert_failed(f, idc_directory_describe_user(f->dir, NULL, NULL, &f->info, &f->err),
                        IDC_ERR_ARG, want);
+    assert_null(f->info);
     fake_assert_failed(f, idc_directory_describe_user(NULL, NULL, "alice", &f->info, &f->err),
                        IDC_ERR_ARG, want);
     assert_int_equal(f->requests, 0);
@@ -958,6 +1044,7 @@ static void test_directory_plan_iam(void **state)
     assert_int_equal(idc_directory_plan_delete(f->dir, f->info, &f->plan, &f->err), IDC_OK);
     assert_string_equal(f->plan->user_id, ID_ALICE);
     assert_string_equal(f->plan->user_name, "alice");
+    assert_string_equal(f->plan->store_id, ""); /* IAM has no store */
     assert_plan(f->plan, IDC_KIND_IAM, iam_alice_plan, N_OF(iam_alice_plan));
     assert_int_equal(f->requests, sent); /* planning sends nothing */
     /* The plan keeps its own copies: the info may go first. */
@@ -973,6 +1060,7 @@ static void test_directory_plan_ic(void **state)
     assert_int_equal(idc_directory_describe_user(f->dir, NULL, "alice", &f->info, &f->err), IDC_OK);
     assert_int_equal(idc_directory_plan_delete(f->dir, f->info, &f->plan, &f->err), IDC_OK);
     assert_string_equal(f->plan->user_id, IC_USER_ID);
+    assert_string_equal(f->plan->store_id, TEST_STORE);
     assert_plan(f->plan, IDC_KIND_IDENTITY_CENTER, ic_alice_plan, N_OF(ic_alice_plan));
 }
 
@@ -1056,19 +1144,25 @@ static const struct {
 };
 
 #define IAM_STEPS 13
+#define IAM_RUN   (1 + IAM_STEPS) /* the requests of a whole run: GetUser, then each step */
 
-/* Answers for every step of alice's plan: the written answer of each action. */
+/*
+ * Answers for a whole run of alice's plan: GetUser first (the check that the name is still
+ * the planned user's), then the written answer of each action. Step i is answered, and
+ * sent, at 1 + i.
+ */
 struct iam_answers {
     char body[IAM_STEPS][512];
-    struct fake_step steps[IAM_STEPS];
+    struct fake_step steps[IAM_RUN];
 };
 
 static void iam_answers_init(struct iam_answers *a)
 {
+    a->steps[0] = (struct fake_step){.status = 200, .body = GET_USER("alice", ID_ALICE)};
     for (size_t i = 0; i < IAM_STEPS; i++) {
         snprintf(a->body[i], sizeof a->body[i], WRITTEN("%s"), iam_run[i].action,
                  iam_run[i].action);
-        a->steps[i] = (struct fake_step){.status = 200, .body = a->body[i]};
+        a->steps[1 + i] = (struct fake_step){.status = 200, .body = a->body[i]};
     }
 }
 
@@ -1093,6 +1187,15 @@ static void on_step(const struct idc_plan_step *step, const struct idc_error *fa
     r->calls++;
 }
 
+/* Nothing ran: the callback was not called and every step is still PENDING. */
+static void assert_nothing_ran(const struct idc_plan *plan, const struct runlog *r)
+{
+    assert_int_equal(r->calls, 0);
+    for (size_t i = 0; i < plan->step_count; i++) {
+        assert_int_equal(plan->steps[i].state, IDC_STEP_PENDING);
+    }
+}
+
 static void plan_iam(struct fake *f, const struct fake_step *steps, size_t count)
 {
     dir_start(f, IDC_KIND_IAM, steps, count);
@@ -1107,30 +1210,33 @@ static void test_directory_execute_iam(void **state)
     assert_int_equal(N_OF(iam_alice_plan), IAM_STEPS);
     struct iam_answers a;
     iam_answers_init(&a);
-    plan_iam(f, a.steps, IAM_STEPS);
+    plan_iam(f, a.steps, IAM_RUN);
     struct runlog r = {0};
     assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
-    assert_int_equal(f->requests, IAM_STEPS);
-    assert_int_equal(r.calls, IAM_STEPS);
+    assert_int_equal(f->requests, IAM_RUN);
+    assert_int_equal(r.calls, IAM_STEPS); /* the check is not a step */
+    /* First the check that the name is still alice's (IAM removes by name): the name only. */
+    assert_iam_call(f, 0, "GetUser", "alice");
+    assert_int_equal(f->seen[0].param_count, 3);
     for (size_t i = 0; i < IAM_STEPS; i++) {
         assert_int_equal(f->plan->steps[i].state, IDC_STEP_DONE);
         assert_int_equal(r.kind[i], iam_alice_plan[i].kind);
         assert_int_equal(r.state[i], IDC_STEP_DONE);
         assert_false(r.failed[i]);
-        fake_assert_param(f, i, "Action", iam_run[i].action);
-        fake_assert_param(f, i, "UserName", iam_run[i].user ? "alice" : NULL);
+        fake_assert_param(f, 1 + i, "Action", iam_run[i].action);
+        fake_assert_param(f, 1 + i, "UserName", iam_run[i].user ? "alice" : NULL);
         if (iam_run[i].param != NULL) {
-            fake_assert_param(f, i, iam_run[i].param, iam_run[i].value);
+            fake_assert_param(f, 1 + i, iam_run[i].param, iam_run[i].value);
         }
         /* Action and Version, then only what the step names */
         size_t params = 2 + (iam_run[i].user ? 1 : 0) + (iam_run[i].param ? 1 : 0);
-        assert_int_equal(f->seen[i].param_count, params);
+        assert_int_equal(f->seen[1 + i].param_count, params);
     }
-    /* Nothing left to run: a second run sends nothing. */
+    /* Nothing left to run: a second run sends nothing, not even the check. */
     memset(&r, 0, sizeof r);
     assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
     assert_int_equal(r.calls, 0);
-    assert_int_equal(f->requests, IAM_STEPS);
+    assert_int_equal(f->requests, IAM_RUN);
 }
 
 static void test_directory_execute_not_found_already_done(void **state)
@@ -1141,10 +1247,10 @@ static void test_directory_execute_not_found_already_done(void **state)
     /* The login profile, the virtual device and the user were gone already. */
     const size_t gone[] = {0, 7, 12};
     for (size_t i = 0; i < N_OF(gone); i++) {
-        a.steps[gone[i]] = (struct fake_step){
+        a.steps[1 + gone[i]] = (struct fake_step){
             .status = 404, .body = ERROR_ANSWER("NoSuchEntity", "The entity cannot be found.")};
     }
-    plan_iam(f, a.steps, IAM_STEPS);
+    plan_iam(f, a.steps, IAM_RUN);
     struct runlog r = {0};
     assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
     assert_int_equal(r.calls, IAM_STEPS);
@@ -1155,7 +1261,7 @@ static void test_directory_execute_not_found_already_done(void **state)
         assert_int_equal(r.state[i], want);
         assert_false(r.failed[i]); /* not a failure */
     }
-    assert_int_equal(f->requests, IAM_STEPS);
+    assert_int_equal(f->requests, IAM_RUN);
 }
 
 /* Each step in turn fails: the ones before are done, it is FAILED, the rest stay PENDING. */
@@ -1165,12 +1271,12 @@ static void test_directory_execute_stops_at_failure(void **state)
     for (size_t fail = 0; fail < IAM_STEPS; fail++) {
         struct iam_answers a;
         iam_answers_init(&a);
-        a.steps[fail] = (struct fake_step){
+        a.steps[1 + fail] = (struct fake_step){
             .status = 403,
             .body = ERROR_ANSWER("AccessDenied", DENIED("iam:Whatever")),
             .request_id = "rid-denied",
         };
-        plan_iam(f, a.steps, IAM_STEPS);
+        plan_iam(f, a.steps, IAM_RUN);
         struct runlog r = {0};
         idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
         fake_assert_failed(f, rc, IDC_ERR_AWS,
@@ -1182,7 +1288,7 @@ static void test_directory_execute_stops_at_failure(void **state)
         assert_string_equal(f->err.aws_code, "AccessDenied");
         assert_string_equal(f->err.request_id, "rid-denied");
         assert_int_equal(f->err.http_status, 403);
-        assert_int_equal(f->requests, fail + 1);
+        assert_int_equal(f->requests, 1 + fail + 1); /* GetUser, then steps 0 to fail */
         assert_int_equal(r.calls, fail + 1);
         for (size_t i = 0; i < IAM_STEPS; i++) {
             enum idc_step_state want = i < fail    ? IDC_STEP_DONE
@@ -1203,12 +1309,12 @@ static void test_directory_execute_rerun_continues(void **state)
     struct fake *f = *state;
     struct iam_answers a;
     iam_answers_init(&a);
-    a.steps[11] = (struct fake_step){
+    a.steps[1 + 11] = (struct fake_step){
         .status = 403,
         .body = ERROR_ANSWER("AccessDenied", DENIED("iam:RemoveUserFromGroup")),
         .request_id = "rid-group",
     };
-    plan_iam(f, a.steps, IAM_STEPS);
+    plan_iam(f, a.steps, IAM_RUN);
     struct runlog r = {0};
     idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
     fake_assert_failed(
@@ -1220,8 +1326,9 @@ static void test_directory_execute_rerun_continues(void **state)
     assert_string_equal(action, "iam:RemoveUserFromGroup");
     assert_int_equal(f->plan->steps[11].state, IDC_STEP_FAILED);
     assert_int_equal(f->plan->steps[12].state, IDC_STEP_PENDING);
-    /* The policy is fixed; the same plan runs again from the failed step. */
+    /* The policy is fixed; the same plan runs again from the failed step, checked again. */
     const struct fake_step rest[] = {
+        {.status = 200, .body = GET_USER("alice", ID_ALICE)},
         {.status = 200, .body = WRITTEN("RemoveUserFromGroup")},
         {.status = 200, .body = WRITTEN("DeleteUser")},
     };
@@ -1231,10 +1338,12 @@ static void test_directory_execute_rerun_continues(void **state)
     assert_int_equal(r.calls, 2);
     assert_int_equal(r.kind[0], IDC_STEP_REMOVE_FROM_GROUP);
     assert_int_equal(r.kind[1], IDC_STEP_DELETE_USER);
-    assert_int_equal(f->requests, 12 + 2); /* steps 0-11 first, then 11 again and 12 */
-    fake_assert_param(f, 12, "Action", "RemoveUserFromGroup");
-    fake_assert_param(f, 12, "GroupName", "Admins");
-    fake_assert_param(f, 13, "Action", "DeleteUser");
+    /* GetUser and steps 0-11 first, then GetUser again, 11 again and 12 */
+    assert_int_equal(f->requests, 1 + 12 + 3);
+    assert_iam_call(f, 13, "GetUser", "alice");
+    fake_assert_param(f, 14, "Action", "RemoveUserFromGroup");
+    fake_assert_param(f, 14, "GroupName", "Admins");
+    fake_assert_param(f, 15, "Action", "DeleteUser");
     for (size_t i = 0; i < IAM_STEPS; i++) {
         assert_int_equal(f->plan->steps[i].state, IDC_STEP_DONE);
     }
@@ -1246,13 +1355,155 @@ static void test_directory_execute_transport_failure(void **state)
     struct iam_answers a;
     iam_answers_init(&a);
     /* The connection broke after DeleteUser was sent: a write is not retried. */
-    a.steps[12] = (struct fake_step){.status = 0, .rc = IDC_ERR_RESET, .sent = true};
-    plan_iam(f, a.steps, IAM_STEPS);
+    a.steps[1 + 12] = (struct fake_step){.status = 0, .rc = IDC_ERR_RESET, .sent = true};
+    plan_iam(f, a.steps, IAM_RUN);
     idc_err rc = idc_directory_execute(f->dir, f->plan, NULL, NULL, &f->err);
     fake_assert_failed(f, rc, IDC_ERR_RESET, "deleting user alice: scripted IDC_ERR_RESET");
     assert_int_equal(f->plan->steps[12].state, IDC_STEP_FAILED);
-    assert_int_equal(f->requests, IAM_STEPS);
+    assert_int_equal(f->requests, IAM_RUN);
     assert_int_equal(idc_directory_cause(&f->err, NULL, 0), IDC_CAUSE_OTHER);
+}
+
+/* alice was deleted and created again since the plan: her name, another id. Nothing runs. */
+static void test_directory_execute_iam_user_recreated(void **state)
+{
+    struct fake *f = *state;
+    struct iam_answers a;
+    iam_answers_init(&a); /* the steps stay answered: a step sent would show */
+    a.steps[0].body = GET_USER("alice", ID_ALICE_AGAIN);
+    plan_iam(f, a.steps, IAM_RUN);
+    struct runlog r = {0};
+    idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
+    fake_assert_failed(f, rc, IDC_ERR_MISMATCH,
+                       "IAM user alice is not the user planned: its id is " ID_ALICE_AGAIN
+                       ", the plan's " ID_ALICE);
+    assert_non_null(strstr(f->err.msg, "nothing was deleted: describe it again"));
+    assert_int_equal(f->requests, 1);
+    assert_iam_call(f, 0, "GetUser", "alice");
+    assert_nothing_ran(f->plan, &r);
+}
+
+/* A user already gone is no reason to stop: each step runs and finds its thing gone. */
+static void test_directory_execute_iam_user_gone(void **state)
+{
+    struct fake *f = *state;
+    struct iam_answers a;
+    iam_answers_init(&a);
+    a.steps[0] = (struct fake_step){
+        .status = 404,
+        .body = ERROR_ANSWER("NoSuchEntity", "The user with name alice cannot be found.")};
+    for (size_t i = 0; i < IAM_STEPS; i++) {
+        a.steps[1 + i] = (struct fake_step){
+            .status = 404, .body = ERROR_ANSWER("NoSuchEntity", "The entity cannot be found.")};
+    }
+    plan_iam(f, a.steps, IAM_RUN);
+    struct runlog r = {0};
+    assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
+    assert_int_equal(f->requests, IAM_RUN);
+    assert_iam_call(f, 0, "GetUser", "alice");
+    assert_int_equal(r.calls, IAM_STEPS);
+    for (size_t i = 0; i < IAM_STEPS; i++) {
+        fake_assert_param(f, 1 + i, "Action", iam_run[i].action);
+        assert_int_equal(f->plan->steps[i].state, IDC_STEP_ALREADY_DONE);
+        assert_int_equal(r.state[i], IDC_STEP_ALREADY_DONE);
+        assert_false(r.failed[i]);
+    }
+}
+
+/* The check itself is refused: no step runs, and the error is GetUser's. */
+static void test_directory_execute_iam_check_denied(void **state)
+{
+    struct fake *f = *state;
+    struct iam_answers a;
+    iam_answers_init(&a);
+    a.steps[0] = (struct fake_step){
+        .status = 403,
+        .body = ERROR_ANSWER("AccessDenied", DENIED("iam:GetUser")),
+        .request_id = "rid-get",
+    };
+    plan_iam(f, a.steps, IAM_RUN);
+    struct runlog r = {0};
+    idc_err rc = idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err);
+    fake_assert_failed(f, rc, IDC_ERR_AWS,
+                       "reading IAM user alice: AccessDenied: User: arn:aws:iam::123456789012:"
+                       "user/auditor is not authorized to perform: iam:GetUser");
+    assert_string_equal(f->err.aws_code, "AccessDenied");
+    assert_string_equal(f->err.request_id, "rid-get");
+    assert_int_equal(f->err.http_status, 403);
+    char action[64];
+    assert_int_equal(idc_directory_cause(&f->err, action, sizeof action), IDC_CAUSE_DENIED);
+    assert_string_equal(action, "iam:GetUser");
+    assert_true(kind_lists(IDC_KIND_IAM, action, false)); /* a policy from the list allows it */
+    assert_int_equal(f->requests, 1);
+    assert_nothing_ran(f->plan, &r);
+}
+
+/* A plan whose steps are all done or already done sends nothing, not even the check. */
+static void test_directory_execute_iam_all_done_sends_nothing(void **state)
+{
+    struct fake *f = *state;
+    plan_iam(f, NULL, 0);
+    for (size_t i = 0; i < IAM_STEPS; i++) {
+        f->plan->steps[i].state = i % 2 ? IDC_STEP_ALREADY_DONE : IDC_STEP_DONE;
+    }
+    struct runlog r = {0};
+    assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
+    assert_int_equal(f->requests, 0);
+    assert_int_equal(r.calls, 0);
+    for (size_t i = 0; i < IAM_STEPS; i++) {
+        assert_int_equal(f->plan->steps[i].state, i % 2 ? IDC_STEP_ALREADY_DONE : IDC_STEP_DONE);
+    }
+    /* One step left: the check comes before it. */
+    f->plan->steps[IAM_STEPS - 1].state = IDC_STEP_PENDING;
+    const struct fake_step last[] = {
+        {.status = 200, .body = GET_USER("alice", ID_ALICE)},
+        {.status = 200, .body = WRITTEN("DeleteUser")},
+    };
+    script(f, last, N_OF(last));
+    assert_int_equal(idc_directory_execute(f->dir, f->plan, on_step, &r, &f->err), IDC_OK);
+    assert_int_equal(f->requests, 2);
+    assert_iam_call(f, 0, "GetUser", "alice");
+    assert_iam_call(f, 1, "DeleteUser", "alice");
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(f->plan->steps[IAM_STEPS - 1].state, IDC_STEP_DONE);
+}
+
+/* A plan runs only against a directory of its kind and store: nothing is sent otherwise. */
+static void test_directory_execute_other_directory(void **state)
+{
+    struct fake *f = *state;
+    dir_start(f, IDC_KIND_IDENTITY_CENTER, NULL, 0);
+    static const struct idc_user_item items[] = {{IDC_ITEM_GROUP, "m-1", "Admins", NULL}};
+    const struct idc_user_info info = {
+        .user = {.user_id = IC_USER_ID, .user_name = "alice"},
+        .items = items,
+        .item_count = N_OF(items),
+    };
+    assert_int_equal(idc_directory_plan_delete(f->dir, &info, &f->plan, &f->err), IDC_OK);
+    const char *want = "idc_directory_execute needs a directory and a plan made for it (of its "
+                       "kind, for its store)";
+    /* Another store: its membership and user ids mean nothing there. */
+    struct idc_directory_config cfg = dir_config(f, IDC_KIND_IDENTITY_CENTER);
+    cfg.store_id = "d-0987654321";
+    struct idc_directory *other = NULL;
+    assert_int_equal(idc_directory_open(&other, &cfg, &f->err), IDC_OK);
+    struct runlog r = {0};
+    fake_assert_failed(f, idc_directory_execute(other, f->plan, on_step, &r, &f->err), IDC_ERR_ARG,
+                       want);
+    idc_directory_free(other);
+    assert_nothing_ran(f->plan, &r);
+    /* An IAM plan on an Identity Center directory. */
+    cfg = dir_config(f, IDC_KIND_IAM);
+    struct idc_directory *iam = NULL;
+    assert_int_equal(idc_directory_open(&iam, &cfg, &f->err), IDC_OK);
+    struct idc_plan *iam_plan = NULL;
+    assert_int_equal(idc_directory_plan_delete(iam, &iam_info, &iam_plan, &f->err), IDC_OK);
+    idc_directory_free(iam);
+    idc_err rc = idc_directory_execute(f->dir, iam_plan, on_step, &r, &f->err);
+    assert_nothing_ran(iam_plan, &r);
+    idc_plan_free(iam_plan);
+    fake_assert_failed(f, rc, IDC_ERR_ARG, want);
+    assert_int_equal(f->requests, 0);
 }
 
 static void test_directory_execute_ic(void **state)
@@ -1335,7 +1586,8 @@ static void test_directory_execute_arguments(void **state)
     struct idc_directory_config cfg = dir_config(f, IDC_KIND_IAM);
     struct idc_directory *iam = NULL;
     assert_int_equal(idc_directory_open(&iam, &cfg, &f->err), IDC_OK);
-    const char *want = "idc_directory_execute needs a directory and a plan of its kind";
+    const char *want = "idc_directory_execute needs a directory and a plan made for it (of its "
+                       "kind, for its store)";
     fake_assert_failed(f, idc_directory_execute(iam, f->plan, NULL, NULL, &f->err), IDC_ERR_ARG,
                        want);
     idc_directory_free(iam);
@@ -1495,8 +1747,16 @@ static const struct CMUnitTest tests[] = {
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_iam_no_such_user, fake_setup,
                                     fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_describe_iam_by_id_and_name, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_describe_iam_name_reused, fake_setup,
+                                    fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_ic_by_name, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_ic_by_id, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_describe_ic_long_group_name, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_describe_ic_by_id_and_name, fake_setup,
+                                    fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_ic_not_found, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_describe_arguments, fake_setup, fake_teardown),
@@ -1511,6 +1771,16 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_directory_execute_rerun_continues, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_execute_transport_failure, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_execute_iam_user_recreated, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_execute_iam_user_gone, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_execute_iam_check_denied, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_execute_iam_all_done_sends_nothing, fake_setup,
+                                    fake_teardown),
+    cmocka_unit_test_setup_teardown(test_directory_execute_other_directory, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_execute_ic, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_directory_execute_arguments, fake_setup, fake_teardown),

@@ -103,7 +103,8 @@ idc_err idc_directory_check(struct idc_directory *d, struct idc_error *err);
  * Every user with its status, page by page; memory holds one page. Identity Center users
  * are as the store serves them. An IAM user is ENABLED when it has a console password
  * (GetLoginProfile) or an active access key (ListAccessKeys), else DISABLED: two more reads
- * per user, whose facts are in console_access and active_keys.
+ * per user, whose facts are in console_access and active_keys. An IAM user deleted between
+ * the page and those reads is left out, as it would be from the next page.
  * Returns the service's errors (IDC_ERR_AWS, IDC_ERR_PARSE, transport errors).
  */
 idc_err idc_directory_list_users(struct idc_directory *d, idc_user_fn *fn, void *ud,
@@ -142,15 +143,17 @@ struct idc_user_info {
 };
 
 /*
- * Reads one user, by id or by user name (give exactly one), with its status and every item
- * that hangs on it: Identity Center: its group memberships with the groups' names; IAM:
- * login profile, access keys, signing certificates, SSH keys, service-specific
- * credentials, MFA devices, inline and attached policies, groups. An IAM user given by id
- * is found by listing the users (IAM looks users up by name only).
+ * Reads one user, by id or by user name, with its status and every item that hangs on it:
+ * Identity Center: its group memberships with the groups' names; IAM: login profile,
+ * access keys, signing certificates, SSH keys, service-specific credentials, MFA devices,
+ * inline and attached policies, groups. An Identity Center user given by id is read by its
+ * id. IAM looks users up by name only: an IAM user given by id alone is found by listing
+ * the users; given both (the name known from an inventory), the name finds the user and
+ * the id must be its id, since IAM gives a re-created user the old name but a new id.
  *   out  out  free it with idc_user_info_free
  * Returns IDC_ERR_AWS with ResourceNotFoundException or NoSuchEntity (see
  * idc_directory_cause) or IDC_ERR_NOT_FOUND (no IAM user has the id) when the user does not
- * exist, IDC_ERR_ARG, IDC_ERR_NOMEM and the service's errors.
+ * exist, IDC_ERR_ARG (neither id nor name), IDC_ERR_NOMEM and the service's errors.
  */
 idc_err idc_directory_describe_user(struct idc_directory *d, const char *user_id,
                                     const char *user_name, struct idc_user_info **out,
@@ -197,6 +200,7 @@ struct idc_plan_step {
 /* A deletion, step by step, in the order the service requires. */
 struct idc_plan {
     enum idc_kind kind;
+    const char *store_id; /* Identity Center: the store it is for; "" for IAM */
     const char *user_id;
     const char *user_name;
     struct idc_plan_step *steps;
@@ -221,11 +225,15 @@ typedef void idc_step_fn(const struct idc_plan_step *step, const struct idc_erro
 
 /*
  * Runs the plan's steps in order, skipping those already DONE or ALREADY_DONE, so running a
- * plan again after a failure continues where it stopped. A step whose thing is gone (not
- * found) counts as ALREADY_DONE; the first other failure stops the plan: that step is
- * FAILED, the later ones stay PENDING, and `err` keeps the AWS code, status and request id
- * with a message that names the step ("removing alice from group Admins: AccessDenied ...").
- * Writes are retried only as the client's rules allow.
+ * plan again after a failure continues where it stopped. Before the first step, an IAM
+ * plan checks that its user name still belongs to the planned user id (IAM gives a user
+ * deleted and created again the same name), since IAM removes by name. A step whose thing
+ * is gone (not found) counts as ALREADY_DONE; the first other failure stops the plan: that
+ * step is FAILED, the later ones stay PENDING, and `err` keeps the AWS code, status and
+ * request id with a message that names the step ("removing alice from group Admins:
+ * AccessDenied ..."). Writes are retried only as the client's rules allow.
+ * Returns IDC_ERR_ARG (a plan made for another kind or store), IDC_ERR_MISMATCH (the IAM
+ * user was re-created: nothing was run; describe it again), and the failed step's error.
  */
 idc_err idc_directory_execute(struct idc_directory *d, struct idc_plan *plan, idc_step_fn *fn,
                               void *ud, struct idc_error *err);
@@ -240,8 +248,9 @@ enum idc_cause {
     IDC_CAUSE_CLOCK_SKEW,    /* the request's time is outside AWS's window */
     IDC_CAUSE_EXPIRED_TOKEN, /* temporary credentials have expired */
     IDC_CAUSE_DENIED,        /* the key's policy does not allow the action */
-    IDC_CAUSE_NOT_FOUND,     /* the user, group or store does not exist (for a store: or it
-                                is in another region: AWS answers the same) */
+    IDC_CAUSE_NOT_FOUND,     /* the user or group does not exist (any more) */
+    IDC_CAUSE_NO_STORE,      /* the Identity Store does not exist in the directory's region:
+                                the store id or the region is wrong (AWS answers the same) */
 };
 
 /*

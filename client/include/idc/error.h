@@ -52,8 +52,12 @@ struct idc_error {
     long native;
     int http_status; /* 0 when no response was received */
     bool retryable;
-    char aws_code[64];   /* "ThrottlingException", "NoSuchEntity", ... or "" */
-    char request_id[64]; /* x-amzn-RequestId or the XML RequestId, or "" */
+    char aws_code[64];      /* "ThrottlingException", "NoSuchEntity", ... or "" */
+    char resource_type[32]; /* a not-found answer's ResourceType ("USER", "IDENTITY_STORE"),
+                               or "" */
+    char reason[32];        /* a not-found answer's Reason ("KMS_KEY_NOT_FOUND": the store's
+                               key is missing, not the thing), or "" */
+    char request_id[64];    /* x-amzn-RequestId or the XML RequestId, or "" */
     char msg[384];
 };
 

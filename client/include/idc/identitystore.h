@@ -67,7 +67,10 @@ idc_err idc_ids_list_memberships_for_member(struct idc_client *c, const char *st
                                             const char *user_id, idc_ids_membership_fn *fn,
                                             void *ud, struct idc_error *err);
 
-/* DescribeGroup: its DisplayName into `name`. */
+/* The longest group DisplayName the model allows (botocore: GroupDisplayName, 1024). */
+#define IDC_IDS_DISPLAY_NAME_MAX 1024
+
+/* DescribeGroup: its DisplayName into `name` (IDC_IDS_DISPLAY_NAME_MAX + 1 holds any). */
 idc_err idc_ids_describe_group(struct idc_client *c, const char *store_id, const char *group_id,
                                char *name, size_t cap, struct idc_error *err);
 

@@ -161,7 +161,11 @@ void idc_resolve_fill_config(struct idc_client_config *cfg, const struct idc_ser
                              const struct idc_resolve_endpoint *endpoint,
                              const struct idc_resolve_network *network);
 
-/* Everything a client needs, resolved in one call (idc_resolve_all). */
+/*
+ * Everything a client needs, resolved in one call (idc_resolve_all). `config` points into
+ * the struct's own fields: keep the struct where it was filled (never copy it by value)
+ * for as long as the config is used.
+ */
 struct idc_resolved {
     struct idc_resolve_creds creds;
     struct idc_resolve_region region;

@@ -28,7 +28,8 @@ struct idc_str {
 
 static inline struct idc_str idc_str_make(const char *p, size_t len)
 {
-    return (struct idc_str){p, len};
+    struct idc_str s = {p, len}; /* no compound literal: the header is also C++ */
+    return s;
 }
 
 /* The first `c` in the view, or NULL; safe on an empty view whose pointer is NULL. */

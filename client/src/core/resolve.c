@@ -157,7 +157,6 @@ static idc_err take_from_profile_if_any(const struct idc_resolve_input *in, stru
     return rc;
 }
 
-
 /* ---- credentials ------------------------------------------------------------------------ */
 
 /* Copies one credential field; a value too long is refused without quoting it. */

@@ -24,16 +24,38 @@ static bool code_in(const struct idc_error *err, const char *const *codes)
     return false;
 }
 
+/* Identity Store names what it did not find; a missing store is no missing user. */
+static bool store_missing(const struct idc_error *err)
+{
+    return code_is(err, "ResourceNotFoundException") &&
+           strcmp(err->resource_type, "IDENTITY_STORE") == 0;
+}
+
+/*
+ * True when the thing asked for is gone. Not when the store is missing, nor when Identity
+ * Store gives a Reason (KMS_KEY_NOT_FOUND: it cannot read the store's data, which may well
+ * still be there).
+ */
 bool idc_is_not_found(const struct idc_error *err)
 {
     static const char *const codes[] = {"ResourceNotFoundException", "NoSuchEntity", NULL};
-    return err->code == IDC_ERR_NOT_FOUND || code_in(err, codes);
+    if (err->code == IDC_ERR_NOT_FOUND) {
+        return true;
+    }
+    return code_in(err, codes) && !store_missing(err) && err->reason[0] == '\0';
 }
 
-/* "... is not authorized to perform: identitystore:ListUsers on resource ..." */
+/*
+ * "... is not authorized to perform: identitystore:ListUsers on resource ...". AWS's text
+ * comes last, after the context the layers above prefix (which may quote a name from the
+ * service), so the last occurrence is AWS's.
+ */
 static void denied_action(const char *msg, char *out, size_t cap)
 {
-    const char *p = strstr(msg, "perform: ");
+    const char *p = NULL;
+    for (const char *at = strstr(msg, "perform: "); at != NULL; at = strstr(at + 1, "perform: ")) {
+        p = at;
+    }
     size_t n = 0;
     if (p != NULL) {
         p += strlen("perform: ");
@@ -73,6 +95,9 @@ enum idc_cause idc_directory_cause(const struct idc_error *err, char *action, si
             denied_action(err->msg, action, cap);
         }
         return IDC_CAUSE_DENIED;
+    }
+    if (store_missing(err)) {
+        return IDC_CAUSE_NO_STORE;
     }
     return idc_is_not_found(err) ? IDC_CAUSE_NOT_FOUND : IDC_CAUSE_OTHER;
 }

@@ -122,7 +122,7 @@ static idc_err describe_ids(struct idc_directory *d, const char *user_id, const 
             : idc_ids_list_memberships_for_member(d->client, d->store_id, user_id, keep_membership,
                                                   in, in->err);
     for (size_t i = 0; rc == IDC_OK && !in->pool.failed && i < in->pub.item_count; i++) {
-        char name[256];
+        char name[IDC_IDS_DISPLAY_NAME_MAX + 1];
         struct idc_user_item *it = &in->items[i];
         rc = idc_ids_describe_group(d->client, d->store_id, it->name, name, sizeof name, in->err);
         it->name = rc ? it->name : idc_pool_str(&in->pool, name);
@@ -185,13 +185,23 @@ static idc_err iam_name_of(struct idc_directory *d, struct id_scan *scan, struct
     return rc;
 }
 
-/* The user with its status; the access keys come in as items on the way. */
-static idc_err describe_iam_user(struct idc_directory *d, const char *name, struct info *in)
+/*
+ * The user with its status; the access keys come in as items on the way. A name known from
+ * earlier must still be the user of `user_id` (may be NULL): IAM reuses names.
+ */
+static idc_err describe_iam_user(struct idc_directory *d, const char *name, const char *user_id,
+                                 struct info *in)
 {
     struct idc_iam_user u;
     struct idc_iam_facts facts = {0};
     struct iam_items keys = {in, IDC_ITEM_ACCESS_KEY, 0};
     idc_err rc = idc_iam_get_user(d->client, name, &u, in->err);
+    if (rc == IDC_OK && user_id != NULL && strcmp(u.user_id, user_id) != 0) {
+        return idc_error_set(in->err, IDC_ERR_NOT_FOUND,
+                             "no IAM user has the id %s: the name %s now belongs to %s (deleted "
+                             "and created again)",
+                             user_id, name, u.user_id);
+    }
     rc = rc ? rc : idc_iam_get_login_profile(d->client, name, &facts.console_access, in->err);
     if (rc == IDC_OK && facts.console_access) {
         add_item(in, IDC_ITEM_LOGIN_PROFILE, NULL, "console password", NULL);
@@ -218,7 +228,7 @@ static idc_err describe_iam(struct idc_directory *d, const char *user_id, const 
     struct id_scan scan = {.user_id = user_id};
     idc_err rc = user_name ? IDC_OK : iam_name_of(d, &scan, in->err);
     const char *name = user_name ? user_name : scan.user_name;
-    rc = rc ? rc : describe_iam_user(d, name, in);
+    rc = rc ? rc : describe_iam_user(d, name, user_id, in);
     /* the access keys were read with the user: the other kinds follow */
     for (size_t i = 1; rc == IDC_OK && i < sizeof iam_order / sizeof iam_order[0]; i++) {
         struct iam_items k = {in, iam_order[i].item, 0};
@@ -234,10 +244,13 @@ idc_err idc_directory_describe_user(struct idc_directory *d, const char *user_id
                                     struct idc_error *err)
 {
     *out = NULL;
-    if (d == NULL || (user_id == NULL) == (user_name == NULL)) {
+    if (d == NULL || (user_id == NULL && user_name == NULL)) {
         return idc_error_set(err, IDC_ERR_ARG,
-                             "idc_directory_describe_user needs a directory and either a user id "
-                             "or a user name");
+                             "idc_directory_describe_user needs a directory and a user id or a "
+                             "user name");
+    }
+    if (d->kind == IDC_KIND_IDENTITY_CENTER && user_id != NULL) {
+        user_name = NULL; /* the id is the user's for good */
     }
     struct idc_error local = {0};
     struct info *in = calloc(1, sizeof *in);

@@ -279,6 +279,10 @@ static int list_iam_user(const struct idc_iam_user *u, void *ud)
     struct lister *l = ud;
     struct idc_iam_facts facts;
     l->rc = idc_iam_read_facts(l->d->client, u->user_name, &facts, l->err);
+    if (l->rc != IDC_OK && idc_is_not_found(l->err)) {
+        l->rc = IDC_OK; /* deleted since the page was served: it is no longer a user */
+        return 0;
+    }
     if (l->rc != IDC_OK) {
         idc_error_prefix(l->err, "status of IAM user %s", u->user_name);
         return 1;

@@ -54,7 +54,8 @@ struct idc_user idc_ids_user_view(const struct idc_ids_user *u);
 idc_err idc_iam_read_facts(struct idc_client *c, const char *user_name, struct idc_iam_facts *out,
                            struct idc_error *err);
 
-/* True for the services' not-found answers (and a local IDC_ERR_NOT_FOUND). */
+/* True when the thing asked for is gone: the services' not-found answers (but not a
+ * missing Identity Store) and a local IDC_ERR_NOT_FOUND. */
 bool idc_is_not_found(const struct idc_error *err);
 
 #endif

@@ -126,6 +126,7 @@ idc_err idc_directory_plan_delete(const struct idc_directory *d, const struct id
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory planning a deletion");
     }
     p->pub.kind = d->kind;
+    p->pub.store_id = idc_pool_str(&p->pool, d->store_id);
     p->pub.user_id = idc_pool_str(&p->pool, info->user.user_id);
     p->pub.user_name = idc_pool_str(&p->pool, info->user.user_name);
     for (size_t i = 0; i < info->item_count; i++) {
@@ -214,6 +215,7 @@ static idc_err run_step(struct idc_directory *d, const struct idc_plan *plan,
     } else if (idc_is_not_found(err)) {
         s->state = IDC_STEP_ALREADY_DONE;
         rc = IDC_OK;
+        *err = (struct idc_error){0}; /* not a failure: leave nothing of it behind */
     } else {
         s->state = IDC_STEP_FAILED;
         name_failure(plan, s, err);
@@ -221,15 +223,61 @@ static idc_err run_step(struct idc_directory *d, const struct idc_plan *plan,
     return rc;
 }
 
+/*
+ * IAM removes by user name, and a user deleted and created again gets the same name: the
+ * name must still be the planned user's before anything is removed. A user already gone
+ * is fine (every step will say so).
+ */
+static idc_err check_iam_identity(struct idc_directory *d, const struct idc_plan *plan,
+                                  struct idc_error *err)
+{
+    struct idc_iam_user u;
+    idc_err rc = idc_iam_get_user(d->client, plan->user_name, &u, err);
+    if (rc != IDC_OK && idc_is_not_found(err)) {
+        *err = (struct idc_error){0}; /* gone: every step will find its thing gone too */
+        return IDC_OK;
+    }
+    if (rc != IDC_OK) {
+        return rc;
+    }
+    if (strcmp(u.user_id, plan->user_id) != 0) {
+        return idc_error_set(err, IDC_ERR_MISMATCH,
+                             "IAM user %s is not the user planned: its id is %s, the plan's %s "
+                             "(deleted and created again since); nothing was deleted: describe "
+                             "it again",
+                             plan->user_name, u.user_id, plan->user_id);
+    }
+    return IDC_OK;
+}
+
+static bool all_done(const struct idc_plan *plan)
+{
+    for (size_t i = 0; i < plan->step_count; i++) {
+        if (plan->steps[i].state != IDC_STEP_DONE &&
+            plan->steps[i].state != IDC_STEP_ALREADY_DONE) {
+            return false;
+        }
+    }
+    return true;
+}
+
 idc_err idc_directory_execute(struct idc_directory *d, struct idc_plan *plan, idc_step_fn *fn,
                               void *ud, struct idc_error *err)
 {
-    if (d == NULL || plan == NULL || plan->kind != d->kind) {
+    if (d == NULL || plan == NULL || plan->kind != d->kind ||
+        strcmp(plan->store_id ? plan->store_id : "", d->store_id) != 0) {
         return idc_error_set(err, IDC_ERR_ARG,
-                             "idc_directory_execute needs a directory and a plan of its kind");
+                             "idc_directory_execute needs a directory and a plan made for it (of "
+                             "its kind, for its store)");
     }
     struct idc_error local = {0};
     struct idc_error *e = err ? err : &local;
+    if (d->kind == IDC_KIND_IAM && !all_done(plan)) {
+        idc_err rc = check_iam_identity(d, plan, e);
+        if (rc != IDC_OK) {
+            return rc;
+        }
+    }
     for (size_t i = 0; i < plan->step_count; i++) {
         struct idc_plan_step *s = &plan->steps[i];
         if (s->state == IDC_STEP_DONE || s->state == IDC_STEP_ALREADY_DONE) {

@@ -516,8 +516,8 @@ static CURLcode set_fixed_options(struct curlt *t)
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
     /* Proxies come from the configuration only: "" keeps curl from reading HTTPS_PROXY,
      * ALL_PROXY and NO_PROXY itself, so an embedder that ignores the environment can. */
-    const char *proxy = t->base.cfg.https_proxy;
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_PROXY, proxy ? proxy : "");
+    const char *proxy = t->base.cfg.endpoint.https ? t->base.cfg.https_proxy : NULL;
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_PROXY, proxy ? proxy : ""); /* https only */
     const char *no_proxy = t->base.cfg.no_proxy;
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_NOPROXY, no_proxy ? no_proxy : "");
     if (cc == CURLE_OK && t->base.cfg.ca_bundle != NULL) {

@@ -33,17 +33,20 @@ static const struct url_rules endpoint_rules = {
 };
 
 /* The URL as a message quotes it: at most 200 bytes, user information masked if asked. */
+/* The URL as a message may quote it: user information hidden, control bytes as '?'. */
 static void shown_url(const char *url, const struct url_rules *r, char *out, size_t cap)
 {
     const char *sep = strstr(url, "://");
     const char *start = sep ? sep + 3 : url;
     /* The last '@' anywhere: a password may hold '@' or '/' when not percent-encoded. */
     const char *at = strrchr(start, '@');
+    char text[256];
     if (!r->hide_userinfo || at == NULL) {
-        snprintf(out, cap, "%.200s", url);
-        return;
+        snprintf(text, sizeof text, "%.200s", url);
+    } else {
+        snprintf(text, sizeof text, "%.*s***%.200s", (int)(start - url), url, at);
     }
-    snprintf(out, cap, "%.*s***%.200s", (int)(start - url), url, at);
+    idc_str_printable(idc_str_c(text), out, cap, '?');
 }
 
 static idc_err bad(struct idc_error *err, const struct url_rules *r, const char *url,
@@ -63,6 +66,24 @@ static idc_err parse_port(const char *url, const struct url_rules *r, const char
     }
     snprintf(out->port, sizeof out->port, "%u", (unsigned)v);
     return IDC_OK;
+}
+
+/*
+ * A host name (letters, digits, '-', '.', '_'), an IPv4 address or an IPv6 one (hex digits,
+ * ':' and '.', '%' for a zone): it goes into the Host header and a CONNECT line, so no
+ * space, control byte or anything else may.
+ */
+static bool host_chars_ok(const char *host, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)host[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || c == ':' || c == '%';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Host and port from `p`, the authority of `len` bytes (no user information). */
@@ -88,6 +109,9 @@ static idc_err parse_authority(const char *url, const struct url_rules *r, const
     }
     if (host_len == 0 || host_len >= sizeof out->host) {
         return bad(err, r, url, "the host is empty or too long");
+    }
+    if (!host_chars_ok(host, host_len)) {
+        return bad(err, r, url, "the host has a byte no host name or address has");
     }
     memcpy(out->host, host, host_len);
     if (colon != NULL) {

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "handoff.h"
 
@@ -62,9 +63,13 @@ static idc_err list_into(struct stager *s, struct idc_sync *sync, const char *la
 {
     pthread_t lister;
     idc_handoff_init(&s->handoff);
-    if (pthread_create(&lister, NULL, list_users, s) != 0) {
+    int started = pthread_create(&lister, NULL, list_users, s);
+    if (started != 0) {
         idc_handoff_free(&s->handoff);
-        return idc_error_set(err, IDC_ERR_NOMEM, "cannot start the listing thread");
+        return idc_error_set_native(err, IDC_ERR_IO, started,
+                                    "cannot start the listing thread of %s: %s; sync fewer "
+                                    "integrations at once",
+                                    label, strerror(started));
     }
     idc_err staged = stage_all(s, sync, err);
     pthread_join(lister, NULL);

@@ -37,6 +37,13 @@ static bool json_error(const struct idc_http_response *resp, struct idc_error *e
         const char *msg = idc_json_get_string(doc, "message");
         idc_protocol_fill_aws(resp, type ? type : resp->error_type,
                               msg ? msg : idc_json_get_string(doc, "Message"), err);
+        /* which thing was not found: a user, a group, or the whole store */
+        const char *resource = idc_json_get_string(doc, "ResourceType");
+        const char *reason = idc_json_get_string(doc, "Reason");
+        if (err != NULL) {
+            snprintf(err->resource_type, sizeof err->resource_type, "%s", resource ? resource : "");
+            snprintf(err->reason, sizeof err->reason, "%s", reason ? reason : "");
+        }
     }
     idc_protocol_finish(resp, idc_json_get_string(doc, "RequestId"), err);
     cJSON_Delete(doc);

@@ -23,6 +23,8 @@ static void set_message(struct idc_error *err, idc_err code, const char *fmt, va
     err->http_status = 0;
     err->retryable = false;
     err->aws_code[0] = '\0';
+    err->resource_type[0] = '\0';
+    err->reason[0] = '\0';
     err->request_id[0] = '\0';
     int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     if (n < 0) {
