@@ -115,4 +115,21 @@ void fake_assert_param(const struct fake *f, size_t i, const char *name, const c
 /* Asserts the code of the last failure, that its message holds `fragment`, and no secret. */
 void fake_assert_failed(const struct fake *f, idc_err rc, idc_err want, const char *fragment);
 
+/* ---- what a case scripts ---------------------------------------------------------------- */
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* IAM's answers (awsQuery XML), as IAM and mockaws render them. */
+#define XMLNS "https://iam.amazonaws.com/doc/2010-05-08/"
+#define META                                                                                       \
+    "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>"                 \
+    "</ResponseMetadata>"
+/* <OpResponse><OpResult>result</OpResult><ResponseMetadata/></OpResponse> */
+#define ANSWER(op, result)                                                                         \
+    "<" op "Response xmlns=\"" XMLNS "\"><" op "Result>" result "</" op "Result>" META "</" op     \
+    "Response>"
+/* A write's answer: no Result in the model. */
+#define WRITTEN(op)   "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
+#define NOT_TRUNCATED "<IsTruncated>false</IsTruncated>"
+
 #endif

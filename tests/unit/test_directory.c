@@ -20,19 +20,8 @@
 
 #define TEST_STORE "d-1234567890"
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- IAM answers (awsQuery XML), as IAM and mockaws render them ----------------------------- */
 
-#define XMLNS "https://iam.amazonaws.com/doc/2010-05-08/"
-#define META                                                                                       \
-    "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>"                 \
-    "</ResponseMetadata>"
-#define ANSWER(op, result)                                                                         \
-    "<" op "Response xmlns=\"" XMLNS "\"><" op "Result>" result "</" op "Result>" META "</" op     \
-    "Response>"
-#define WRITTEN(op)   "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
-#define NOT_TRUNCATED "<IsTruncated>false</IsTruncated>"
 #define ERROR_ANSWER(code, message)                                                                \
     "<ErrorResponse xmlns=\"" XMLNS "\"><Error><Type>Sender</Type><Code>" code                     \
     "</Code><Message>" message "</Message></Error><RequestId>body-rid</RequestId></ErrorResponse>"

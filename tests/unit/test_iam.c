@@ -18,22 +18,9 @@
 
 #define TEST_ENDPOINT "https://iam.amazonaws.com"
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- answers as IAM renders them ------------------------------------------------------- */
 
-#define XMLNS "https://iam.amazonaws.com/doc/2010-05-08/"
-#define META                                                                                       \
-    "<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>"                 \
-    "</ResponseMetadata>"
-/* <OpResponse><OpResult>result</OpResult><ResponseMetadata/></OpResponse> */
-#define ANSWER(op, result)                                                                         \
-    "<" op "Response xmlns=\"" XMLNS "\"><" op "Result>" result "</" op "Result>" META "</" op     \
-    "Response>"
-/* A write's answer: no Result in the model. */
-#define WRITTEN(op)   "<" op "Response xmlns=\"" XMLNS "\">" META "</" op "Response>"
-#define NOT_TRUNCATED "<IsTruncated>false</IsTruncated>"
-#define MORE(marker)  "<IsTruncated>true</IsTruncated><Marker>" marker "</Marker>"
+#define MORE(marker) "<IsTruncated>true</IsTruncated><Marker>" marker "</Marker>"
 
 #define USER(path, name, id, created)                                                              \
     "<Path>" path "</Path><UserName>" name "</UserName><UserId>" id "</UserId><Arn>arn:aws:iam::"  \
