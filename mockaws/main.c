@@ -5,25 +5,29 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "idc/version.h"
 #include "timefmt.h"
 #include "mock_int.h"
 
 static const char usage[] =
-    "usage: mockaws --fixtures PATH [options]\n"
+    "usage: mockaws [--fixtures PATH] [options]\n"
     "\n"
     "A mock of the AWS Identity Store (awsJson1_1) and IAM (awsQuery) APIs over plain HTTP.\n"
     "Every request is authenticated with SigV4 and authorized against the caller's policy,\n"
     "as AWS does; the fixtures are the initial state (spec/mockaws/fixtures.md).\n"
     "\n"
     "Options:\n"
-    "  --fixtures PATH       a fixture file, or a folder of *.json files (repeatable)\n"
+    "  --fixtures PATH       a fixture file, or a folder of *.json files (repeatable);\n"
+    "                        none: the installed default world (share/idc/fixtures)\n"
     "  --port N              port to listen on; 0 picks any free port (default 0)\n"
     "  --bind ADDR           address to listen on (default 127.0.0.1)\n"
     "  --ready-file PATH     once listening, write \"PORT\\n\" there (temp file, then rename)\n"
@@ -42,6 +46,7 @@ static const char usage[] =
     "  --slow-ms N           how long a slow fault waits (default 1000)\n"
     "  --threads N           worker threads (default 8)\n"
     "  --strict-iam-region   IAM requests must be signed for us-east-1, as AWS requires\n"
+    "  --version             the version and the libraries it was built with\n"
     "  -h, --help            show this help\n";
 
 enum {
@@ -60,6 +65,7 @@ enum {
     OPT_SLOW_MS,
     OPT_THREADS,
     OPT_STRICT_IAM,
+    OPT_VERSION,
 };
 
 static const struct option options[] = {
@@ -78,6 +84,7 @@ static const struct option options[] = {
     {"slow-ms", required_argument, NULL, OPT_SLOW_MS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"strict-iam-region", no_argument, NULL, OPT_STRICT_IAM},
+    {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -209,6 +216,30 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
     }
 }
 
+/*
+ * The default world an installed mockaws serves: share/idc/fixtures/default.json beside its
+ * bin/ (wherever the package was installed), else where the build meant to install it.
+ * NULL when neither exists (a build tree: give --fixtures).
+ */
+static const char *installed_fixtures(void)
+{
+    static char path[PATH_MAX + sizeof MOCK_DEFAULT_FIXTURES_REL];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/%s", exe, MOCK_DEFAULT_FIXTURES_REL);
+            if (access(path, R_OK) == 0) {
+                return path;
+            }
+        }
+    }
+    return access(MOCK_DEFAULT_FIXTURES_ABS, R_OK) == 0 ? MOCK_DEFAULT_FIXTURES_ABS : NULL;
+}
+
 static int parse_options(int argc, char **argv, struct mock_options *o)
 {
     *o = (struct mock_options){
@@ -219,6 +250,10 @@ static int parse_options(int argc, char **argv, struct mock_options *o)
             fputs(usage, stdout);
             return 0;
         }
+        if (c == OPT_VERSION) {
+            printf("mockaws %s (built with %s)\n", IDC_VERSION_STRING, MOCK_BUILT_WITH);
+            return 0;
+        }
         int rc = apply_option(o, c, optarg);
         if (rc >= 0) {
             return rc;
@@ -227,8 +262,12 @@ static int parse_options(int argc, char **argv, struct mock_options *o)
     if (optind < argc) {
         return usage_error("unexpected argument '%s'", argv[optind]);
     }
+    if (o->fixture_count == 0 && (o->fixtures[0] = installed_fixtures()) != NULL) {
+        o->fixture_count = 1;
+    }
     if (o->fixture_count == 0) {
-        return usage_error("give at least one --fixtures PATH (for example %s)",
+        return usage_error("give at least one --fixtures PATH (for example %s): no default "
+                           "world is installed beside this mockaws",
                            "fixtures/default.json");
     }
     return -1;

@@ -29,7 +29,7 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -h, --help      show this help (every command has its own --help)\n"
-    "  --version       show the version and the crypto backend\n"
+    "  --version       show the version, the crypto backend and the libraries built with\n"
     "\n"
     "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 access denied,\n"
     "5 some integrations failed.\n";
@@ -61,8 +61,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("idcctl %s (libidc %s, %s backend: %s)\n", IDC_VERSION_STRING, idc_version(),
-               IDC_BACKEND, idc_crypto_library());
+        printf("idcctl %s (libidc %s, %s backend: %s)\nbuilt with %s\n", IDC_VERSION_STRING,
+               idc_version(), IDC_BACKEND, idc_crypto_library(), idc_build_libraries());
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

@@ -16,7 +16,8 @@ static void mark_cut(char *msg, size_t cap, int wanted)
     }
 }
 
-static void set_message(struct idc_error *err, idc_err code, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void set_message(struct idc_error *err, idc_err code,
+                                                              const char *fmt, va_list ap)
 {
     err->code = code;
     err->native = 0;
