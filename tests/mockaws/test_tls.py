@@ -115,8 +115,14 @@ class Tls(unittest.TestCase):
         rc, status, out, err = self.signed_list_users(url, ca)
         self.assertEqual((rc, status), (0, 200), err + out.decode())
         self.assertEqual(len(json.loads(out)["Users"]), 4)
-        with open(log, encoding="utf-8") as f:
-            ops = [json.loads(line)["operation"] for line in f if line.strip()]
+        # mockaws writes a request's log line after its answer: wait for it a little
+        deadline = time.monotonic() + 5
+        while True:
+            with open(log, encoding="utf-8") as f:
+                ops = [json.loads(line)["operation"] for line in f if line.strip()]
+            if "ListUsers" in ops or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         self.assertIn("ListUsers", ops)
 
     def test_curl_with_ca(self):
