@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
-# What `cmake --install BUILD [--prefix P]` installs, in three components (the Debian
-# packages of cmake/IdcPackage.cmake):
+# What `cmake --install BUILD [--prefix P]` installs, in components (the Debian packages of
+# cmake/IdcPackage.cmake):
 #   idcctl   bin/idcctl, share/doc/idcctl/{copyright,README.md}
 #   mockaws  bin/mockaws, share/idc/fixtures/default.json (its default world),
 #            share/doc/mockaws/{copyright,README.md}
-#   dev      libidc (static or shared), include/idc/*.h, libidc.pc, the CMake package
+#   runtime  (BUILD_SHARED_LIBS) libidc.so.0 and the file it points to, share/doc/libidc0/
+#   dev      libidc.a (and the libidc.so link); include/idc/*.h, libidc.pc, the CMake package
 #            (find_package(idc) gives idc::idc, with a version file), share/doc/libidc-dev/
-# The pkg-config file and the CMake package find the prefix from where they are installed,
-# so an install to any --prefix works without a reconfigure.
+# The pkg-config file and the CMake package follow the prefix given at install time, so an
+# install to any --prefix works without a reconfigure.
 include(CMakePackageConfigHelpers)
 
 set(IDC_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/idc")
@@ -33,10 +34,20 @@ if(TARGET mockaws)
 endif()
 
 # ---- the library, its headers, pkg-config and the CMake package ------------------------------
-install(TARGETS idc EXPORT idcTargets
-        ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
-        LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
-        INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+# A program needs only libidc.so.0 to run, a build the libidc.so link (Debian's split).
+if(BUILD_SHARED_LIBS)
+  install(TARGETS idc EXPORT idcTargets
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime NAMELINK_COMPONENT dev
+          INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+  install(TARGETS idc_static EXPORT idcTargets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+          INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+  idc_install_docs(runtime libidc0)
+else()
+  install(TARGETS idc EXPORT idcTargets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+          INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/client/include/idc" "${CMAKE_BINARY_DIR}/client/include/idc"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT dev FILES_MATCHING PATTERN "*.h")
 idc_install_docs(dev libidc-dev)
@@ -52,11 +63,15 @@ write_basic_package_version_file("${CMAKE_BINARY_DIR}/idcConfigVersion.cmake"
 install(FILES "${CMAKE_BINARY_DIR}/idcConfig.cmake" "${CMAKE_BINARY_DIR}/idcConfigVersion.cmake"
         DESTINATION "${IDC_CMAKE_DIR}" COMPONENT dev)
 
-# libidc.pc: the prefix is found from the file's own place (${pcfiledir}).
-file(RELATIVE_PATH IDC_PC_PREFIX_FROM_PCDIR "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
-string(REGEX REPLACE "/$" "" IDC_PC_PREFIX_FROM_PCDIR "${IDC_PC_PREFIX_FROM_PCDIR}")
+# libidc.pc names the prefix it is installed into: written at install time, so that
+# `cmake --install BUILD --prefix P` gives P without a reconfigure, and an install to /usr
+# gives /usr/include, which pkg-config leaves out of --cflags as a system folder.
+set(IDC_PC_PREFIX "@IDC_PC_PREFIX@") # kept for the install-time pass
 set(IDC_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 set(IDC_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
-configure_file("${CMAKE_SOURCE_DIR}/cmake/libidc.pc.in" "${CMAKE_BINARY_DIR}/libidc.pc" @ONLY)
+configure_file("${CMAKE_SOURCE_DIR}/cmake/libidc.pc.in" "${CMAKE_BINARY_DIR}/libidc.pc.in" @ONLY)
+install(CODE "set(IDC_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${CMAKE_BINARY_DIR}/libidc.pc.in\" \"${CMAKE_BINARY_DIR}/libidc.pc\" @ONLY)"
+  COMPONENT dev)
 install(FILES "${CMAKE_BINARY_DIR}/libidc.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
         COMPONENT dev)

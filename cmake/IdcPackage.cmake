@@ -1,22 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
 # Debian packages with CPack (ci/package builds them): one per install component.
-#   idcctl      the command line
+#   idcctl      the command line (libidc linked in: it also uses internal headers)
 #   mockaws     the mock server and its default world, apart, so that an admin's idcctl
 #               does not pull in CivetWeb
-#   libidc-dev  headers, the library, libidc.pc and the CMake package
+#   libidc0     libidc.so.0, with a shlibs file (shared builds only)
+#   libidc-dev  headers, libidc.a (and the libidc.so link), libidc.pc, the CMake package
 # The binary packages' dependencies come from dpkg-shlibdeps; the -dev package's are the
-# -dev packages of what a program linking libidc needs, which no tool can compute.
+# -dev packages of what a program linking libidc needs, which no tool can compute. Each
+# description is whole here: its first line is the summary.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME idc)
 set(CPACK_PACKAGE_VENDOR "The idcctl developers")
 set(CPACK_PACKAGE_CONTACT "The idcctl developers <idcctl@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "AWS IAM Identity Center users: inventory and safe deletion")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "") # each description below carries its own
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGE_DIRECTORY "${CMAKE_BINARY_DIR}/package")
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL "")
-foreach(component IN ITEMS idcctl mockaws dev)
+foreach(component IN ITEMS idcctl mockaws runtime dev)
   get_cmake_property(_installed COMPONENTS)
   if(component IN_LIST _installed)
     list(APPEND CPACK_COMPONENTS_ALL ${component})
@@ -24,12 +26,15 @@ foreach(component IN ITEMS idcctl mockaws dev)
 endforeach()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libidc0 gets a shlibs file, so that dpkg-shlibdeps finds it for programs linking libidc
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 
 set(CPACK_DEBIAN_IDCCTL_PACKAGE_NAME idcctl)
-set(CPACK_COMPONENT_IDCCTL_DESCRIPTION
+string(CONCAT CPACK_DEBIAN_IDCCTL_DESCRIPTION
     "AWS IAM Identity Center users: inventory and safe deletion (command line)\n"
     "idcctl keeps integrations with IAM Identity Center stores and accounts' IAM users,\n"
     "syncs every user with its status into a local SQLite inventory, and deletes a user\n"
@@ -37,15 +42,26 @@ set(CPACK_COMPONENT_IDCCTL_DESCRIPTION
 
 set(CPACK_DEBIAN_MOCKAWS_PACKAGE_NAME mockaws)
 set(CPACK_DEBIAN_MOCKAWS_PACKAGE_SECTION devel)
-set(CPACK_COMPONENT_MOCKAWS_DESCRIPTION
+string(CONCAT CPACK_DEBIAN_MOCKAWS_DESCRIPTION
     "Mock of the AWS Identity Store and IAM APIs for tests\n"
     "mockaws checks every SigV4 signature and permission as AWS does, serves fixture JSON\n"
     "(a default world is installed) and injects faults, so clients run in CI without AWS.")
+
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libidc0)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+
+string(CONCAT CPACK_DEBIAN_RUNTIME_DESCRIPTION
+    "AWS IAM Identity Center and IAM users from C (shared library)\n"
+    "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs, lists users\n"
+    "with their status, plans and runs deletions, and syncs into a SQLite inventory.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libidc-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF) # no program in it
 set(_idc_dev_depends "libcjson-dev, libexpat1-dev, pkg-config")
+if(BUILD_SHARED_LIBS)
+  string(PREPEND _idc_dev_depends "libidc0 (= ${PROJECT_VERSION}-1), ")
+endif()
 if(IDC_TLS STREQUAL "openssl")
   string(APPEND _idc_dev_depends ", libssl-dev")
 else()
@@ -58,7 +74,7 @@ if(IDC_WITH_INVENTORY)
   string(APPEND _idc_dev_depends ", libsqlite3-dev")
 endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${_idc_dev_depends}")
-set(CPACK_COMPONENT_DEV_DESCRIPTION
+string(CONCAT CPACK_DEBIAN_DEV_DESCRIPTION
     "AWS IAM Identity Center and IAM users from C (development files)\n"
     "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs over OpenSSL\n"
     "or Mbed TLS, lists users with their status, plans and runs deletions, and syncs into a\n"

@@ -1,34 +1,39 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# check_api.sh LIBIDC INCLUDE_DIR GENERATED_INCLUDE_DIR CC CXX - checks what libidc shows
-# its users: every global symbol the installed library defines (libidc.a) or exports
+# check_api.sh INCLUDE_DIR GENERATED_INCLUDE_DIR CC CXX LIBIDC... - checks what libidc shows
+# its users: every global symbol each installed library defines (libidc.a) or exports
 # (libidc.so) starts with idc_ (the internals are local or hidden), no string in it names
 # idcctl (the library speaks for itself), and every public header compiles on its own as
 # C11 and as C++ (CXX may be empty when there is no C++ compiler: that part is then reported
 # as skipped).
 set -uo pipefail
-lib=$1 inc=$2 gen=$3 cc=$4 cxx=${5:-}
+inc=$1 gen=$2 cc=$3 cxx=$4
+shift 4
 fail=0
 
-# A shared library shows what it exports (its dynamic symbols), a static one its globals.
-# Sanitizer builds add their own globals (__asan_*, __odr_asan_*, __ubsan_*), and the linker
-# gives a shared object _init and _fini: not ours.
-case $lib in
-*.so*) list=(nm -D --defined-only "$lib") ;;
-*) list=(nm -g --defined-only "$lib") ;;
-esac
-symbols=$("${list[@]}" | awk 'NF == 3 {print $3}' | grep -Ev '^__(odr_)?(a|ub)san|^_(init|fini)$' |
-    sed 's/@.*//' | sort -u)
-count=$(wc -l <<<"$symbols")
-stray=$(grep -v '^idc_' <<<"$symbols")
-if [ -n "$stray" ]; then
-    echo "FAIL: global symbols without the idc_ prefix:"; sed 's/^/  /' <<<"$stray"; fail=1
-fi
-echo "$count global symbols, all idc_-prefixed unless listed above"
-
-if strings "$lib" | grep -qi idcctl; then
-    echo "FAIL: libidc names idcctl:"; strings "$lib" | grep -i idcctl | sed 's/^/  /' | head; fail=1
-fi
+for lib in "$@"; do
+    # A shared library shows what it exports (its dynamic symbols), a static one its
+    # globals. Sanitizer builds add their own globals (__asan_*, __odr_asan_*, __ubsan_*),
+    # and the linker gives a shared object _init and _fini: not ours.
+    case $lib in
+    *.so*) list=(nm -D --defined-only "$lib") ;;
+    *) list=(nm -g --defined-only "$lib") ;;
+    esac
+    symbols=$("${list[@]}" | awk 'NF == 3 {print $3}' |
+        grep -Ev '^__(odr_)?(a|ub)san|^_(init|fini)$' | sed 's/@.*//' | sort -u)
+    stray=$(grep -v '^idc_' <<<"$symbols")
+    if [ -n "$stray" ]; then
+        echo "FAIL: ${lib##*/}: global symbols without the idc_ prefix:"
+        sed 's/^/  /' <<<"$stray"
+        fail=1
+    fi
+    echo "${lib##*/}: $(wc -l <<<"$symbols") global symbols, all idc_-prefixed unless listed above"
+    if strings "$lib" | grep -qi idcctl; then
+        echo "FAIL: ${lib##*/} names idcctl:"
+        strings "$lib" | grep -i idcctl | sed 's/^/  /' | head
+        fail=1
+    fi
+done
 
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 headers=$( (cd "$inc" && ls idc/*.h); (cd "$gen" && ls idc/*.h) )
