@@ -11,7 +11,7 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME idc)
 set(CPACK_PACKAGE_VENDOR "The idcctl developers")
-set(CPACK_PACKAGE_CONTACT "The idcctl developers <idcctl@localhost>")
+set(CPACK_PACKAGE_CONTACT "${IDC_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "") # each description below carries its own
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_SOURCE_DIR}/LICENSE")
@@ -32,31 +32,37 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_IDCCTL_PACKAGE_NAME idcctl)
 string(CONCAT CPACK_DEBIAN_IDCCTL_DESCRIPTION
     "AWS IAM Identity Center users: inventory and safe deletion (command line)\n"
-    "idcctl keeps integrations with IAM Identity Center stores and accounts' IAM users,\n"
-    "syncs every user with its status into a local SQLite inventory, and deletes a user\n"
-    "after showing the exact plan.")
+    "idcctl keeps integrations with IAM Identity Center stores and accounts'\n"
+    "IAM users, syncs every user with its status into a local SQLite\n"
+    "inventory, and deletes a user after showing the exact plan.")
 
 set(CPACK_DEBIAN_MOCKAWS_PACKAGE_NAME mockaws)
 set(CPACK_DEBIAN_MOCKAWS_PACKAGE_SECTION devel)
 string(CONCAT CPACK_DEBIAN_MOCKAWS_DESCRIPTION
     "Mock of the AWS Identity Store and IAM APIs for tests\n"
-    "mockaws checks every SigV4 signature and permission as AWS does, serves fixture JSON\n"
-    "(a default world is installed) and injects faults, so clients run in CI without AWS.")
+    "mockaws checks every SigV4 signature and permission as AWS does, serves\n"
+    "fixture JSON (a default world is installed) and injects faults, so\n"
+    "clients run in CI without AWS.")
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libidc0)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_MULTIARCH same)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA "${CMAKE_SOURCE_DIR}/cmake/debian/libidc0/triggers"
+    "${CMAKE_SOURCE_DIR}/cmake/debian/libidc0/postinst" "${CMAKE_SOURCE_DIR}/cmake/debian/libidc0/postrm")
 string(CONCAT CPACK_DEBIAN_RUNTIME_DESCRIPTION
     "AWS IAM Identity Center and IAM users from C (shared library)\n"
-    "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs, lists users\n"
-    "with their status, plans and runs deletions, and syncs into a SQLite inventory.")
+    "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs,\n"
+    "lists users with their status, plans and runs deletions, and syncs into\n"
+    "a SQLite inventory.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libidc-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+set(CPACK_DEBIAN_DEV_PACKAGE_MULTIARCH same)
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF) # no program in it
 set(_idc_dev_depends "libcjson-dev, libexpat1-dev, pkg-config")
 if(BUILD_SHARED_LIBS)
@@ -76,8 +82,8 @@ endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${_idc_dev_depends}")
 string(CONCAT CPACK_DEBIAN_DEV_DESCRIPTION
     "AWS IAM Identity Center and IAM users from C (development files)\n"
-    "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs over OpenSSL\n"
-    "or Mbed TLS, lists users with their status, plans and runs deletions, and syncs into a\n"
-    "SQLite inventory. Headers, the library, pkg-config and CMake files.")
+    "libidc signs requests with SigV4, speaks the Identity Store and IAM APIs,\n"
+    "lists users with their status, plans and runs deletions, and syncs into\n"
+    "a SQLite inventory. Headers, static library, pkg-config and CMake files.")
 
 include(CPack)

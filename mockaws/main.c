@@ -218,8 +218,8 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
 
 /*
  * The default world an installed mockaws serves: share/idc/fixtures/default.json beside its
- * bin/ (wherever the package was installed), else where the build meant to install it.
- * NULL when neither exists (a build tree: give --fixtures).
+ * bin/, wherever the install was put or moved. NULL when there is none (a build tree: give
+ * --fixtures), never another install's.
  */
 static const char *installed_fixtures(void)
 {
@@ -237,7 +237,7 @@ static const char *installed_fixtures(void)
             }
         }
     }
-    return access(MOCK_DEFAULT_FIXTURES_ABS, R_OK) == 0 ? MOCK_DEFAULT_FIXTURES_ABS : NULL;
+    return NULL;
 }
 
 static int parse_options(int argc, char **argv, struct mock_options *o)

@@ -22,12 +22,15 @@ if ! cmake --build "$tmp/alone" --target idc -j 2 >"$tmp/build.log" 2>&1; then
     cat "$tmp/build.log"; echo "FAIL: libidc alone did not build"; exit 1
 fi
 lib=$(find "$tmp/alone/client" -name 'libidc.a' | head -n 1)
+[ -s "$lib" ] || { echo "FAIL: the build made no libidc.a"; exit 1; }
+defined=$(nm -g --defined-only "$lib" | awk 'NF == 3' | wc -l)
+[ "$defined" -gt 0 ] || { echo "FAIL: libidc.a defines no symbol"; exit 1; }
 refs=$(nm -u "$lib" | grep -Eo '\b(sqlite3|curl|mg|cmocka)_[a-z_]+' | sort -u)
 if [ -n "$refs" ]; then
     echo "FAIL: libidc alone references:"; echo "$refs"; exit 1
 fi
 echo "libidc alone ($backend): configured and built with SQLite, CivetWeb, cmocka and libcurl"
-echo "unfindable; $(nm -g --defined-only "$lib" | awk 'NF == 3' | wc -l) public symbols"
+echo "unfindable; $defined public symbols"
 
 if cmake -S "$src" -B "$tmp/control" "${alone[@]/-DIDC_BUILD_MOCK=OFF/-DIDC_BUILD_MOCK=ON}" \
         "${disabled[@]}" >"$tmp/control.log" 2>&1; then

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # check_api.sh INCLUDE_DIR GENERATED_INCLUDE_DIR CC CXX LIBIDC... - checks what libidc shows
 # its users: every global symbol each installed library defines (libidc.a) or exports
-# (libidc.so) starts with idc_ (the internals are local or hidden), no string in it names
+# (libidc.so) starts with idc_ and is declared in a public header (the internals are local
+# or hidden), no string in it names
 # idcctl (the library speaks for itself), and every public header compiles on its own as
 # C11 and as C++ (CXX may be empty when there is no C++ compiler: that part is then reported
 # as skipped).
@@ -11,7 +12,11 @@ inc=$1 gen=$2 cc=$3 cxx=$4
 shift 4
 fail=0
 
+[ $# -gt 0 ] || { echo "FAIL: no library to check"; exit 1; }
+# every identifier the public headers name: an exported symbol must be one of them
+named=$(cat "$inc"/idc/*.h "$gen"/idc/*.h | grep -oE '\bidc_[A-Za-z0-9_]+\b' | sort -u)
 for lib in "$@"; do
+    [ -s "$lib" ] || { echo "FAIL: $lib is missing or empty"; fail=1; continue; }
     # A shared library shows what it exports (its dynamic symbols), a static one its
     # globals. Sanitizer builds add their own globals (__asan_*, __odr_asan_*, __ubsan_*),
     # and the linker gives a shared object _init and _fini: not ours.
@@ -27,7 +32,14 @@ for lib in "$@"; do
         sed 's/^/  /' <<<"$stray"
         fail=1
     fi
-    echo "${lib##*/}: $(wc -l <<<"$symbols") global symbols, all idc_-prefixed unless listed above"
+    [ -n "$symbols" ] || { echo "FAIL: ${lib##*/} shows no global symbol"; fail=1; continue; }
+    unnamed=$(comm -23 <(printf '%s\n' "$symbols") <(printf '%s\n' "$named"))
+    if [ -n "$unnamed" ]; then
+        echo "FAIL: ${lib##*/} shows symbols no public header declares:"
+        sed 's/^/  /' <<<"$unnamed"
+        fail=1
+    fi
+    echo "${lib##*/}: $(wc -l <<<"$symbols") global symbols, each idc_-prefixed and declared in a public header unless listed above"
     if strings "$lib" | grep -qi idcctl; then
         echo "FAIL: ${lib##*/} names idcctl:"
         strings "$lib" | grep -i idcctl | sed 's/^/  /' | head

@@ -61,7 +61,11 @@ unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL HTTPS_PROXY htt
 version=$(sed -n 's/^#define IDC_VERSION_STRING "\(.*\)"$/\1/p' "$prefix/include/idc/version.h")
 fail=0
 for program in "${programs[@]}"; do
-    out=$(LD_LIBRARY_PATH="$libdir" "$program" "$endpoint" d-1234567890) || { echo "$out"; fail=1; }
+    # CMake's programs find a libidc.so outside the system folders by their RUNPATH; one
+    # built with pkg-config alone needs the loader told (README, Install)
+    loader=()
+    [ "${program##*/}" = with-pkg-config ] && loader=(env LD_LIBRARY_PATH="$libdir")
+    out=$("${loader[@]}" "$program" "$endpoint" d-1234567890) || { echo "$out"; fail=1; }
     echo "${program##*/}: $(echo "$out" | tr '\n' '|')"
     grep -qx "libidc $version (compiled against $version)" <<<"$out" || fail=1
     # the signature the AWS documentation gives for its get-vanilla example
