@@ -40,7 +40,7 @@ for lib in "$@"; do
         fail=1
     fi
     echo "${lib##*/}: $(wc -l <<<"$symbols") global symbols, each idc_-prefixed and declared in a public header unless listed above"
-    if strings "$lib" | grep -qi idcctl; then
+    if grep -qi idcctl < <(strings "$lib"); then
         echo "FAIL: ${lib##*/} names idcctl:"
         strings "$lib" | grep -i idcctl | sed 's/^/  /' | head
         fail=1

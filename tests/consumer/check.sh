@@ -42,10 +42,12 @@ cmake --build "$tmp/cmake" >"$tmp/cmake-build.log" || { cat "$tmp/cmake-build.lo
 programs=("$tmp/with-pkg-config" "$tmp/cmake/consumer")
 [ $shared = yes ] && programs+=("$tmp/cmake/consumer_static")
 for program in "${programs[@]}"; do
+    # the whole list first: grep -q leaving early would make ldd fail under pipefail
+    loads=$(LD_LIBRARY_PATH="$libdir" ldd "$program")
     if [ $shared = yes ] && [ "${program##*/}" != consumer_static ]; then
-        LD_LIBRARY_PATH="$libdir" ldd "$program" | grep -q "libidc.so.0 => $libdir/libidc.so.0" ||
-            { echo "FAIL: $program does not load $libdir/libidc.so.0"; ldd "$program"; exit 1; }
-    elif LD_LIBRARY_PATH="$libdir" ldd "$program" | grep -q libidc; then
+        grep -q "libidc.so.0 => $libdir/libidc.so.0" <<<"$loads" ||
+            { echo "FAIL: $program does not load $libdir/libidc.so.0:"; echo "$loads"; exit 1; }
+    elif grep -q libidc <<<"$loads"; then
         echo "FAIL: $program loads a libidc.so, but should have libidc.a inside"; exit 1
     fi
 done

@@ -45,7 +45,7 @@ idcctl users delete --label prod --user-name "$victim" --yes --quiet </dev/null
 idcctl sync --all --quiet
 users=$(idcctl users --output csv --quiet)
 [ "$(tail -n +2 <<<"$users" | wc -l)" -eq 29 ] || fail "29 users expected after the delete"
-if cut -d, -f3 <<<"$users" | grep -qx "$victim"; then
+if grep -qx "$victim" < <(cut -d, -f3 <<<"$users"); then
     fail "$victim is still listed after the delete"
 fi
 echo "deleted $victim; a sync lists the 29 others"
