@@ -201,6 +201,7 @@ void fake_reset(struct fake *f)
     }
     memset(f->seen, 0, sizeof f->seen);
     f->requests = f->next = 0;
+    f->retry_notices = 0;
     f->err = (struct idc_error){0};
 }
 

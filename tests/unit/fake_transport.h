@@ -75,7 +75,11 @@ struct fake {
     /* What the case drives; fake_reset and fake_teardown free whichever it holds. */
     struct idc_client *client;
     struct idc_http_response resp;
-    bool no_token; /* test_client.c: start the client without a session token */
+    bool no_token;      /* test_client.c: start the client without a session token */
+    int max_backoff_ms; /* test_client.c: the client's cap; 0: 50 */
+    int retry_notices;  /* on_retry calls */
+    struct idc_retry_notice last_notice;
+    char last_cause[sizeof((struct idc_error *)0)->msg];
     struct idc_directory *dir;
     struct idc_user_info *info;
     struct idc_plan *plan;

@@ -28,6 +28,15 @@
 
 /* ---- the case's client ------------------------------------------------------------------ */
 
+static void note_retry(const struct idc_retry_notice *n, void *ud)
+{
+    struct fake *f = ud;
+    f->retry_notices++;
+    f->last_notice = *n;
+    snprintf(f->last_cause, sizeof f->last_cause, "%s", n->cause->msg);
+    f->last_notice.cause = NULL; /* not valid after the call */
+}
+
 static void client_start(struct fake *f, const struct fake_step *steps, size_t count,
                          int max_attempts)
 {
@@ -39,7 +48,9 @@ static void client_start(struct fake *f, const struct fake_step *steps, size_t c
     cfg.endpoint_url = TEST_ENDPOINT;
     cfg.session_token = f->no_token ? NULL : FAKE_TOKEN;
     cfg.max_attempts = max_attempts;
-    cfg.max_backoff_ms = 50;
+    cfg.max_backoff_ms = f->max_backoff_ms ? f->max_backoff_ms : 50;
+    cfg.on_retry = note_retry;
+    cfg.on_retry_ud = f;
     assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_OK);
 }
 
@@ -176,14 +187,21 @@ static void test_client_retry_after_seconds_in_body(void **state)
     static const struct fake_step s[] = {
         {.status = 400,
          .body = "{\"__type\":\"ThrottlingException\",\"message\":\"slow down\","
-                 "\"RetryAfterSeconds\":2}"},
+                 "\"RetryAfterSeconds\":0.2501}"},
         {.status = 200, .body = "{}"},
     };
+    f->max_backoff_ms = 400;
     client_start(f, s, 2, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
     long ms = retry_delay(f, "2/3");
-    assert_true(ms >= 2000); /* max_backoff_ms is 50: only RetryAfterSeconds explains this */
-    assert_true(ms <= 2100);
+    assert_true(ms >= 251); /* a fraction of a millisecond rounds up, never down */
+    assert_true(ms <= 400);
+    assert_int_equal(f->retry_notices, 1);
+    assert_int_equal(f->last_notice.attempt, 2);
+    assert_int_equal(f->last_notice.max_attempts, 3);
+    assert_int_equal(f->last_notice.wait_ms, ms);
+    assert_string_equal(f->last_notice.operation, "ListUsers");
+    assert_non_null(strstr(f->last_cause, "slow down"));
 }
 
 static void test_client_retry_after_header(void **state)
@@ -192,14 +210,49 @@ static void test_client_retry_after_header(void **state)
     static const struct fake_step s[] = {
         {.status = 503,
          .body = "{\"__type\":\"ServiceUnavailable\",\"message\":\"later\"}",
-         .retry_after = 2},
+         .retry_after = 1},
         {.status = 200, .body = "{}"},
     };
+    f->max_backoff_ms = 1500;
     client_start(f, s, 2, 0);
     assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
     long ms = retry_delay(f, "2/3");
-    assert_true(ms >= 2000);
-    assert_true(ms <= 2100);
+    assert_true(ms >= 1000);
+    assert_true(ms <= 1500);
+    assert_true(f->last_notice.server_asked || ms > 1000);
+}
+
+/* A server asking for more than the backoff cap ends the call at once, saying how long it
+ * asked; the numbers that overflowed a long or a double-to-long cast are read as a day. */
+static void run_asked_too_long(struct fake *f, const struct fake_step *s, const char *said)
+{
+    client_start(f, s, 2, 0);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS);
+    assert_int_equal(f->requests, 1);
+    assert_int_equal(stats(f).retries, 0);
+    assert_int_equal(f->retry_notices, 0);
+    assert_false(f->err.retryable);
+    assert_non_null(strstr(f->err.msg, said));
+    assert_non_null(strstr(f->err.msg, "before trying ListUsers again, longer than the 50 ms"));
+    assert_non_null(strstr(f->err.msg, "try again later"));
+    fake_reset(f);
+}
+
+static void test_client_retry_after_too_long(void **state)
+{
+    struct fake *f = *state;
+    static const struct fake_step header[] = {
+        {.status = 503, .body = "{\"__type\":\"ServiceUnavailable\"}", .retry_after = 3600},
+        {.status = 200, .body = "{}"}};
+    run_asked_too_long(f, header, "asked to wait 60 min");
+    static const struct fake_step body[] = {
+        {.status = 400, .body = "{\"__type\":\"ThrottlingException\",\"RetryAfterSeconds\":1e300}"},
+        {.status = 200, .body = "{}"}};
+    run_asked_too_long(f, body, "asked to wait 24 h");
+    static const struct fake_step fraction[] = {
+        {.status = 400, .body = "{\"__type\":\"ThrottlingException\",\"RetryAfterSeconds\":0.06}"},
+        {.status = 200, .body = "{}"}};
+    run_asked_too_long(f, fraction, "asked to wait 60 ms");
 }
 
 /* ---- transport failures ------------------------------------------------------------------- */
@@ -781,6 +834,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_client_retry_after_seconds_in_body, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_retry_after_header, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_retry_after_too_long, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_reset_after_send_read_retried, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_reset_after_send_idempotent_retried, fake_setup,

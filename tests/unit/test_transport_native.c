@@ -44,6 +44,7 @@ struct reply {
     size_t len;        /* 0: strlen(bytes) */
     bool close_after;  /* close the connection after answering */
     bool silent;       /* read the request, never answer, wait until the client leaves */
+    int trickle_ms;    /* send the answer a byte at a time, this long apart */
 };
 
 /* One request as the server read it. */
@@ -172,8 +173,16 @@ static void *server_main(void *arg)
             close_connection(s, &fd);
             continue;
         }
-        if (r->bytes != NULL) {
-            send_all(fd, r->bytes, r->len ? r->len : strlen(r->bytes));
+        size_t len = r->bytes ? (r->len ? r->len : strlen(r->bytes)) : 0;
+        for (size_t k = 0; r->trickle_ms > 0 && k < len; k++) {
+            struct timespec pause = {0, r->trickle_ms * 1000000L};
+            nanosleep(&pause, NULL);
+            if (send(fd, r->bytes + k, 1, MSG_NOSIGNAL) != 1) {
+                break; /* the client gave up */
+            }
+        }
+        if (r->bytes != NULL && r->trickle_ms == 0) {
+            send_all(fd, r->bytes, len);
         }
         if (r->bytes == NULL || r->close_after) {
             close_connection(s, &fd);
@@ -255,7 +264,7 @@ static bool trace_has(const struct trace_log *log, const char *fragment)
 }
 
 struct client_opts {
-    int read_timeout_ms;    /* 0: 3000 */
+    int timeout_ms;         /* 0: 3000 */
     int connect_timeout_ms; /* 0: 3000 */
     size_t max_response;
     struct trace_log *trace;
@@ -274,7 +283,7 @@ static void *transport_open(const char *url, const struct client_opts *o)
 {
     struct idc_transport_config cfg = {
         .connect_timeout_ms = o && o->connect_timeout_ms ? o->connect_timeout_ms : 3000,
-        .read_timeout_ms = o && o->read_timeout_ms ? o->read_timeout_ms : 3000,
+        .timeout_ms = o && o->timeout_ms ? o->timeout_ms : 3000,
         .max_response = o ? o->max_response : 0,
         .user_agent = "unit-test/1.0",
         .trace = o && o->trace ? trace_collect : NULL,
@@ -581,7 +590,7 @@ static void test_transport_native_204_without_body(void **state)
     };
     struct server s;
     server_start(&s, r, 2);
-    struct client_opts opts = {.read_timeout_ms = 2000};
+    struct client_opts opts = {.timeout_ms = 2000};
     void *ctx = transport_open(s.url, &opts);
     struct outcome o;
     exchange(ctx, &o);
@@ -713,12 +722,34 @@ static void test_transport_native_read_timeout(void **state)
     static const struct reply r[] = {{.silent = true}};
     struct server s;
     struct outcome o;
-    struct client_opts opts = {.read_timeout_ms = 200};
+    struct client_opts opts = {.timeout_ms = 200};
     run_script(r, 1, &opts, &o, &s);
     assert_int_equal(o.rc, IDC_ERR_TIMEOUT);
     assert_non_null(strstr(o.err.msg, "200 ms"));
     assert_true(o.info.sent);
     assert_false(o.info.got_headers);
+    server_free(&s);
+}
+
+/* A server that sends a byte every 20 ms never lets a per-byte timeout fire: the attempt's
+ * timeout covers the whole answer. */
+static void test_transport_native_timeout_covers_trickle(void **state)
+{
+    (void)state;
+    static char answer[2048];
+    int n = snprintf(answer, sizeof answer, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+    memset(answer + n, 'x', 1000);
+    static const struct reply r[] = {{.bytes = answer, .trickle_ms = 20}};
+    struct server s;
+    struct outcome o;
+    struct client_opts opts = {.timeout_ms = 300};
+    int64_t start = idc_net_now_ms();
+    run_script(r, 1, &opts, &o, &s);
+    int64_t took = idc_net_now_ms() - start;
+    assert_int_equal(o.rc, IDC_ERR_TIMEOUT);
+    assert_non_null(strstr(o.err.msg, "no complete answer from 127.0.0.1:"));
+    assert_non_null(strstr(o.err.msg, "within 300 ms"));
+    assert_true(took < 1500);
     server_free(&s);
 }
 
@@ -1145,7 +1176,7 @@ static void test_transport_native_tls_handshake_connect_timeout(void **state)
     server_start(&s, r, 1);
     char url[64];
     snprintf(url, sizeof url, "https://localhost:%s", strrchr(s.url, ':') + 1);
-    struct client_opts opts = {.connect_timeout_ms = 300, .read_timeout_ms = 10000};
+    struct client_opts opts = {.connect_timeout_ms = 300, .timeout_ms = 10000};
     void *ctx = transport_open(url, &opts);
     int64_t start = idc_net_now_ms();
     struct outcome o;
@@ -1170,7 +1201,7 @@ static void test_transport_native_proxy_tunnel_connect_timeout(void **state)
     struct server s;
     server_start(&s, r, 1);
     struct client_opts opts = {
-        .connect_timeout_ms = 300, .read_timeout_ms = 10000, .https_proxy = s.url};
+        .connect_timeout_ms = 300, .timeout_ms = 10000, .https_proxy = s.url};
     void *ctx = transport_open("https://identitystore.us-east-1.amazonaws.com", &opts);
     int64_t start = idc_net_now_ms();
     struct outcome o;
@@ -1408,7 +1439,7 @@ static void test_transport_native_settings_defaults(void **state)
     assert_string_equal(b.cfg.https_proxy, "proxy.corp:3128");
     assert_string_equal(b.cfg.no_proxy, "localhost");
     assert_int_equal(b.cfg.connect_timeout_ms, 10000);
-    assert_int_equal(b.cfg.read_timeout_ms, 60000);
+    assert_int_equal(b.cfg.timeout_ms, 60000);
     assert_string_equal(b.cfg.user_agent, "libidc/" IDC_VERSION_STRING);
     cfg.user_agent = "app/2.0 libidc/" IDC_VERSION_STRING;
     assert_int_equal(idc_transport_base_init(&b, &cfg, NULL), IDC_OK);
@@ -1455,6 +1486,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transport_native_keep_alive_100_exchanges),
     cmocka_unit_test(test_transport_native_idle_close_reconnects),
     cmocka_unit_test(test_transport_native_read_timeout),
+    cmocka_unit_test(test_transport_native_timeout_covers_trickle),
     cmocka_unit_test(test_transport_native_connect_refused),
     cmocka_unit_test(test_transport_native_dns_failure),
     cmocka_unit_test(test_transport_native_request_in_one_piece),

@@ -21,6 +21,20 @@
 
 IDC_BEGIN_DECLS
 
+/*
+ * A retry about to wait: the application may show it (the library prints nothing). idcctl
+ * announces waits over a second on stderr. `cause` is the failure being retried.
+ */
+struct idc_retry_notice {
+    const char *operation; /* "ListUsers" */
+    int attempt;           /* the attempt that comes after the wait: 2, 3, ... */
+    int max_attempts;
+    int wait_ms;                   /* how long the client sleeps before it */
+    bool server_asked;             /* the wait is what the server asked (Retry-After) */
+    const struct idc_error *cause; /* why the last attempt failed */
+};
+typedef void idc_retry_fn(const struct idc_retry_notice *notice, void *ud);
+
 struct idc_client_config {
     const struct idc_service *service; /* required: &idc_service_identitystore, ... */
     const char *endpoint_url;          /* required: https://identitystore.us-east-1.amazonaws.com */
@@ -37,11 +51,14 @@ struct idc_client_config {
     const char *user_agent;  /* NULL: "libidc/<version>"; an application names itself here */
     int max_attempts;        /* 0: 3 (the SDKs' standard mode) */
     int base_delay_ms;       /* 0: 1000; backoff = random(0, min(max, base * 2^n)) */
-    int max_backoff_ms;      /* 0: 20000 */
-    int connect_timeout_ms;  /* 0: 10000 */
-    int read_timeout_ms;     /* 0: 60000 */
+    int max_backoff_ms;      /* 0: 20000; also the longest wait a server may ask (Retry-After)
+                                before the call ends with that error instead */
+    int connect_timeout_ms;  /* 0: 10000; DNS, TCP, a proxy's tunnel and TLS together */
+    int timeout_ms;          /* 0: 60000; one attempt as a whole, connecting included */
     idc_trace_fn *trace;     /* optional debug trace (secrets redacted) */
     void *trace_ud;
+    idc_retry_fn *on_retry; /* optional: told before each wait between attempts */
+    void *on_retry_ud;
 };
 
 struct idc_client;
@@ -66,7 +83,9 @@ enum idc_call_kind {
 
 /*
  * One call: signs, sends, retries (throttling, InternalServer*, 5xx, transport failures
- * as `kind` allows, RetryAfterSeconds / Retry-After honoured, one retry after correcting
+ * as `kind` allows, RetryAfterSeconds / Retry-After honoured up to max_backoff_ms (a server
+ * asking for longer ends the call with its error, saying how long it asked), each wait
+ * told to on_retry first, one retry after correcting
  * the clock from the server's Date when the signature expired), and turns an error answer
  * into IDC_ERR_AWS with status, code, message, request id and retryability in `err`.
  *   operation  in   the operation name ("ListUsers"): awsJson1_1 sends it in X-Amz-Target;

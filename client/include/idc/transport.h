@@ -40,11 +40,12 @@ bool idc_url_is_loopback(const struct idc_url *u);
 typedef void idc_trace_fn(const char *line, void *ud);
 
 /*
- * The two timeouts, the same in both transports. connect_timeout_ms bounds opening a
- * connection as a whole: DNS, TCP, a proxy's CONNECT and the TLS handshake (curl's
- * CONNECTTIMEOUT; the native transport counts getaddrinfo too but cannot cut it short).
- * read_timeout_ms then bounds each wait for the next byte either way, sending the request
- * or reading the response, so a slow answer that keeps moving never times out.
+ * The two timeouts, the same in both transports. timeout_ms bounds one exchange as a whole:
+ * connecting, sending the request and reading the whole answer (curl's TIMEOUT), so a
+ * server that trickles bytes or streams without end is cut off. connect_timeout_ms bounds
+ * opening a connection within it: DNS, TCP, a proxy's CONNECT and the TLS handshake
+ * together (curl's CONNECTTIMEOUT; the native transport counts getaddrinfo too but cannot
+ * cut it short). spec/limits.md lists every limit of an exchange.
  */
 struct idc_transport_config {
     struct idc_url endpoint;
@@ -53,7 +54,7 @@ struct idc_transport_config {
     const char *no_proxy;    /* hosts that bypass the proxy, comma-separated ("localhost,
                                 .corp", "*"); NULL: none */
     int connect_timeout_ms;  /* 0: 10000; DNS, TCP, proxy tunnel and TLS handshake together */
-    int read_timeout_ms;     /* 0: 60000; each wait for the next byte once connected */
+    int timeout_ms;          /* 0: 60000; the whole exchange, connecting included */
     size_t max_response;     /* 0: IDC_HTTP_MAX_RESPONSE */
     const char *user_agent;  /* NULL: "libidc/<version>" */
     idc_trace_fn *trace;     /* optional */

@@ -32,6 +32,8 @@ struct idc_client {
     int max_attempts, base_delay_ms, max_backoff_ms;
     idc_trace_fn *trace;
     void *trace_ud;
+    idc_retry_fn *on_retry;
+    void *on_retry_ud;
     struct idc_sigv4_key_cache cache;
     struct idc_client_stats stats;
     uint64_t rng;
@@ -136,6 +138,8 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     c->max_backoff_ms = cfg->max_backoff_ms > 0 ? cfg->max_backoff_ms : 20000;
     c->trace = cfg->trace;
     c->trace_ud = cfg->trace_ud;
+    c->on_retry = cfg->on_retry;
+    c->on_retry_ud = cfg->on_retry_ud;
     idc_sigv4_key_cache_init(&c->cache);
     seed(c);
     idc_err rc = copy_config(c, cfg, err);
@@ -151,7 +155,7 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
             .no_proxy = cfg->no_proxy,
             .user_agent = cfg->user_agent,
             .connect_timeout_ms = cfg->connect_timeout_ms,
-            .read_timeout_ms = cfg->read_timeout_ms,
+            .timeout_ms = cfg->timeout_ms,
             .trace = cfg->trace,
             .trace_ud = cfg->trace_ud,
         };
@@ -314,14 +318,19 @@ bool idc_error_is_clock_skew(const struct idc_error *err)
                          strstr(err->msg, "not yet current") != NULL);
 }
 
-/* The Retry-After header, else the protocol's hint in the error body; -1 when absent. */
-static long retry_after(const struct idc_client *c, const struct idc_http_response *resp)
+/* How long the server asked to wait: the Retry-After header, else the protocol's hint in
+ * the error body; -1 when it asked nothing. At most IDC_RETRY_AFTER_MAX_MS. */
+static int64_t asked_wait_ms(const struct idc_client *c, const struct idc_http_response *resp)
 {
-    return resp->retry_after >= 0 ? resp->retry_after : c->service->protocol->retry_after(resp);
+    if (resp->retry_after >= 0) {
+        return resp->retry_after < IDC_RETRY_AFTER_MAX_MS / 1000 ? resp->retry_after * 1000
+                                                                 : IDC_RETRY_AFTER_MAX_MS;
+    }
+    return c->service->protocol->retry_after_ms(resp);
 }
 
-/* Full jitter: random(0, min(max, base * 2^n)), at least Retry-After when given. */
-static int backoff_ms(struct idc_client *c, int attempt, long after_seconds)
+/* Full jitter: random(0, min(max, base * 2^n)), at least what the server asked. */
+static int backoff_ms(struct idc_client *c, int attempt, int64_t asked_ms)
 {
     double cap = (double)c->base_delay_ms * (double)(1u << (attempt < 20 ? attempt : 20));
     if (cap > c->max_backoff_ms) {
@@ -331,10 +340,39 @@ static int backoff_ms(struct idc_client *c, int attempt, long after_seconds)
     c->rng ^= c->rng >> 7;
     c->rng ^= c->rng << 17;
     int ms = (int)((double)(c->rng >> 11) / 9007199254740992.0 * cap);
-    if (after_seconds > 0 && after_seconds * 1000 > ms) {
-        ms = (int)(after_seconds > 3600 ? 3600000 : after_seconds * 1000);
+    return asked_ms > ms ? (int)asked_ms : ms; /* the caller keeps asked_ms <= max_backoff_ms */
+}
+
+/* "250 ms", "1.5 s", "20 s", "5 min", "3 h": a wait for a message. */
+static void format_wait(int64_t ms, char *out, size_t cap)
+{
+    if (ms >= 2 * 3600000LL) {
+        snprintf(out, cap, "%lld h", (long long)(ms / 3600000));
+    } else if (ms >= 120000) {
+        snprintf(out, cap, "%lld min", (long long)(ms / 60000));
+    } else if (ms < 1000) {
+        snprintf(out, cap, "%lld ms", (long long)ms);
+    } else if (ms % 1000 == 0 || ms >= 10000) {
+        snprintf(out, cap, "%lld s", (long long)((ms + 999) / 1000));
+    } else {
+        snprintf(out, cap, "%.1f s", (double)ms / 1000.0);
     }
-    return ms;
+}
+
+/* The server asked for a wait longer than the client's cap: the call ends with the cause,
+ * saying how long it asked. */
+static idc_err asked_too_long(struct idc_client *c, const char *operation, int64_t asked_ms,
+                              idc_err rc, struct idc_error *e)
+{
+    char asked[32], cap[32];
+    format_wait(asked_ms, asked, sizeof asked);
+    format_wait(c->max_backoff_ms, cap, sizeof cap);
+    e->retryable = false;
+    idc_error_prefix(e,
+                     "the server asked to wait %s before trying %s again, longer than the %s "
+                     "this client waits between attempts; try again later",
+                     asked, operation, cap);
+    return rc;
 }
 
 static void sleep_ms(int ms)
@@ -415,8 +453,17 @@ idc_err idc_client_call(struct idc_client *c, const char *operation, const char 
             }
             return rc;
         }
-        int ms = backoff_ms(c, attempt - 1, rc == IDC_ERR_AWS ? retry_after(c, resp) : -1);
+        int64_t asked = rc == IDC_ERR_AWS ? asked_wait_ms(c, resp) : -1;
+        if (asked > c->max_backoff_ms) {
+            return asked_too_long(c, operation, asked, rc, e);
+        }
+        int ms = backoff_ms(c, attempt - 1, asked);
         trace(c, "* retry %d/%d in %d ms after: %s", attempt + 1, c->max_attempts, ms, e->msg);
+        if (c->on_retry != NULL) {
+            struct idc_retry_notice notice = {operation, attempt + 1, c->max_attempts,
+                                              ms,        asked >= ms, e};
+            c->on_retry(&notice, c->on_retry_ud);
+        }
         c->stats.retries++;
         sleep_ms(ms);
     }

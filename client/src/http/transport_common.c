@@ -32,7 +32,7 @@ idc_err idc_transport_base_init(struct idc_transport_base *b,
     memset(b, 0, sizeof *b);
     b->cfg = *cfg;
     b->cfg.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
-    b->cfg.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : 60000;
+    b->cfg.timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000;
     b->cfg.max_response = cfg->max_response ? cfg->max_response : IDC_HTTP_MAX_RESPONSE;
     const char *ua =
         cfg->user_agent && cfg->user_agent[0] ? cfg->user_agent : "libidc/" IDC_VERSION_STRING;
@@ -128,8 +128,18 @@ void idc_http_response_reset(struct idc_http_response *resp)
 
 long idc_http_decimal(struct idc_str v)
 {
-    uint64_t n;
-    return idc_str_to_u64(v, LONG_MAX, &n) ? (long)n : -1;
+    if (v.len == 0) {
+        return -1;
+    }
+    long n = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9') {
+            return -1;
+        }
+        int d = v.p[i] - '0';
+        n = n > (LONG_MAX - d) / 10 ? LONG_MAX : n * 10 + d; /* saturates */
+    }
+    return n;
 }
 
 bool idc_http_header_split(struct idc_str line, struct idc_str *name, struct idc_str *value)

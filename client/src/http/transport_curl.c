@@ -20,6 +20,7 @@
 
 #include "dynbuf.h"
 #include "net.h"
+#include "response_parser.h"
 #include "transport_int.h"
 
 #if LIBCURL_VERSION_NUM < 0x075500
@@ -37,10 +38,10 @@ struct curlt {
     /* the exchange in progress */
     struct idc_http_response *resp;
     size_t body_to_send;
-    size_t bytes_out;   /* sent after the request head, on the current connection */
-    bool head_out;      /* the request head left on the current connection */
-    int64_t last_io_ms; /* when bytes last moved either way */
-    bool read_timed_out;
+    size_t bytes_out;    /* sent after the request head, on the current connection */
+    bool head_out;       /* the request head left on the current connection */
+    size_t header_bytes; /* of the final response's headers and trailers */
+    bool too_many_headers;
     bool got_status;
     long announced; /* the response's Content-Length, -1 when absent */
     bool over_cap;
@@ -72,6 +73,15 @@ static size_t on_header(char *data, size_t size, size_t count, void *ud)
         idc_http_response_reset(t->resp);
         t->got_status = true;
         t->announced = -1;
+        t->header_bytes = 0;
+    }
+    /* The native transport's limits on the head and the trailers, taken together */
+    t->header_bytes += n;
+    if (t->header_bytes > IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX) {
+        t->too_many_headers = true;
+        return 0; /* CURLE_WRITE_ERROR */
+    }
+    if (idc_str_starts_with(line, IDC_STR("HTTP/"))) {
         return n;
     }
     struct idc_str name, value;
@@ -107,9 +117,6 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t n, void *
     (void)easy;
     struct curlt *t = ud;
     struct idc_str text = idc_str_make(data, n);
-    if (type != CURLINFO_TEXT) {
-        t->last_io_ms = idc_net_now_ms();
-    }
     if (type == CURLINFO_HEADER_OUT && !idc_str_starts_with(text, IDC_STR("CONNECT "))) {
         t->head_out = true;
         t->requests++;
@@ -120,25 +127,6 @@ static int on_debug(CURL *easy, curl_infotype type, char *data, size_t n, void *
         idc_transport_trace_reconnect(&t->base);
     }
     return 0;
-}
-
-/*
- * The read timeout, as the native transport applies it: no byte either way for that long
- * once the request head is out (before that, CURLOPT_CONNECTTIMEOUT_MS covers DNS, TCP,
- * the proxy and TLS). curl calls this about once a second while nothing moves. Its own
- * low-speed check would average over several seconds and fire up to 6 s late.
- */
-static int on_progress(void *ud, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
-                       curl_off_t ul_now)
-{
-    (void)dl_total;
-    (void)dl_now;
-    (void)ul_total;
-    (void)ul_now;
-    struct curlt *t = ud;
-    t->read_timed_out =
-        t->head_out && idc_net_now_ms() - t->last_io_ms >= t->base.cfg.read_timeout_ms;
-    return t->read_timed_out; /* nonzero: CURLE_ABORTED_BY_CALLBACK */
 }
 
 /* A new socket: whatever left on an earlier connection is not this attempt's request. */
@@ -161,8 +149,8 @@ static idc_err category(struct curlt *t, CURLcode cc)
     if (tunnel >= 300) {
         return IDC_ERR_PROXY; /* curl 7.88 reports a refused CONNECT as a receive error */
     }
-    if (t->over_cap || t->read_timed_out) {
-        return t->over_cap ? IDC_ERR_HTTP : IDC_ERR_TIMEOUT;
+    if (t->over_cap || t->too_many_headers) {
+        return IDC_ERR_HTTP;
     }
     switch (cc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -235,15 +223,19 @@ static idc_err fail_proxy(struct curlt *t, CURLcode cc, const char *text, struct
                                 text);
 }
 
-/* Ours (the read timeout, from on_progress) or curl's (the connect timeout). */
+/* The attempt's timeout (CURLOPT_TIMEOUT_MS) once the request left, else curl's words
+ * (the connect timeout). */
 static idc_err fail_timeout(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     const struct idc_url *u = &t->base.cfg.endpoint;
-    if (t->read_timed_out) {
-        return idc_error_set_native(
-            err, IDC_ERR_TIMEOUT, (long)cc,
-            "timed out after %d ms waiting for %s port %s (the read timeout)",
-            t->base.cfg.read_timeout_ms, u->host, u->port);
+    if (t->head_out) {
+        char where[IDC_URL_HOST_PORT_MAX];
+        idc_url_host_port(u, where, sizeof where);
+        return idc_error_set_native(err, IDC_ERR_TIMEOUT, (long)cc,
+                                    "no complete answer from %s within %d ms (the timeout of one "
+                                    "attempt, which covers connecting, sending and the whole "
+                                    "answer)",
+                                    where, t->base.cfg.timeout_ms);
     }
     return idc_error_set_native(err, IDC_ERR_TIMEOUT, (long)cc, "curl: %s port %s: %s", u->host,
                                 u->port, text);
@@ -269,6 +261,11 @@ static idc_err fail_reset(CURLcode cc, const char *text, struct idc_error *err)
 static idc_err fail_http(struct curlt *t, CURLcode cc, const char *text, struct idc_error *err)
 {
     size_t cap = t->base.cfg.max_response;
+    if (t->too_many_headers) {
+        return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                    "the response's headers and trailers are over %d bytes",
+                                    IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX);
+    }
     if (cc == CURLE_FILESIZE_EXCEEDED && t->announced >= 0) {
         return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
                                     "the response of %ld bytes is over the %zu-byte cap",
@@ -465,7 +462,8 @@ static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
     }
     t->body = (struct idc_dynbuf){.p = t->body.p, .cap = t->body.cap};
     t->resp = resp;
-    t->head_out = t->got_status = t->over_cap = t->no_memory = t->read_timed_out = false;
+    t->head_out = t->got_status = t->over_cap = t->no_memory = t->too_many_headers = false;
+    t->header_bytes = 0;
     t->bytes_out = 0;
     t->announced = -1;
     t->errbuf[0] = '\0';
@@ -498,9 +496,7 @@ static CURLcode set_fixed_options(struct curlt *t)
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_USERAGENT, t->base.user_agent);
     cc = cc ? cc
             : curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)t->base.cfg.connect_timeout_ms);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
-    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
+    cc = cc ? cc : curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->base.cfg.timeout_ms);
     cc = cc ? cc
             : curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->base.cfg.max_response);
     cc = cc ? cc : curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);

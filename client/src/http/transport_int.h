@@ -65,7 +65,7 @@ idc_err idc_transport_finish(const struct idc_transport_base *b, struct idc_dynb
 void idc_http_response_reset(struct idc_http_response *resp);
 /* Fills the response fields one header carries (request id, error type, Date, ...). */
 void idc_http_response_note(struct idc_http_response *r, struct idc_str name, struct idc_str v);
-/* A header value that is a whole decimal number up to LONG_MAX, else -1. */
+/* A header value that is a whole decimal number (LONG_MAX when larger), else -1. */
 long idc_http_decimal(struct idc_str v);
 /*
  * Splits the header line "Name: value" (no line ending) at its first colon. The views point

@@ -68,16 +68,22 @@ static idc_err json_op_header(const struct idc_service *svc, const char *operati
     return IDC_OK;
 }
 
-/* RetryAfterSeconds in a JSON error body (Identity Store's throttling answer). */
-static long json_retry_after(const struct idc_http_response *resp)
+/* RetryAfterSeconds in a JSON error body (Identity Store's throttling answer), in whole
+ * milliseconds rounded up; any number over a day (1e300 too) reads as a day. */
+static int64_t json_retry_after_ms(const struct idc_http_response *resp)
 {
     cJSON *doc = cJSON_ParseWithLength(resp->body, resp->body_len);
     double seconds = idc_json_get_number(doc, "RetryAfterSeconds", -1);
     cJSON_Delete(doc);
-    if (!(seconds >= 0)) {
+    if (!(seconds >= 0)) { /* also NaN */
         return -1;
     }
-    return seconds < 86400 ? (long)seconds : 86400; /* a day: the client caps it far lower */
+    double ms = seconds * 1000.0;
+    if (!(ms < (double)IDC_RETRY_AFTER_MAX_MS)) {
+        return IDC_RETRY_AFTER_MAX_MS;
+    }
+    int64_t whole = (int64_t)ms;
+    return whole + ((double)whole < ms);
 }
 
 const struct idc_protocol idc_protocol_json = {
@@ -85,5 +91,5 @@ const struct idc_protocol idc_protocol_json = {
     .content_type = IDC_STR("application/x-amz-json-1.1"),
     .op_header = json_op_header,
     .parse_error = json_error,
-    .retry_after = json_retry_after,
+    .retry_after_ms = json_retry_after_ms,
 };

@@ -364,7 +364,7 @@ static idc_err query_op_header(const struct idc_service *svc, const char *operat
 }
 
 /* awsQuery error bodies carry no retry hint; the Retry-After header is the transport's. */
-static long query_retry_after(const struct idc_http_response *resp)
+static int64_t query_retry_after_ms(const struct idc_http_response *resp)
 {
     (void)resp;
     return -1;
@@ -375,5 +375,5 @@ const struct idc_protocol idc_protocol_query = {
     .content_type = IDC_STR("application/x-www-form-urlencoded; charset=utf-8"),
     .op_header = query_op_header,
     .parse_error = query_error,
-    .retry_after = query_retry_after,
+    .retry_after_ms = query_retry_after_ms,
 };

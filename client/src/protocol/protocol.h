@@ -17,6 +17,9 @@
 #include "idc/sigv4.h"
 #include "idc/transport.h"
 
+/* The longest wait a server's retry hint is read as (a day): a client gives up far sooner. */
+#define IDC_RETRY_AFTER_MAX_MS (86400 * 1000LL)
+
 /* Room for the header a protocol adds per operation ("AWSIdentityStore.ListUsers"). */
 #define IDC_PROTOCOL_HEADER_MAX 128
 
@@ -40,8 +43,9 @@ struct idc_protocol {
      * gives IDC_ERR_AWS, with the status, no code, and the start of the body quoted.
      */
     bool (*parse_error)(const struct idc_http_response *resp, struct idc_error *err);
-    /* Seconds an error answer's body asks the caller to wait (RetryAfterSeconds); -1: none. */
-    long (*retry_after)(const struct idc_http_response *resp);
+    /* Milliseconds an error answer's body asks the caller to wait (RetryAfterSeconds, a
+     * fraction rounded up, at most IDC_RETRY_AFTER_MAX_MS); -1: none. */
+    int64_t (*retry_after_ms)(const struct idc_http_response *resp);
 };
 
 extern const struct idc_protocol idc_protocol_json;  /* awsJson1_1 (aws_json.c) */
