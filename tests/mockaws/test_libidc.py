@@ -419,7 +419,7 @@ class LibIdc(MockTestCase):
             code, out, err = drive(fake.url, "iam-list-users", check=False)
             self.assertEqual(code, 1)
             self.assertIn("IDC_ERR_PARSE", out)
-            self.assertIn("IAM ListUsers: the same Marker came back twice", err)
+            self.assertIn("IAM ListUsers: the server sent a Marker it had sent on an earlier page", err)
         finally:
             fake.shutdown()
 

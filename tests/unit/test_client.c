@@ -679,6 +679,44 @@ static void listing_free(struct listing *l)
     }
 }
 
+/* A token seen before ends the listing, A-A and A-B-A alike; a null token ends it cleanly. */
+static void test_client_list_users_token_cycle(void **state)
+{
+    struct fake *f = *state;
+    static const struct fake_step cycle[] = {
+        {.status = 200, .body = "{\"Users\":[" USER_1 "],\"NextToken\":\"A\"}"},
+        {.status = 200, .body = "{\"Users\":[],\"NextToken\":\"B\"}"},
+        {.status = 200, .body = "{\"Users\":[" USER_2 "],\"NextToken\":\"A\"}"},
+        {.status = 200, .body = "{\"Users\":[]}"},
+    };
+    client_start(f, cycle, 4, 0);
+    struct listing l = {0};
+    assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, on_page, &l, &f->err),
+                     IDC_ERR_PARSE);
+    assert_int_equal(f->requests, 3);
+    assert_non_null(strstr(f->err.msg, "ListUsers page 3 (request id none): the server sent a "
+                                       "NextToken it had sent on an earlier page of this listing"));
+    fake_reset(f);
+    static const struct fake_step same[] = {
+        {.status = 200, .body = "{\"Users\":[],\"NextToken\":\"A\"}"},
+        {.status = 200, .body = "{\"Users\":[],\"NextToken\":\"A\"}"},
+    };
+    client_start(f, same, 2, 0);
+    assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, NULL, &l, &f->err),
+                     IDC_ERR_PARSE);
+    assert_int_equal(f->requests, 2);
+    fake_reset(f);
+    static const struct fake_step nulls[] = {
+        {.status = 200, .body = "{\"Users\":[" USER_1 "],\"NextToken\":\"A\"}"},
+        {.status = 200, .body = "{\"Users\":null,\"NextToken\":null}"},
+    };
+    client_start(f, nulls, 2, 0);
+    assert_int_equal(idc_ids_list_users(f->client, TEST_STORE, on_user, NULL, &l, &f->err), IDC_OK);
+    assert_int_equal(f->requests, 2);
+    assert_int_equal(l.users, 3);
+    listing_free(&l);
+}
+
 static void test_client_list_users_pages(void **state)
 {
     struct fake *f = *state;
@@ -861,6 +899,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_client_ca_bundle_too_long, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_missing_endpoint, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_list_users_pages, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_list_users_token_cycle, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_list_users_callback_stops, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_list_users_huge_page, fake_setup, fake_teardown),

@@ -311,10 +311,31 @@ static void test_iam_list_users_repeated_marker(void **state)
     client_start(f, s, N_OF(s));
     struct users l = {0};
     idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
-    fake_assert_failed(f, rc, IDC_ERR_PARSE, "the same Marker came back twice");
+    fake_assert_failed(f, rc, IDC_ERR_PARSE,
+                       "the server sent a Marker it had sent on an earlier page of this listing; "
+                       "stopping instead of looping");
     assert_non_null(strstr(f->err.msg, "listing IAM users: IAM ListUsers: "));
     assert_int_equal(f->requests, 2);
     assert_int_equal(l.n, 2); /* the second page's users were handed on before the check */
+}
+
+/* IAM once refused only a Marker repeated on the very next page: A, B, A looped. */
+static void test_iam_list_users_marker_cycle(void **state)
+{
+    struct fake *f = *state;
+    const struct fake_step s[] = {
+        {.status = 200,
+         .body = ANSWER("ListUsers", "<Users><member>" ALICE "</member></Users>" MORE("A"))},
+        {.status = 200, .body = ANSWER("ListUsers", "<Users/>" MORE("B"))},
+        {.status = 200,
+         .body = ANSWER("ListUsers", "<Users><member>" BOB "</member></Users>" MORE("A"))},
+        {.status = 200, .body = ANSWER("ListUsers", "<Users/>")},
+    };
+    client_start(f, s, N_OF(s));
+    struct users l = {0};
+    idc_err rc = idc_iam_list_users(f->client, NULL, on_user, &l, &f->err);
+    fake_assert_failed(f, rc, IDC_ERR_PARSE, "sent a Marker it had sent on an earlier page");
+    assert_int_equal(f->requests, 3);
 }
 
 static void test_iam_list_users_truncated_without_marker(void **state)
@@ -1198,6 +1219,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_iam_list_users_empty, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_pages, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_callback_stops, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_iam_list_users_marker_cycle, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_repeated_marker, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_iam_list_users_truncated_without_marker, fake_setup,
                                     fake_teardown),

@@ -322,12 +322,25 @@ static void test_json_scan_fields_value_bytes_by_type(void **state)
                                  "\"f\":false,\"z\":null,\"o\":{\"k\":[1,{}]},\"a\":[],"
                                  "\"eo\":{},\"e\":\"\"}");
     const struct want want[] = {
-        {"s", IDC_STR("\"x y\"")}, {"n", IDC_STR("-12.5e+3")},       {"i", IDC_STR("0")},
-        {"E", IDC_STR("1E-7")},    {"t", IDC_STR("true")},           {"f", IDC_STR("false")},
-        {"z", IDC_STR("null")},    {"o", IDC_STR("{\"k\":[1,{}]}")}, {"a", IDC_STR("[]")},
-        {"eo", IDC_STR("{}")},     {"e", IDC_STR("\"\"")},
+        {"s", IDC_STR("\"x y\"")},        {"n", IDC_STR("-12.5e+3")}, {"i", IDC_STR("0")},
+        {"E", IDC_STR("1E-7")},           {"t", IDC_STR("true")},     {"f", IDC_STR("false")},
+        {"o", IDC_STR("{\"k\":[1,{}]}")}, {"a", IDC_STR("[]")},       {"eo", IDC_STR("{}")},
+        {"e", IDC_STR("\"\"")},
     };
     expect_members(doc, want, sizeof want / sizeof want[0]);
+}
+
+/* A null member is no member, as the AWS SDKs read it: an emulator's "NextToken": null. */
+static void test_json_scan_fields_null_is_absent(void **state)
+{
+    (void)state;
+    struct idc_json_field f[] = {{.key = "z"}, {.key = "d"}};
+    struct idc_error err = {0};
+    assert_int_equal(idc_json_fields(IDC_STR("{\"z\":null,\"d\":null,\"d\":\"x\"}"), f, 2, &err),
+                     IDC_OK);
+    assert_false(f[0].found);
+    assert_true(f[1].found); /* a later real value still counts */
+    assert_true(idc_str_eq(f[1].value, IDC_STR("\"x\"")));
 }
 
 static void test_json_scan_fields_string_keeps_quotes(void **state)
@@ -1022,6 +1035,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_json_scan_fields_first_repeated_wins),
     cmocka_unit_test(test_json_scan_fields_absent_not_found),
     cmocka_unit_test(test_json_scan_fields_value_bytes_by_type),
+    cmocka_unit_test(test_json_scan_fields_null_is_absent),
     cmocka_unit_test(test_json_scan_fields_string_keeps_quotes),
     cmocka_unit_test(test_json_scan_fields_escapes_in_strings_and_keys),
     cmocka_unit_test(test_json_scan_fields_unicode_escapes),

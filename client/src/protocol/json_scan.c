@@ -392,10 +392,14 @@ static idc_err malformed(struct idc_error *err, size_t at)
     return report(err, &f, 0);
 }
 
-/* Gives `value` to the field named `key` (a member name without its quotes), if wanted. */
+/* Gives `value` to the field named `key` (a member name without its quotes), if wanted; a
+ * null is no value, as the AWS SDKs read it. */
 static void keep_field(struct idc_str key, struct idc_str value, struct idc_json_field *fields,
                        size_t n)
 {
+    if (idc_str_eq(value, IDC_STR("null"))) {
+        return;
+    }
     for (size_t f = 0; f < n; f++) {
         if (!fields[f].found && idc_str_eq(key, idc_str_c(fields[f].key))) {
             fields[f].value = value;

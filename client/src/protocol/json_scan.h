@@ -26,7 +26,8 @@
 struct idc_json_field {
     const char *key;      /* in: the member's name */
     struct idc_str value; /* out: its bytes (a string keeps its quotes); empty when absent */
-    bool found;           /* out: the first of repeated members wins */
+    bool found;           /* out: the first of repeated members wins; a member whose value is null
+                             counts as absent, as the AWS SDKs read it */
 };
 
 /*

@@ -14,6 +14,7 @@
 
 #include "aws_query.h"
 #include "dynbuf.h"
+#include "pager.h"
 #include "probe.h"
 #include "protocol.h"
 #include "timefmt.h"
@@ -359,15 +360,15 @@ static idc_err iam_call(struct idc_client *c, const char *action,
 typedef idc_err iam_item_fn(const struct iam_page *page, size_t i, void *ud, bool *stop,
                             struct idc_error *err);
 
-/* The next request's Marker into `marker` (NUL-terminated); refuses one that repeats. */
-static idc_err next_marker(const struct iam_page *page, struct idc_dynbuf *marker,
-                           struct idc_error *err)
+/* The next request's Marker into `marker` (NUL-terminated), once `pager` let it through. */
+static idc_err next_marker(const struct iam_page *page, size_t items, struct idc_pager *pager,
+                           struct idc_dynbuf *marker, struct idc_error *err)
 {
     const char *next = page->text.p + page->marker - 1; /* NUL-terminated by page_store */
     size_t len = page->marker_len;
-    if (marker->len == len + 1 && memcmp(marker->p, next, len) == 0) {
-        return idc_error_set(err, IDC_ERR_PARSE,
-                             "the same Marker came back twice; stopping instead of looping");
+    idc_err rc = idc_pager_next(pager, next, len, items, err);
+    if (rc) {
+        return rc;
     }
     marker->len = 0;
     idc_dynbuf_put(marker, next, len + 1);
@@ -388,6 +389,8 @@ static idc_err iam_list(struct idc_client *c, const struct iam_shape *shape,
                         iam_item_fn *fn, void *ud, struct idc_error *err)
 {
     struct idc_dynbuf marker = {0};
+    struct idc_pager pager;
+    idc_pager_init(&pager, "Marker");
     bool stop = false;
     idc_err rc;
     for (;;) {
@@ -404,13 +407,14 @@ static idc_err iam_list(struct idc_client *c, const struct iam_shape *shape,
         if (rc != IDC_OK || stop || !page->truncated) {
             break;
         }
-        rc = next_marker(page, &marker, err);
+        rc = next_marker(page, page_count(page) - first, &pager, &marker, err);
         if (rc != IDC_OK) {
             idc_error_prefix(err, "IAM %s", shape->action);
             break;
         }
     }
     idc_dynbuf_free(&marker);
+    idc_pager_free(&pager);
     return rc;
 }
 

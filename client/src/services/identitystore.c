@@ -14,6 +14,7 @@
 #include "escape.h"
 #include "json_get.h"
 #include "json_scan.h"
+#include "pager.h"
 #include "probe.h"
 #include "protocol.h"
 
@@ -142,7 +143,8 @@ static idc_err deliver_user(struct idc_str json, idc_ids_user_fn *fn, void *ud, 
     return IDC_OK;
 }
 
-/* The NextToken of a page (`raw`, its JSON bytes) unescaped into `token`; "" when absent. */
+/* The NextToken of a page (`raw`, its JSON bytes) unescaped into `token`; "" when absent
+ * or null. */
 static idc_err next_token(const struct idc_json_field *raw, struct idc_dynbuf *token,
                           struct idc_error *err)
 {
@@ -173,13 +175,14 @@ static idc_err page_users(struct idc_str page, idc_ids_user_fn *fn, void *ud, si
     struct idc_json_field want[] = {{.key = "Users"}, {.key = "NextToken"}};
     *count = 0;
     idc_err rc = idc_json_fields(page, want, 2, err);
-    if (rc == IDC_OK && !want[0].found) {
+    rc = rc ? rc : next_token(&want[1], token, err);
+    /* absent or null: an empty page, as the SDKs read it; but not with a token */
+    if (rc == IDC_OK && !want[0].found && token->len > 0) {
         rc = idc_error_set(err, IDC_ERR_PARSE, "the ListUsers response has no Users member");
     }
-    rc = rc ? rc : next_token(&want[1], token, err);
     struct idc_json_iter it;
     struct idc_str el;
-    idc_json_iter_init(&it, want[0].value, page.p);
+    idc_json_iter_init(&it, want[0].found ? want[0].value : IDC_STR("[]"), page.p);
     while (rc == IDC_OK && !*stop && idc_json_iter_next(&it, &el, &rc, err)) {
         rc = deliver_user(el, fn, ud, stop, err);
         *count += rc == IDC_OK;
@@ -192,6 +195,8 @@ idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_u
 {
     struct ids_body body = {0};
     struct idc_dynbuf token = {0}; /* NUL-terminated when not empty */
+    struct idc_pager pager;
+    idc_pager_init(&pager, "NextToken");
     idc_err rc = IDC_OK;
     int stop = 0;
     for (unsigned page = 1; rc == IDC_OK && !stop; page++) {
@@ -208,6 +213,9 @@ idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_u
         size_t count = 0;
         rc = page_users(idc_str_make(resp.body, resp.body_len), on_user, ud, &count, &stop, &token,
                         err);
+        if (rc == IDC_OK && !stop) {
+            rc = idc_pager_next(&pager, token.p, token.len ? token.len - 1 : 0, count, err);
+        }
         if (rc != IDC_OK) {
             answer_failed(rc, "ListUsers", page, &resp, err);
         } else if (on_page != NULL && !stop) {
@@ -219,6 +227,7 @@ idc_err idc_ids_list_users(struct idc_client *c, const char *store_id, idc_ids_u
     }
     idc_dynbuf_free(&body.b);
     idc_dynbuf_free(&token);
+    idc_pager_free(&pager);
     return rc;
 }
 
@@ -352,13 +361,16 @@ idc_err idc_ids_describe_group(struct idc_client *c, const char *store_id, const
     return rc;
 }
 
-/* One page of GroupMemberships; `token` gets the next page's token (NUL-terminated). */
+/* One page of GroupMemberships; `token` gets the next page's token (NUL-terminated),
+ * *items how many the page held. */
 static idc_err memberships_page(const cJSON *doc, idc_ids_membership_fn *fn, void *ud, int *stop,
-                                struct idc_dynbuf *token, struct idc_error *err)
+                                struct idc_dynbuf *token, size_t *items, struct idc_error *err)
 {
     const cJSON *m;
+    *items = 0;
     cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(doc, "GroupMemberships"))
     {
+        ++*items;
         const char *mid = idc_json_get_string(m, "MembershipId"),
                    *gid = idc_json_get_string(m, "GroupId");
         if (mid != NULL && gid != NULL && !*stop) {
@@ -387,9 +399,13 @@ idc_err idc_ids_list_memberships_for_member(struct idc_client *c, const char *st
     }
     struct ids_body body = {0};
     struct idc_dynbuf token = {0};
+    struct idc_pager pager;
+    idc_pager_init(&pager, "NextToken");
     idc_err rc;
     int stop = 0;
+    unsigned page = 0;
     do {
+        page++;
         struct idc_http_response resp;
         cJSON *doc;
         body_begin(&body, store_id);
@@ -400,10 +416,18 @@ idc_err idc_ids_list_memberships_for_member(struct idc_client *c, const char *st
             body_string(&body, "NextToken", token.p);
         }
         rc = call_json(c, op, &body, IDC_CALL_READ, &resp, &doc, err);
-        rc = rc ? rc : memberships_page(doc, fn, ud, &stop, &token, err);
+        size_t items = 0;
+        rc = rc ? rc : memberships_page(doc, fn, ud, &stop, &token, &items, err);
+        if (rc == IDC_OK) {
+            rc = idc_pager_next(&pager, token.p, token.len ? token.len - 1 : 0, items, err);
+            if (rc != IDC_OK) {
+                answer_failed(rc, op, page, &resp, err);
+            }
+        }
         cJSON_Delete(doc);
     } while (rc == IDC_OK && token.len > 0);
     idc_dynbuf_free(&body.b);
     idc_dynbuf_free(&token);
+    idc_pager_free(&pager);
     return rc;
 }
