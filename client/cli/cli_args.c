@@ -37,6 +37,8 @@ static const struct option options[] = {
     {"quiet", no_argument, NULL, CLI_OPT_QUIET},
     {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
     {"help", no_argument, NULL, CLI_OPT_HELP},
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},
+    {"connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -131,6 +133,15 @@ static int set_value(struct cli_args *a, int id, const char *cmd)
         }
         a->limit = (unsigned)v;
         break;
+    case CLI_OPT_TIMEOUT:
+    case CLI_OPT_CONNECT_TIMEOUT:
+        if (!cli_parse_ulong(optarg, 1, 3600, &v)) {
+            return cli_usage_error(cmd, "--%s takes whole seconds, 1..3600, not '%s'",
+                                   id == CLI_OPT_TIMEOUT ? "timeout" : "connect-timeout", optarg);
+        }
+        *(id == CLI_OPT_TIMEOUT ? &a->conn.timeout_ms : &a->conn.connect_timeout_ms) =
+            (int)v * 1000;
+        break;
     case CLI_OPT_EVERY:
         if (!duration(optarg, &v)) {
             return cli_usage_error(cmd,
@@ -171,7 +182,7 @@ static void set_flag(struct cli_args *a, int id)
         a->conn.debug = true;
         break;
     case CLI_OPT_QUIET:
-        a->quiet = true;
+        a->quiet = a->conn.quiet = true;
         break;
     case CLI_OPT_NO_PROGRESS:
         a->no_progress = true;

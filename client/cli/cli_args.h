@@ -38,14 +38,19 @@ enum cli_option {
     CLI_OPT_QUIET,
     CLI_OPT_NO_PROGRESS,
     CLI_OPT_HELP,
+    CLI_OPT_TIMEOUT,
+    CLI_OPT_CONNECT_TIMEOUT,
     CLI_OPT_LABEL_ARG, /* not an option: the label may also be given bare (`test L`) */
 };
 
 /* A bit per option, for the `allowed` masks. */
 #define CLI_ALLOW(opt) (1UL << ((opt)-CLI_OPT_BASE))
+/* Every command that talks to AWS takes the network options. */
+#define CLI_ALLOW_NET (CLI_ALLOW(CLI_OPT_TIMEOUT) | CLI_ALLOW(CLI_OPT_CONNECT_TIMEOUT))
 #define CLI_ALLOW_CONN                                                                             \
     (CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_KIND) | CLI_ALLOW(CLI_OPT_REGION) |              \
-     CLI_ALLOW(CLI_OPT_STORE) | CLI_ALLOW(CLI_OPT_ENDPOINT) | CLI_ALLOW(CLI_OPT_PROFILE))
+     CLI_ALLOW(CLI_OPT_STORE) | CLI_ALLOW(CLI_OPT_ENDPOINT) | CLI_ALLOW(CLI_OPT_PROFILE) |         \
+     CLI_ALLOW_NET)
 #define CLI_ALLOW_COMMON                                                                           \
     (CLI_ALLOW(CLI_OPT_DEBUG) | CLI_ALLOW(CLI_OPT_QUIET) | CLI_ALLOW(CLI_OPT_NO_PROGRESS) |        \
      CLI_ALLOW(CLI_OPT_HELP))

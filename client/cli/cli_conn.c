@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idc/version.h"
 
@@ -105,8 +106,22 @@ static void trace_debug(const char *line, void *ud)
     fprintf(stderr, "debug: %s\n", line);
 }
 
-idc_err cli_client_base_init(struct cli_client_base *b, bool debug, const char *profile,
-                             struct idc_error *err)
+/* A wait of over a second between attempts, on stderr: a long silence looks like a hang.
+ * On a terminal the line first clears whatever progress line is there. */
+static void announce_retry(const struct idc_retry_notice *n, void *ud)
+{
+    const char *scope = ud;
+    if (n->wait_ms <= 1000) {
+        return;
+    }
+    fprintf(stderr, "%sidcctl: %s%s%s%s failed (%s); trying again in %.1f s%s (attempt %d of %d)\n",
+            isatty(STDERR_FILENO) ? "\r\033[K" : "", scope ? "[" : "", scope ? scope : "",
+            scope ? "] " : "", n->operation, n->cause->msg, n->wait_ms / 1000.0,
+            n->server_asked ? ", as the server asked" : "", n->attempt, n->max_attempts);
+}
+
+idc_err cli_client_base_init(struct cli_client_base *b, const struct cli_conn_opts *o,
+                             const char *profile, const char *scope, struct idc_error *err)
 {
     memset(b, 0, sizeof *b);
     struct idc_resolve_input in = {.profile = profile};
@@ -122,7 +137,11 @@ idc_err cli_client_base_init(struct cli_client_base *b, bool debug, const char *
         .https_proxy = b->network.https_proxy,
         .no_proxy = b->network.no_proxy,
         .user_agent = b->user_agent,
-        .trace = debug ? trace_debug : NULL,
+        .timeout_ms = o->timeout_ms,
+        .connect_timeout_ms = o->connect_timeout_ms,
+        .trace = o->debug ? trace_debug : NULL,
+        .on_retry = o->quiet ? NULL : announce_retry,
+        .on_retry_ud = (void *)scope,
     };
     return IDC_OK;
 }
@@ -248,15 +267,16 @@ static int conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct i
         }
         snprintf(c->scope, sizeof c->scope, "%s", c->in.store_id[0] ? c->in.store_id : "iam");
     }
-    return cli_conn_connect(c, o->debug);
+    return cli_conn_connect(c, o);
 }
 
-int cli_conn_connect(struct cli_conn *c, bool debug)
+int cli_conn_connect(struct cli_conn *c, const struct cli_conn_opts *o)
 {
     struct cli_client_base base;
     struct idc_error err = {0};
     const char *profile = c->in.profile[0] ? c->in.profile : NULL;
-    if (cli_client_base_init(&base, debug, profile, &err) != IDC_OK ||
+    const char *scope = c->in.label[0] ? c->in.label : NULL;
+    if (cli_client_base_init(&base, o, profile, scope, &err) != IDC_OK ||
         idc_integration_open(&c->in, &base.cfg, &c->dir, &err) != IDC_OK) {
         return cli_report(&err, NULL);
     }

@@ -21,8 +21,11 @@ struct cli_conn_opts {
     const char *store_id;
     const char *endpoint_url;
     const char *profile;
-    bool debug;      /* --debug: the client's trace on stderr, secrets redacted */
-    bool keys_given; /* --access-key-id: the caller fills the keys itself */
+    bool debug;             /* --debug: the client's trace on stderr, secrets redacted */
+    bool quiet;             /* --quiet: no retry announcements */
+    bool keys_given;        /* --access-key-id: the caller fills the keys itself */
+    int timeout_ms;         /* --timeout: one attempt as a whole; 0: the library's 60 s */
+    int connect_timeout_ms; /* --connect-timeout; 0: the library's 10 s */
 };
 
 struct cli_conn {
@@ -35,7 +38,8 @@ struct cli_conn {
 /*
  * What every connection of idcctl shares: the network settings the aws CLI would use
  * (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), idcctl's User-Agent, the transport
- * (IDCCTL_TRANSPORT) and --debug's trace. `cfg` points into the struct.
+ * (IDCCTL_TRANSPORT), the timeouts, --debug's trace and the retry announcements on stderr
+ * (waits over a second, unless --quiet). `cfg` points into the struct.
  */
 struct cli_client_base {
     struct idc_resolve_network network;
@@ -44,11 +48,12 @@ struct cli_client_base {
 };
 
 /*
- * Fills `b`; `profile` (may be NULL) is the connection's profile, whose ca_bundle counts.
- * IDC_OK, or what is wrong with the environment in `err`.
+ * Fills `b` for the options `o`; `profile` (may be NULL) is the connection's profile, whose
+ * ca_bundle counts; `scope` (a label, may be NULL) names the connection in retry
+ * announcements and must outlive the client. IDC_OK, or what is wrong with the environment.
  */
-idc_err cli_client_base_init(struct cli_client_base *b, bool debug, const char *profile,
-                             struct idc_error *err);
+idc_err cli_client_base_init(struct cli_client_base *b, const struct cli_conn_opts *o,
+                             const char *profile, const char *scope, struct idc_error *err);
 
 /* True when any ad-hoc option is given. */
 bool cli_conn_is_ad_hoc(const struct cli_conn_opts *o);
@@ -70,8 +75,9 @@ int cli_conn_place(const struct cli_conn_opts *o, struct idc_integration *in);
  * the exit code. */
 int cli_conn_open(struct cli_conn *c, const struct cli_conn_opts *o, struct idc_inventory *inv);
 
-/* Opens c->dir for c->in (a profile's keys are read now). CLI_CONTINUE or the exit code. */
-int cli_conn_connect(struct cli_conn *c, bool debug);
+/* Opens c->dir for c->in (a profile's keys are read now) with the network options of `o`.
+ * CLI_CONTINUE or the exit code. */
+int cli_conn_connect(struct cli_conn *c, const struct cli_conn_opts *o);
 
 void cli_conn_close(struct cli_conn *c);
 

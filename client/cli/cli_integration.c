@@ -35,7 +35,9 @@ static const char integration_usage[] =
     "  remove (L | --label L)   (its users and sync runs go; the audit trail stays)\n"
     "\n"
     "Common options: --debug (the client's trace on stderr, secrets redacted), --quiet,\n"
-    "--help. Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 access denied.\n";
+    "--help; add, test and update also take --timeout SECONDS (one attempt, default 60) and\n"
+    "--connect-timeout SECONDS (default 10).\n"
+    "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 access denied.\n";
 
 /* ---- secrets ------------------------------------------------------------------------ */
 
@@ -115,10 +117,10 @@ static bool good_label(const char *s)
 }
 
 /* Validates `in` with one signed call; CLI_CONTINUE when it passes. */
-static int validate(const struct idc_integration *in, bool debug)
+static int validate(const struct idc_integration *in, const struct cli_conn_opts *o)
 {
     struct cli_conn c = {.in = *in};
-    int rc = cli_conn_connect(&c, debug);
+    int rc = cli_conn_connect(&c, o);
     rc = rc == CLI_CONTINUE ? cli_conn_validate(&c) : rc;
     cli_conn_close(&c);
     return rc;
@@ -153,7 +155,7 @@ static int add(const struct cli_args *a)
         fprintf(stderr, "idcctl: note: these keys carry a session token: they expire, and syncs "
                         "will fail when they do; a profile (--profile) is the better choice\n");
     }
-    rc = rc == CLI_CONTINUE ? validate(&in, a->conn.debug) : rc;
+    rc = rc == CLI_CONTINUE ? validate(&in, &a->conn) : rc;
     struct idc_inventory *inv = NULL;
     struct idc_error err = {0};
     if (rc == CLI_CONTINUE) {
@@ -231,7 +233,7 @@ static int update(const struct cli_args *a)
         rc = cli_report(&err, "see `idcctl integration list`");
     }
     rc = rc == CLI_CONTINUE ? apply_update(a, &in) : rc;
-    rc = rc == CLI_CONTINUE ? validate(&in, a->conn.debug) : rc;
+    rc = rc == CLI_CONTINUE ? validate(&in, &a->conn) : rc;
     if (rc == CLI_CONTINUE && idc_inventory_update_integration(inv, &in, &err) != IDC_OK) {
         rc = cli_report(&err, NULL);
     }

@@ -27,6 +27,7 @@
 
 static const char sync_usage[] =
     "usage: idcctl sync (--label L | --all) [--jobs N] [--every DURATION] [--output json]\n"
+    "                   [--timeout SECONDS] [--connect-timeout SECONDS]\n"
     "                   [--no-progress] [--quiet] [--debug]\n"
     "\n"
     "Pulls every user, with its status, of each integration into the inventory and prints\n"
@@ -59,7 +60,7 @@ struct job {
 
 struct run {
     const char *home; /* the state folder: each job opens its own inventory connection */
-    bool debug;       /* --debug: each job's client traces on stderr */
+    const struct cli_conn_opts *conn; /* --debug, --quiet, the timeouts */
     struct job *jobs;
     size_t count, cap;
     bool no_memory; /* an integration could not be added to the run */
@@ -164,7 +165,7 @@ static void sync_one(struct run *r, struct job *j)
     const char *profile = j->in.profile[0] ? j->in.profile : NULL;
     idc_err rc = base ? IDC_OK : idc_error_set(&err, IDC_ERR_NOMEM, "out of memory");
     rc = rc ? rc : idc_inventory_open(&inv, r->home, 0, &err);
-    rc = rc ? rc : cli_client_base_init(base, r->debug, profile, &err);
+    rc = rc ? rc : cli_client_base_init(base, r->conn, profile, j->in.label, &err);
     rc = rc ? rc : idc_integration_open(&j->in, &base->cfg, &dir, &err);
     if (rc != IDC_OK && inv != NULL) {
         record_failure(inv, j->in.label, &err); /* a profile without keys, say */
@@ -358,7 +359,7 @@ static void run_jobs(struct run *r)
 
 static int sync_once(const struct cli_args *a, struct idc_inventory *inv, const char *home)
 {
-    struct run r = {.home = home, .debug = a->conn.debug, .workers = a->jobs ? a->jobs : 4};
+    struct run r = {.home = home, .conn = &a->conn, .workers = a->jobs ? a->jobs : 4};
     pthread_mutex_init(&r.lock, NULL);
     int rc = choose(a, inv, &r);
     if (rc == CLI_CONTINUE) {
@@ -434,7 +435,7 @@ int cli_sync_main(int argc, char **argv)
 {
     unsigned long allowed = CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_ALL) |
                             CLI_ALLOW(CLI_OPT_JOBS) | CLI_ALLOW(CLI_OPT_EVERY) |
-                            CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON;
+                            CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_NET | CLI_ALLOW_COMMON;
     struct cli_args a;
     int rc = cli_args_parse(argc, argv, "sync", allowed, sync_usage, &a);
     if (rc != CLI_CONTINUE) {

@@ -29,7 +29,9 @@ static const char users_usage[] =
     "and never matches --status. IAM users show a derived status: ENABLED with a console\n"
     "password or an active access key, else DISABLED.\n"
     "Ad-hoc connection: --region R --identity-store-id d-XXXXXXXXXX [--endpoint-url URL]\n"
-    "[--profile P], or --kind iam; keys from the environment or the profile.\n";
+    "[--profile P], or --kind iam; keys from the environment or the profile.\n"
+    "Network (--live, show, delete): --timeout SECONDS (one attempt as a whole, default 60),\n"
+    "--connect-timeout SECONDS (default 10).\n";
 
 /* ---- one output, three formats ------------------------------------------------------ */
 
