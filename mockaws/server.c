@@ -272,6 +272,15 @@ int mock_reply_error(struct mock_request *req, int status, const char *code, con
 
 /* ---- the log ------------------------------------------------------------------------ */
 
+/* A JSON string of what the client sent (an operation, a key id): always valid UTF-8. */
+static void log_quote(struct idc_dynbuf *line, const char *sent)
+{
+    struct idc_dynbuf clean = {0};
+    mock_utf8_sanitize(&clean, sent, strlen(sent));
+    idc_json_quote(line, clean.p ? clean.p : "", clean.failed ? 0 : clean.len);
+    idc_dynbuf_free(&clean);
+}
+
 static void log_request(struct mock_request *req)
 {
     struct mock_server *s = req->server;
@@ -285,9 +294,9 @@ static void log_request(struct mock_request *req)
     idc_dynbuf_printf(
         &line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":", when,
         req->request_id, req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
-    idc_json_quote(&line, req->operation, strlen(req->operation));
+    log_quote(&line, req->operation);
     idc_dynbuf_str(&line, ",\"access_key_id\":");
-    idc_json_quote(&line, req->access_key_id, strlen(req->access_key_id));
+    log_quote(&line, req->access_key_id);
     idc_dynbuf_printf(&line, ",\"status\":%d,\"error_code\":", req->status);
     if (req->error_code[0]) {
         idc_json_quote(&line, req->error_code, strlen(req->error_code));

@@ -355,6 +355,20 @@ class HostileRequests(MockTestCase):
         status, headers, data, _ = self.ids_raw(body)
         self.assertEqual(status, 400, data)
         json.loads(data.decode("utf-8", "strict"))  # the echo is valid JSON in valid UTF-8
+        # an operation name that is not UTF-8: echoed and logged as valid UTF-8
+        # (X-Amz-Target added after signing, unsigned: botocore would sign other bytes)
+        h = self.host()
+        h.update(signed(self.mock, body=b"{}", headers={"Content-Type": JSON_TYPE}))
+        h.update({"X-Amz-Target": "AWSIdentityStore.List\xffUsers\xc0", "Content-Length": "2"})
+        status, _, data, _ = self.exchange(wire("POST", h, b"{}"))
+        self.assertEqual(status, 400, data)
+        self.assertIn("List\ufffdUsers", json.loads(data.decode("utf-8", "strict"))["message"])
+        self.assertIn("List\ufffdUsers\ufffd", [e["operation"] for e in self.mock.wait_log(2)])
+        # IAM: a form value that decodes to ill-formed UTF-8
+        status, _, data, _ = self.iam_raw(b"Action=GetUser&Version=2010-05-08&UserName=a%FFb")
+        self.assertEqual(status, 400, data)
+        self.assertIn(b"MalformedQueryString", data)
+        data.decode("utf-8", "strict")
         self.assert_alive()
 
     def test_many_form_parameters_for_iam(self):
