@@ -209,6 +209,15 @@ class HostileRequests(MockTestCase):
         time.sleep(0.2)
         self.assertLess(self.answer_time(), 2.0)
 
+    def test_idle_kept_alive_connection_is_closed_after_5_s(self):
+        s = self.connect()
+        s.sendall(wire("GET", self.host()))
+        Reader(s).response()
+        start = time.monotonic()
+        s.settimeout(9)
+        self.assertEqual(s.recv(100), b"")  # closed by mockaws, not by the timeout
+        self.assertGreater(time.monotonic() - start, 4.0)
+
     # ---- 3. HEAD ------------------------------------------------------------------------------
 
     def test_head_answer_has_headers_and_no_body(self):
