@@ -120,6 +120,8 @@ static int signature_mismatch(struct mock_request *req, const struct idc_error *
     return status;
 }
 
+#define VERIFY_WORK_SIZE (4 * IDC_SIGV4_WORK_SIZE)
+
 static int verify(struct mock_request *req, const struct idc_sigv4_auth *a)
 {
     const struct mock_options *o = &req->server->opt;
@@ -129,24 +131,33 @@ static int verify(struct mock_request *req, const struct idc_sigv4_auth *a)
         .max_skew = o->max_skew ? o->max_skew : (req->service == MOCK_IDENTITYSTORE ? 300 : 900),
         .cache = &thread_cache,
     };
-    char work[4 * IDC_SIGV4_WORK_SIZE];
-    struct idc_buf buf = IDC_BUF(work);
+    /* 32 KiB of canonical request: on the heap, as CivetWeb's workers have 100 KiB of stack */
+    struct idc_buf buf = {malloc(VERIFY_WORK_SIZE), 0, VERIFY_WORK_SIZE};
     struct idc_sigv4_result res;
     struct idc_error err = {0};
+    if (buf.p == NULL) {
+        return mock_reply_error(req, 500, "InternalFailure", NULL, "out of memory");
+    }
     idc_err rc =
         idc_sigv4_verify(&req->sig, a, idc_str_c(req->caller->secret), &opts, &buf, &res, &err);
     /* A presigned URL past X-Amz-Expires is RequestExpired; a skewed date is a bad signature. */
     bool url_expired = a->placement == IDC_SIGV4_IN_QUERY && opts.now > a->time + a->expires;
+    int status = 0;
     switch (rc) {
     case IDC_OK:
-        return 0;
+        break;
     case IDC_ERR_SIGNATURE:
-        return signature_mismatch(req, &err, &res);
+        status = signature_mismatch(req, &err, &res); /* res points into buf */
+        break;
     case IDC_ERR_EXPIRED:
-        return fail(req, url_expired ? AUTH_EXPIRED_URL : AUTH_SIGNATURE, err.msg);
+        status = fail(req, url_expired ? AUTH_EXPIRED_URL : AUTH_SIGNATURE, err.msg);
+        break;
     default: /* IDC_ERR_AUTH_MALFORMED and anything else the verifier refuses */
-        return fail(req, AUTH_INCOMPLETE, err.msg);
+        status = fail(req, AUTH_INCOMPLETE, err.msg);
+        break;
     }
+    free(buf.p);
+    return status;
 }
 
 int mock_authenticate(struct mock_request *req)

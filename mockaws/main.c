@@ -44,7 +44,8 @@ static const char usage[] =
     "  --seed N              seed for the faults (default 1)\n"
     "  --retry-after SECONDS RetryAfterSeconds sent with fault responses (default 0)\n"
     "  --slow-ms N           how long a slow fault waits (default 1000)\n"
-    "  --threads N           worker threads (default 8)\n"
+    "  --threads N           worker threads, 1 to 1024 (default 128); each connection holds\n"
+    "                        one while it is open, idle or not\n"
     "  --strict-iam-region   IAM requests must be signed for us-east-1, as AWS requires\n"
     "  --version             the version and the libraries it was built with\n"
     "  -h, --help            show this help\n";
@@ -206,7 +207,7 @@ static int apply_option(struct mock_options *o, int c, const char *arg)
         o->slow_ms = (unsigned)v;
         return -1;
     case OPT_THREADS:
-        if (!num_opt("--threads", arg, 1, 256, &v)) {
+        if (!num_opt("--threads", arg, 1, MOCK_MAX_THREADS, &v)) {
             return 2;
         }
         o->threads = (unsigned)v;

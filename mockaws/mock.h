@@ -21,12 +21,15 @@
 #include "idc/sigv4.h"
 #include "idc/str.h"
 
-#define MOCK_MAX_FIXTURES    32
-#define MOCK_MAX_BODY        (1024 * 1024) /* larger request bodies get 413 */
-#define MOCK_ACCESS_KEY_MAX  128           /* bytes of an AccessKeyId (IAM's accessKeyIdType) */
-#define MOCK_DEFAULT_THREADS 8
-#define MOCK_IAM_XMLNS       "https://iam.amazonaws.com/doc/2010-05-08/"
-#define MOCK_JSON_TYPE       "application/x-amz-json-1.1"
+#define MOCK_MAX_FIXTURES       32
+#define MOCK_MAX_BODY           (1024 * 1024) /* larger request bodies get 413 */
+#define MOCK_ACCESS_KEY_MAX     128           /* bytes of an AccessKeyId (IAM's accessKeyIdType) */
+#define MOCK_DEFAULT_THREADS    128   /* CivetWeb 1.15 holds a worker per connection, idle too */
+#define MOCK_MAX_THREADS        1024  /* --threads range 1..1024 */
+#define MOCK_KEEP_ALIVE_MS      5000  /* an idle kept-alive connection is closed after this */
+#define MOCK_REQUEST_TIMEOUT_MS 10000 /* a request's head and body must arrive within this */
+#define MOCK_IAM_XMLNS          "https://iam.amazonaws.com/doc/2010-05-08/"
+#define MOCK_JSON_TYPE          "application/x-amz-json-1.1"
 
 enum mock_service {
     MOCK_IDENTITYSTORE, /* awsJson1_1, X-Amz-Target: AWSIdentityStore.<Op>, skew 300 s */
@@ -86,7 +89,7 @@ struct mock_options {
     uint64_t seed;
     unsigned retry_after;   /* RetryAfterSeconds sent with fault responses */
     unsigned slow_ms;       /* default 1000 */
-    unsigned threads;       /* default 8 */
+    unsigned threads;       /* default MOCK_DEFAULT_THREADS */
     bool strict_iam_region; /* IAM requests must be signed for us-east-1 */
 };
 

@@ -19,8 +19,11 @@
 #include <unistd.h>
 
 #include "form.h"
+#include "guard.h"
 #include "timefmt.h"
 #include "mock_int.h"
+
+#define MOCK_READ_STEP 16384 /* bytes asked of mg_read at a time, straight into the body */
 
 int64_t mock_now(const struct mock_server *s)
 {
@@ -131,17 +134,40 @@ static const char *status_text(int status)
         return "Forbidden";
     case 404:
         return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
     case 409:
         return "Conflict";
+    case 411:
+        return "Length Required";
     case 413:
         return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 417:
+        return "Expectation Failed";
+    case 431:
+        return "Request Header Fields Too Large";
     case 500:
         return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
     case 503:
         return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         return "Unknown";
     }
+}
+
+/* RFC 9110, 9.3.2: the answer to HEAD ends after its headers (Content-Length as for GET). */
+static bool is_head(const struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    return ri != NULL && ri->request_method != NULL && strcmp(ri->request_method, "HEAD") == 0;
 }
 
 /* Status line, headers and body built into one buffer and written once. */
@@ -160,7 +186,8 @@ static int send_response(struct mock_request *req, int status, const char *conte
                       status, status_text(status), date, content_type, len, req->request_id,
                       IDC_STR_ARG(extra_headers));
     size_t head = out.len;
-    idc_dynbuf_put(&out, body, len);
+    size_t sent_body = is_head(req->conn) ? 0 : len;
+    idc_dynbuf_put(&out, body, sent_body);
     req->status = status;
     if (s->opt.latency_ms > 0) {
         sleep_ms(s->opt.latency_ms);
@@ -176,7 +203,7 @@ static int send_response(struct mock_request *req, int status, const char *conte
     if (req->fault == MOCK_FAULT_RESET) {
         drop_connection(req, true);
     } else if (req->fault == MOCK_FAULT_TRUNCATE) {
-        mg_write(req->conn, out.p, head + len / 2);
+        mg_write(req->conn, out.p, head + sent_body / 2);
         drop_connection(req, false);
     } else {
         mg_write(req->conn, out.p, out.len);
@@ -196,6 +223,10 @@ int mock_reply_error_headers(struct mock_request *req, int status, const char *c
 {
     struct idc_dynbuf body = {0};
     struct idc_dynbuf headers = {0};
+    struct idc_dynbuf clean = {0}; /* the message with ill-formed UTF-8 replaced */
+    mock_utf8_sanitize(&clean, message, strlen(message));
+    idc_dynbuf_put(&clean, "", 1);
+    message = clean.failed ? "" : clean.p;
     snprintf(req->error_code, sizeof req->error_code, "%s", code);
     if (req->service == MOCK_IDENTITYSTORE) {
         idc_dynbuf_printf(&body, "{\"__type\":\"%s\",\"Message\":", code);
@@ -224,6 +255,7 @@ int mock_reply_error_headers(struct mock_request *req, int status, const char *c
                            body.p ? body.p : "", body.len);
     idc_dynbuf_free(&body);
     idc_dynbuf_free(&headers);
+    idc_dynbuf_free(&clean);
     return rc;
 }
 
@@ -240,6 +272,15 @@ int mock_reply_error(struct mock_request *req, int status, const char *code, con
 
 /* ---- the log ------------------------------------------------------------------------ */
 
+/* A JSON string of what the client sent (an operation, a key id): always valid UTF-8. */
+static void log_quote(struct idc_dynbuf *line, const char *sent)
+{
+    struct idc_dynbuf clean = {0};
+    mock_utf8_sanitize(&clean, sent, strlen(sent));
+    idc_json_quote(line, clean.p ? clean.p : "", clean.failed ? 0 : clean.len);
+    idc_dynbuf_free(&clean);
+}
+
 static void log_request(struct mock_request *req)
 {
     struct mock_server *s = req->server;
@@ -253,9 +294,9 @@ static void log_request(struct mock_request *req)
     idc_dynbuf_printf(
         &line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":", when,
         req->request_id, req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
-    idc_json_quote(&line, req->operation, strlen(req->operation));
+    log_quote(&line, req->operation);
     idc_dynbuf_str(&line, ",\"access_key_id\":");
-    idc_json_quote(&line, req->access_key_id, strlen(req->access_key_id));
+    log_quote(&line, req->access_key_id);
     idc_dynbuf_printf(&line, ",\"status\":%d,\"error_code\":", req->status);
     if (req->error_code[0]) {
         idc_json_quote(&line, req->error_code, strlen(req->error_code));
@@ -273,25 +314,62 @@ static void log_request(struct mock_request *req)
 
 /* ---- reading and classifying -------------------------------------------------------- */
 
+/*
+ * Refuses a request for its Content-Length before a byte of the body is read, then closes
+ * the connection: CivetWeb would otherwise wait for (and discard) a body that may never
+ * come, holding a worker until the request timeout.
+ */
+static int refuse_and_close(struct mock_request *req, int status, const char *code,
+                            const char *message)
+{
+    int rc = mock_reply_error_headers(req, status, code, NULL, "Connection: close\r\n", message);
+    drop_connection(req, false);
+    return rc;
+}
+
+/* CivetWeb 1.15 reads Content-Length with strtoll: "12abc" passes as 12. Digits only. */
+static bool content_length_ok(const char *v)
+{
+    size_t n = v ? strspn(v, "0123456789") : 0;
+    return v == NULL || (n > 0 && v[n] == '\0');
+}
+
 static int read_body(struct mock_request *req, const struct mg_request_info *ri)
 {
     struct idc_dynbuf body = {0};
-    char chunk[16384];
-    int got;
-    if (ri->content_length > MOCK_MAX_BODY) {
-        return mock_reply_error(req, 413, "RequestEntityTooLarge", NULL,
-                                "Request body of %lld bytes is over the %d-byte limit",
-                                ri->content_length, MOCK_MAX_BODY);
+    int got = 0;
+    const char *declared = mg_get_header(req->conn, "Content-Length");
+    if (!content_length_ok(declared)) {
+        return refuse_and_close(req, 400, "InvalidRequest", "Content-Length is not a number");
     }
-    while ((got = mg_read(req->conn, chunk, sizeof chunk)) > 0) {
-        idc_dynbuf_put(&body, chunk, (size_t)got);
-        if (body.len > MOCK_MAX_BODY || body.failed) {
+    if (ri->content_length > MOCK_MAX_BODY) {
+        char message[128];
+        snprintf(message, sizeof message, "Request body of %lld bytes is over the %d-byte limit",
+                 ri->content_length, MOCK_MAX_BODY);
+        return refuse_and_close(req, 413, "RequestEntityTooLarge", message);
+    }
+    /* Read straight into the buffer: a worker's stack is only CivetWeb's 100 KiB. */
+    while (idc_dynbuf_reserve(&body, MOCK_READ_STEP) &&
+           (got = mg_read(req->conn, body.p + body.len, MOCK_READ_STEP)) > 0) {
+        body.len += (size_t)got;
+        if (body.len > MOCK_MAX_BODY) {
             idc_dynbuf_free(&body);
             return mock_reply_error(req, 413, "RequestEntityTooLarge", NULL,
                                     "Request body is over the %d-byte limit", MOCK_MAX_BODY);
         }
     }
+    if (got < 0 && !body.failed) {
+        /* mg_read gave up: a body that stopped short of Content-Length, or broken chunks */
+        idc_dynbuf_free(&body);
+        return refuse_and_close(req, 400, "RequestTimeout",
+                                "The request body could not be read in full: it stopped "
+                                "arriving, or its chunked framing is broken");
+    }
     idc_dynbuf_put(&body, "", 1); /* a NUL after the body, for parsers that want one */
+    if (body.failed) {
+        idc_dynbuf_free(&body);
+        return mock_reply_error(req, 500, "InternalFailure", NULL, "out of memory");
+    }
     req->body = body.p;
     req->body_len = body.len ? body.len - 1 : 0;
     return 0;
@@ -387,6 +465,12 @@ static int parse_form(struct mock_request *req)
             return mock_reply_error(req, 400, "MalformedQueryString", NULL, "%s", err.msg);
         }
         req->param_count++;
+        if (!mock_utf8_valid(p->name, strlen(p->name)) ||
+            !mock_utf8_valid(p->value, strlen(p->value))) {
+            return mock_reply_error(req, 400, "MalformedQueryString", NULL,
+                                    "Parameter %zu is not valid UTF-8 once decoded",
+                                    req->param_count);
+        }
     }
     const char *action = mock_param(req, "Action");
     snprintf(req->operation, sizeof req->operation, "%s", action ? action : "");
@@ -395,6 +479,15 @@ static int parse_form(struct mock_request *req)
 
 static int parse_json(struct mock_request *req)
 {
+    /* cJSON recurses once per level: bound the depth before a worker's stack runs out. */
+    if (!mock_json_depth_ok(req->body, req->body_len, MOCK_MAX_JSON_DEPTH)) {
+        return mock_reply_error(req, 400, "SerializationException", NULL,
+                                "Request body nests deeper than %d levels", MOCK_MAX_JSON_DEPTH);
+    }
+    if (!mock_utf8_valid(req->body, req->body_len)) {
+        return mock_reply_error(req, 400, "SerializationException", NULL,
+                                "Request body is not valid UTF-8");
+    }
     const char *text = req->body_len ? req->body : "{}";
     req->json = cJSON_ParseWithLength(text, req->body_len ? req->body_len : 2);
     if (!cJSON_IsObject(req->json)) {
@@ -457,6 +550,58 @@ static int handle_root(struct mg_connection *conn, void *cbdata)
     return status > 0 ? status : 500;
 }
 
+/* ---- requests CivetWeb refuses itself ------------------------------------------------ */
+
+/* The error code for a status CivetWeb decided: the protocol is not known yet. */
+static const char *refusal_code(int status)
+{
+    switch (status) {
+    case 408:
+        return "RequestTimeoutException";
+    case 413:
+        return "RequestEntityTooLarge";
+    default:
+        return status >= 500 ? "InternalFailure" : "BadRequestException";
+    }
+}
+
+/*
+ * CivetWeb's http_error callback. CivetWeb answers some requests itself, before any handler
+ * runs (a TAB in a header value, a request line it cannot parse, headers over its size
+ * limit, a bad Content-Length), and its own answer is a bare "HTTP/1.0 400". This one keeps
+ * CivetWeb's status and gives it a request id and the awsJson error shape. Handlers never
+ * call mg_send_http_error, so a response comes from either send_response or here, never
+ * both. CivetWeb closes such a connection afterwards. Returns 0: handled.
+ */
+static int send_refusal(struct mg_connection *conn, int status, const char *errmsg)
+{
+    struct mock_server *s = mg_get_user_data(mg_get_context(conn));
+    char id[37], date[IDC_TIME_HTTP_LEN + 1];
+    make_request_id(s, id);
+    idc_time_format_http(mock_now(s), date);
+    const char *code = refusal_code(status);
+    const char *why = errmsg != NULL && errmsg[0] != '\0' ? errmsg : status_text(status);
+    struct idc_dynbuf clean = {0}, body = {0}, out = {0};
+    mock_utf8_sanitize(&clean, why, strlen(why));
+    idc_dynbuf_printf(&body, "{\"__type\":\"%s\",\"message\":", code);
+    idc_json_quote(&body, clean.p ? clean.p : "", clean.len);
+    idc_dynbuf_str(&body, "}");
+    idc_dynbuf_printf(&out,
+                      "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                      "x-amzn-RequestId: %s\r\nX-Amzn-ErrorType: %s\r\nConnection: close\r\n\r\n",
+                      status, status_text(status), date, MOCK_JSON_TYPE, body.len, id, code);
+    if (!is_head(conn)) {
+        idc_dynbuf_put(&out, body.p, body.len);
+    }
+    if (!out.failed && !body.failed && !clean.failed) {
+        mg_write(conn, out.p, out.len);
+    }
+    idc_dynbuf_free(&clean);
+    idc_dynbuf_free(&body);
+    idc_dynbuf_free(&out);
+    return 0;
+}
+
 /* ---- start and stop ----------------------------------------------------------------- */
 
 static void exit_thread(const struct mg_context *ctx, int thread_type, void *thread_pointer)
@@ -482,18 +627,34 @@ static idc_err write_ready_file(const char *path, int port, struct idc_error *er
 
 idc_err mock_server_start(struct mock_server *s, int *port, struct idc_error *err)
 {
-    char listen[128], threads[16];
+    char listen[128], threads[16], keep_alive[16], request_timeout[16];
     bool v6 = strchr(s->opt.bind, ':') != NULL;
     snprintf(listen, sizeof listen, v6 ? "[%s]:%d" : "%s:%d", s->opt.bind, s->opt.port);
     snprintf(threads, sizeof threads, "%u", s->opt.threads);
+    snprintf(keep_alive, sizeof keep_alive, "%d", MOCK_KEEP_ALIVE_MS);
+    snprintf(request_timeout, sizeof request_timeout, "%d", MOCK_REQUEST_TIMEOUT_MS);
+    /* Limits and why: spec/mockaws/README.md, "Limits". */
     const char *options[] = {
-        "listening_ports",       listen,  "num_threads", threads, "enable_keep_alive",  "yes",
-        "tcp_nodelay",           "1",     "decode_url",  "no",    "request_timeout_ms", "60000",
-        "keep_alive_timeout_ms", "60000", NULL,
+        "listening_ports",
+        listen,
+        "num_threads",
+        threads,
+        "enable_keep_alive",
+        "yes",
+        "tcp_nodelay",
+        "1",
+        "decode_url",
+        "no",
+        "request_timeout_ms",
+        request_timeout,
+        "keep_alive_timeout_ms",
+        keep_alive,
+        NULL,
     };
     struct mg_callbacks callbacks;
     memset(&callbacks, 0, sizeof callbacks);
     callbacks.exit_thread = exit_thread;
+    callbacks.http_error = send_refusal;
     s->ctx = mg_start(&callbacks, s, options);
     if (s->ctx == NULL) {
         return idc_error_set(err, IDC_ERR_IO,
