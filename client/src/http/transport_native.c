@@ -18,6 +18,7 @@
 
 #include "tls.h"
 #include "net.h"
+#include "termtext.h"
 #include "transport_int.h"
 
 #define HEADER_MAX (64 * 1024)
@@ -317,7 +318,7 @@ static bool chunk_size(struct idc_str line, uint64_t *size)
 static idc_err bad_chunk_line(struct idc_str line, struct idc_error *err)
 {
     char shown[44];
-    idc_str_printable(line, shown, sizeof shown, '?');
+    idc_text_escape_to(line, shown, sizeof shown);
     return idc_error_set(err, IDC_ERR_HTTP, "bad chunk size line '%s'", shown);
 }
 
