@@ -2,7 +2,8 @@
 /*
  * test_termtext.c - terminal-safe text (termtext.c): valid UTF-8 kept, controls, C1, bidi
  * controls and every kind of invalid UTF-8 escaped, the ASCII fast path, escaping twice,
- * and cutting into a small buffer without splitting a character or an escape.
+ * cutting into a small buffer without splitting a character or an escape, and libidc's
+ * error messages, escaped whatever their values hold.
  */
 #include "unit.h"
 
@@ -156,12 +157,37 @@ static void test_termtext_cut_keeps_characters_and_escapes_whole(void **state)
     assert_string_equal(tiny, "abc");
 }
 
+static void test_termtext_error_messages_are_escaped(void **state)
+{
+    (void)state;
+    struct idc_error err = {0};
+    idc_error_set(&err, IDC_ERR_NOT_FOUND, "no user %s", "a\x1b[2Jb\nJos\xC3\xA9\xFF");
+    assert_string_equal(err.msg, "no user a\\x1b[2Jb\\nJos\xC3\xA9\\xff");
+    idc_error_prefix(&err, "removing %s from group %s",
+                     "\xE2\x80\xAE"
+                     "evil",
+                     "g\a");
+    assert_string_equal(err.msg, "removing \\u202eevil from group g\\x07: no user "
+                                 "a\\x1b[2Jb\\nJos\xC3\xA9\\xff");
+    /* a cut message still ends with "..." and never splits a character or an escape */
+    char long_name[600];
+    memset(long_name, 'x', sizeof long_name);
+    memcpy(long_name + 370, "\xE5\xB1\xB1\x1b", 4);
+    long_name[sizeof long_name - 1] = '\0';
+    idc_error_set(&err, IDC_ERR_ARG, "%s", long_name);
+    size_t n = strlen(err.msg);
+    assert_true(n < sizeof err.msg);
+    assert_string_equal(err.msg + n - 3, "...");
+    assert_int_equal(idc_text_plain_span(err.msg, n), n);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_termtext_escapes_table),
     cmocka_unit_test(test_termtext_escaping_twice_changes_nothing),
     cmocka_unit_test(test_termtext_fast_path_finds_the_byte),
     cmocka_unit_test(test_termtext_utf8_next_reads_strictly),
     cmocka_unit_test(test_termtext_cut_keeps_characters_and_escapes_whole),
+    cmocka_unit_test(test_termtext_error_messages_are_escaped),
 };
 
 UNIT_MAIN(tests)
