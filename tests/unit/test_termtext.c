@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "escape.h"
 #include "termtext.h"
 
 struct escape_case {
@@ -181,6 +182,20 @@ static void test_termtext_error_messages_are_escaped(void **state)
     assert_int_equal(idc_text_plain_span(err.msg, n), n);
 }
 
+static void test_termtext_json_output_is_valid_utf8(void **state)
+{
+    (void)state;
+    static const char in[] = "a\"b\\c\n\x1b\x7f\xC2\x9B\xE2\x80\xAE"
+                             "d\xFF\xC0\xAFJos\xC3\xA9 \xE5\xB1\xB1";
+    struct idc_dynbuf b = {0};
+    idc_json_quote_text(&b, in, sizeof in - 1);
+    idc_dynbuf_put(&b, "", 1);
+    assert_false(b.failed);
+    assert_string_equal(b.p, "\"a\\\"b\\\\c\\n\\u001b\\u007f\\u009b\\u202ed"
+                             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDJos\xC3\xA9 \xE5\xB1\xB1\"");
+    idc_dynbuf_free(&b);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_termtext_escapes_table),
     cmocka_unit_test(test_termtext_escaping_twice_changes_nothing),
@@ -188,6 +203,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_termtext_utf8_next_reads_strictly),
     cmocka_unit_test(test_termtext_cut_keeps_characters_and_escapes_whole),
     cmocka_unit_test(test_termtext_error_messages_are_escaped),
+    cmocka_unit_test(test_termtext_json_output_is_valid_utf8),
 };
 
 UNIT_MAIN(tests)
