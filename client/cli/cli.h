@@ -28,6 +28,20 @@ enum cli_exit {
     CLI_EXIT_PARTIAL = 5,
 };
 
+/*
+ * One line on `f`: the printf-style text with every control character, C1 control, bidi
+ * control and byte of invalid UTF-8 escaped (termtext.h: \n, \x1b, \u202e, \xff), then a
+ * line break. Every message idcctl writes to stderr goes through it, since its values (a
+ * server's message, a name an identity provider chose) may hold anything.
+ */
+void cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A value escaped the same way for a line of plain output; cut with "..." past its size. */
+struct cli_text {
+    char s[2048];
+};
+const char *cli_text(struct cli_text *t, const char *s);
+
 /* "idcctl: <message>" on stderr, then an optional "hint: ..." line. Returns CLI_EXIT_ERROR. */
 int cli_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

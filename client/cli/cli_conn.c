@@ -33,25 +33,26 @@ int cli_exit_code(const struct idc_error *err)
 int cli_report(const struct idc_error *err, const char *hint)
 {
     if (err->request_id[0]) {
-        fprintf(stderr, "idcctl: %s (request id %s)\n", err->msg, err->request_id);
+        cli_line(stderr, "idcctl: %s (request id %s)", err->msg, err->request_id);
     } else {
-        fprintf(stderr, "idcctl: %s\n", err->msg);
+        cli_line(stderr, "idcctl: %s", err->msg);
     }
     if (hint != NULL) {
-        fprintf(stderr, "hint: %s\n", hint);
+        cli_line(stderr, "hint: %s", hint);
     }
     return cli_exit_code(err);
 }
 
 static int say(int status, const char *problem, const char *hint)
 {
-    fprintf(stderr, "idcctl: %s\nhint: %s\n", problem, hint);
+    cli_line(stderr, "idcctl: %s", problem);
+    cli_line(stderr, "hint: %s", hint);
     return status;
 }
 
 static int denied(const struct idc_error *err, const char *action)
 {
-    fprintf(stderr, "idcctl: access denied: %s\n", err->msg);
+    cli_line(stderr, "idcctl: access denied: %s", err->msg);
     if (action[0] != '\0') {
         enum idc_kind kind =
             strncmp(action, "iam:", 4) == 0 ? IDC_KIND_IAM : IDC_KIND_IDENTITY_CENTER;
@@ -103,7 +104,7 @@ int cli_diagnose(const struct idc_error *err, const struct idc_integration *in)
 static void trace_debug(const char *line, void *ud)
 {
     (void)ud;
-    fprintf(stderr, "debug: %s\n", line);
+    cli_line(stderr, "debug: %s", line);
 }
 
 /* A wait of over a second between attempts, on stderr: a long silence looks like a hang.
@@ -197,10 +198,8 @@ static int check_store_id(const struct cli_conn_opts *o)
         return CLI_EXIT_USAGE;
     }
     if (!idc_store_id_valid(o->store_id)) {
-        fprintf(stderr,
-                "idcctl: '%s' is not an Identity Store id\nhint: it looks like "
-                "d-1234567890 (d- and 10 hex digits) or a UUID\n",
-                o->store_id);
+        cli_line(stderr, "idcctl: '%s' is not an Identity Store id", o->store_id);
+        fputs("hint: it looks like d-1234567890 (d- and 10 hex digits) or a UUID\n", stderr);
         return CLI_EXIT_USAGE;
     }
     return CLI_CONTINUE;

@@ -91,25 +91,27 @@ static void print_user(const struct cli_conn *c, const struct idc_user_info *inf
 {
     const struct idc_user *t = &info->user;
     const char *where = c->in.kind == IDC_KIND_IAM ? "IAM user" : "Identity Center user";
-    printf("%s %s (%s) in %s\n", where, t->user_name, t->user_id, c->scope);
+    /* every value here comes from the service (or an identity provider): lines escaped */
+    cli_line(stdout, "%s %s (%s) in %s", where, t->user_name, t->user_id, c->scope);
     if (t->display_name || t->email) {
-        printf("  display name: %s, e-mail: %s\n", t->display_name ? t->display_name : "-",
-               t->email ? t->email : "-");
+        cli_line(stdout, "  display name: %s, e-mail: %s", t->display_name ? t->display_name : "-",
+                 t->email ? t->email : "-");
     }
-    printf("  status: %s\n", t->status ? t->status : "- (the store gives no status)");
+    cli_line(stdout, "  status: %s", t->status ? t->status : "- (the store gives no status)");
     size_t groups = 0;
     printf("  groups:");
     for (size_t i = 0; i < info->item_count; i++) {
         if (info->items[i].kind == IDC_ITEM_GROUP) {
-            printf("%s %s", groups++ ? "," : "", info->items[i].name);
+            struct cli_text name;
+            printf("%s %s", groups++ ? "," : "", cli_text(&name, info->items[i].name));
         }
     }
     printf("%s\n", groups ? "" : " none");
     for (size_t i = 0; i < info->item_count; i++) {
         const struct idc_user_item *it = &info->items[i];
         if (it->kind != IDC_ITEM_GROUP) {
-            printf("  %s: %s%s%s%s\n", idc_item_kind_name(it->kind), it->name,
-                   it->status ? " (" : "", it->status ? it->status : "", it->status ? ")" : "");
+            cli_line(stdout, "  %s: %s%s%s%s", idc_item_kind_name(it->kind), it->name,
+                     it->status ? " (" : "", it->status ? it->status : "", it->status ? ")" : "");
         }
     }
     if (t->external) {
@@ -156,9 +158,10 @@ static void print_thing(const struct idc_plan_step *s)
     if (s->item == NULL) {
         return;
     }
-    printf(" %s", s->label);
+    struct cli_text shown;
+    printf(" %s", cli_text(&shown, s->label));
     if (strcmp(s->label, s->item) != 0) {
-        printf(" (%s)", s->item);
+        printf(" (%s)", cli_text(&shown, s->item));
     }
 }
 
@@ -180,7 +183,8 @@ static bool confirm(const char *user_name)
     if (tty == NULL) {
         return false;
     }
-    fprintf(tty, "Delete %s? [y/N] ", user_name);
+    struct cli_text name;
+    fprintf(tty, "Delete %s? [y/N] ", cli_text(&name, user_name));
     fflush(tty);
     bool yes = fgets(answer, sizeof answer, tty) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
     fclose(tty);
@@ -193,7 +197,7 @@ static void audit(struct idc_inventory *inv, const struct cli_conn *c, const cha
     struct idc_audit_entry e = {0, c->scope, user_id, user_name, "delete-user", result, detail};
     struct idc_error err = {0};
     if (inv != NULL && idc_inventory_audit(inv, &e, &err) != IDC_OK) {
-        fprintf(stderr, "idcctl: warning: the audit row was not written: %s\n", err.msg);
+        cli_line(stderr, "idcctl: warning: the audit row was not written: %s", err.msg);
     }
 }
 
@@ -203,11 +207,11 @@ static void print_step(const struct idc_plan_step *s, const struct idc_error *fa
     (void)failure;
     (void)ud;
     if (s->kind == IDC_STEP_REMOVE_MEMBERSHIP && s->state != IDC_STEP_FAILED) {
-        printf("  removed from group %s\n", s->label);
+        cli_line(stdout, "  removed from group %s", s->label);
         return;
     }
-    printf("  %s%s%s: %s\n", s->text, s->item ? " " : "", s->item ? s->item : "",
-           s->state == IDC_STEP_FAILED ? "FAILED" : idc_step_state_name(s->state));
+    cli_line(stdout, "  %s%s%s: %s", s->text, s->item ? " " : "", s->item ? s->item : "",
+             s->state == IDC_STEP_FAILED ? "FAILED" : idc_step_state_name(s->state));
 }
 
 /*
@@ -248,15 +252,15 @@ static int run_plan(struct user_cmd *u, struct idc_plan *plan)
                                     : NULL);
     }
     bool gone = last->state == IDC_STEP_ALREADY_DONE;
-    printf("%s %s\n", plan->user_name, gone ? "was already gone: nothing to delete" : "deleted");
+    cli_line(stdout, "%s %s", plan->user_name,
+             gone ? "was already gone: nothing to delete" : "deleted");
     audit(u->inv, &u->c, plan->user_id, plan->user_name, gone ? "already-gone" : "ok", steps);
     struct idc_error forget = {0};
     if (u->inv != NULL && !u->c.ad_hoc &&
         idc_inventory_forget_user(u->inv, u->c.scope, plan->user_id, &forget) != IDC_OK) {
-        fprintf(stderr,
-                "idcctl: warning: the inventory still lists %s: %s\n"
-                "hint: `idcctl sync --label %s` brings it up to date\n",
-                plan->user_name, forget.msg, u->c.scope);
+        cli_line(stderr, "idcctl: warning: the inventory still lists %s: %s", plan->user_name,
+                 forget.msg);
+        cli_line(stderr, "hint: `idcctl sync --label %s` brings it up to date", u->c.scope);
     }
     return CLI_EXIT_OK;
 }

@@ -109,10 +109,14 @@ static int take_keys(const struct cli_args *a, struct idc_integration *in)
 
 /* ---- add, test, update -------------------------------------------------------------- */
 
+/*
+ * 1 to 64 letters, digits, '.', '_' or '-', not starting with '-': `--label --all` would
+ * otherwise add a label that every later command reads as an option.
+ */
 static bool good_label(const char *s)
 {
     size_t n = strlen(s);
-    return n > 0 && n <= 64 &&
+    return n > 0 && n <= 64 && s[0] != '-' &&
            strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
@@ -139,8 +143,11 @@ static void describe(const struct idc_integration *in, char *out, size_t cap)
 static int add(const struct cli_args *a)
 {
     if (a->conn.label == NULL || !good_label(a->conn.label)) {
-        return cli_usage_error("integration", "add needs --label: 1 to 64 letters, digits, '.', "
-                                              "'_' or '-'");
+        return cli_usage_error(
+            "integration",
+            "add needs --label: 1 to 64 letters, digits, '.', '_' or '-', "
+            "not starting with '-'%s",
+            a->conn.label && a->conn.label[0] == '-' ? " (it would read as an option)" : "");
     }
     struct cli_conn_opts o = a->conn;
     o.label = NULL;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cli_out.c - idcctl's output formats: aligned tables (widths counted in terminal columns, not
- * bytes, so non-ASCII names line up), RFC 4180 CSV, ISO 8601 times, and the choice of
- * format from --output.
+ * cli_out.c - idcctl's output formats: aligned tables (cells escaped as termtext.h says, widths
+ * counted in terminal columns, not bytes, so non-ASCII names line up), JSON that is valid
+ * UTF-8 with every control escaped, RFC 4180 CSV that keeps every byte as it is (a program
+ * reads it), ISO 8601 times, and the choice of format from --output.
  */
 #include "cli_out.h"
 
@@ -13,6 +14,7 @@
 
 #include "dynbuf.h"
 #include "escape.h"
+#include "termtext.h"
 #include "timefmt.h"
 
 int cli_output_parse(const char *text, enum cli_output *out)
@@ -82,6 +84,27 @@ static size_t display_width(const char *s)
     return n;
 }
 
+/*
+ * A cell as the table shows it: escaped (termtext.h), so a name cannot move the cursor,
+ * change colours or break the row, and its width is counted on what is printed. Most
+ * cells are plain and are copied as they are.
+ */
+static char *shown_cell(const char *s)
+{
+    size_t n = strlen(s);
+    if (idc_text_plain_span(s, n) == n) {
+        return strdup(s);
+    }
+    struct idc_dynbuf b = {0};
+    idc_text_escape(&b, s, n);
+    idc_dynbuf_put(&b, "", 1);
+    if (b.failed) {
+        idc_dynbuf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
 void cli_table_init(struct cli_table *t, size_t columns, const char *const *headers)
 {
     memset(t, 0, sizeof *t);
@@ -110,7 +133,7 @@ void cli_table_add(struct cli_table *t, const char *const *cells)
         return;
     }
     for (size_t c = 0; c < t->columns; c++) {
-        row[c] = strdup(cells[c] && cells[c][0] ? cells[c] : "-");
+        row[c] = shown_cell(cells[c] && cells[c][0] ? cells[c] : "-");
         t->failed |= row[c] == NULL;
         size_t w = row[c] ? display_width(row[c]) : 0;
         t->width[c] = w > t->width[c] ? w : t->width[c];
@@ -179,7 +202,7 @@ const char *cli_iso_time(int64_t t, char out[32])
 
 static void put_string(struct idc_dynbuf *b, const char *s)
 {
-    idc_json_quote(b, s, strlen(s));
+    idc_json_quote_text(b, s, strlen(s));
 }
 
 static void put_indent(struct idc_dynbuf *b, int depth)
@@ -187,7 +210,7 @@ static void put_indent(struct idc_dynbuf *b, int depth)
     idc_dynbuf_printf(b, "%*s", depth * 4, "");
 }
 
-/* A scalar: strings quoted by idc_json_quote, numbers exactly as cJSON writes them. */
+/* A scalar: strings quoted by idc_json_quote_text, numbers exactly as cJSON writes them. */
 static void put_scalar(struct idc_dynbuf *b, const cJSON *item)
 {
     if (cJSON_IsString(item)) {

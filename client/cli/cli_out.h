@@ -29,15 +29,22 @@ struct cli_table {
 };
 
 void cli_table_init(struct cli_table *t, size_t columns, const char *const *headers);
-void cli_table_add(struct cli_table *t, const char *const *cells); /* NULL or "" shows "-" */
+/* NULL or "" shows "-"; a cell is kept escaped (termtext.h), its width counted as shown. */
+void cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(struct cli_table *t, FILE *out);
 void cli_table_free(struct cli_table *t);
 
-/* One RFC 4180 field, quoted when it holds a comma, quote or line break; CRLF after the last. */
+/*
+ * One RFC 4180 field, quoted when it holds a comma, quote or line break (or starts or ends
+ * with a space), quotes doubled; CRLF after the last. The bytes are kept exactly, controls
+ * and invalid UTF-8 too: CSV is for programs, and one that reads it gets the data.
+ */
 void cli_csv_field(FILE *out, const char *s, bool last);
 
 /*
- * `item` as the aws CLI prints JSON: 4-space indents, `"key": value`, UTF-8 as is. `depth`
+ * `item` as the aws CLI prints JSON: 4-space indents, `"key": value`, valid UTF-8 as is,
+ * controls, C1, bidi controls and U+2028/9 as \u escapes, a byte of invalid UTF-8 as U+FFFD
+ * (idc_json_quote_text). `depth`
  * is the indent level of the item's own line (0 at the top); no line break after it.
  */
 void cli_json_write(FILE *out, const struct cJSON *item, int depth);

@@ -202,7 +202,7 @@ static void print_text(const struct run *r, bool quiet)
     for (size_t i = 0; i < r->count; i++) {
         const struct job *j = &r->jobs[i];
         if (!j->ok) {
-            fprintf(stderr, "idcctl: %s: sync failed: %s\n", j->in.label, j->error);
+            cli_line(stderr, "idcctl: %s: sync failed: %s", j->in.label, j->error);
             continue;
         }
         if (quiet) {
@@ -213,7 +213,7 @@ static void print_text(const struct run *r, bool quiet)
                (long long)j->res.changed);
         for (size_t k = 0; k < j->change_count; k++) {
             const struct change *c = &j->changes[k];
-            printf("  %s: %s -> %s\n", c->user_name, c->from ? c->from : "-", c->to);
+            cli_line(stdout, "  %s: %s -> %s", c->user_name, c->from ? c->from : "-", c->to);
         }
         if (j->changes_lost) {
             printf("  (%zu more status changes not shown: out of memory)\n", j->changes_lost);

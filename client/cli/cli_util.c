@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cli_util.c - idcctl's shared helpers: error lines with hints, reading files and
- * secrets, number parsing.
+ * cli_util.c - idcctl's shared helpers: error lines with hints (escaped: one line, nothing a
+ * terminal would act on), reading files and secrets, number parsing.
  */
 #include "cli.h"
 
@@ -12,16 +12,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynbuf.h"
+#include "termtext.h"
+
+static void vline(FILE *f, const char *fmt, va_list ap)
+{
+    char stack[1024];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(stack, sizeof stack, fmt, ap);
+    char *text = n >= (int)sizeof stack ? malloc((size_t)n + 1) : NULL;
+    if (text != NULL) {
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    const char *line = text ? text : stack; /* out of memory: the start, cut by vsnprintf */
+    size_t len = n < 0 ? 0 : text ? (size_t)n : strlen(stack);
+    struct idc_dynbuf b = {0};
+    if (idc_text_plain_span(line, len) == len) {
+        fwrite(line, 1, len, f);
+    } else {
+        idc_text_escape(&b, line, len);
+        fwrite(b.p, 1, b.failed ? 0 : b.len, f);
+    }
+    fputc('\n', f);
+    idc_dynbuf_free(&b);
+    free(text);
+}
+
+void cli_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(f, fmt, ap);
+    va_end(ap);
+}
+
+const char *cli_text(struct cli_text *t, const char *s)
+{
+    idc_text_escape_to(idc_str_c(s), t->s, sizeof t->s);
+    return t->s;
+}
+
 int cli_fail(const char *hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fputs("idcctl: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vline(stderr, fmt, ap);
     va_end(ap);
     if (hint != NULL) {
-        fprintf(stderr, "hint: %s\n", hint);
+        cli_line(stderr, "hint: %s", hint);
     }
     return CLI_EXIT_ERROR;
 }
@@ -31,10 +72,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("idcctl: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vline(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "hint: run 'idcctl %s --help'\n", cmd);
+    cli_line(stderr, "hint: run 'idcctl %s --help'", cmd);
     return CLI_EXIT_USAGE;
 }
 

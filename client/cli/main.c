@@ -73,6 +73,7 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "idcctl: unknown command '%s'\nhint: run 'idcctl --help'\n", argv[1]);
+    cli_line(stderr, "idcctl: unknown command '%s'", argv[1]);
+    fputs("hint: run 'idcctl --help'\n", stderr);
     return CLI_EXIT_USAGE;
 }

@@ -876,3 +876,19 @@ class Idcctl(MockTestCase):
         r = self.idc("users", "delete", "--label", "L", "alice", "--yes", expect=2)
         self.assertIn("--user-name", r.err)
         self.assertEqual(self.mock.log() if os.path.exists(self.mock.log_path) else [], [])
+
+    def test_add_refuses_a_label_that_reads_as_an_option(self):
+        # `--label --all` takes "--all" as the label: refused, and nothing is stored that
+        # `integration remove` could only reach after `--`
+        for label in ("--all", "-x", "-"):
+            with self.subTest(label=label):
+                r = self.add(label, expect=2)
+                self.assertIn("not starting with '-'", r.err)
+                self.assertIn("it would read as an option", r.err)
+        for label in ("bad label", "a/b", "x" * 65, ""):
+            with self.subTest(label=label):
+                r = self.add(label, expect=2)
+                self.assertIn("1 to 64 letters", r.err)
+                self.assertNotIn("read as an option", r.err)
+        self.add("ok-label.1_x")
+        self.assertEqual([i["Label"] for i in self.integrations()], ["ok-label.1_x"])

@@ -15,6 +15,7 @@
 #include "cli_args.h"
 #include "cli_home.h"
 #include "cli_out.h"
+#include "termtext.h"
 
 /* ---- the commands' masks (see each command's cli_args_parse call) ------------------- */
 
@@ -365,8 +366,9 @@ static void check_number_option(const char *option, const char *range,
         struct cli_args a;
         struct run r;
         parse(&r, &a, cmd, allowed, cmd, option, not_numbers[i], NULL);
-        char message[256];
-        snprintf(message, sizeof message, "%s takes %s, not '%s'", option, range, not_numbers[i]);
+        char message[256], shown[64]; /* the message shows a tab or newline escaped */
+        idc_text_escape_to(idc_str_c(not_numbers[i]), shown, sizeof shown);
+        snprintf(message, sizeof message, "%s takes %s, not '%s'", option, range, shown);
         assert_usage(&r, cmd, message);
     }
 }
@@ -1055,9 +1057,11 @@ static void test_cli_table_widths(void **state)
         {"e\xcc\x81t\xc3\xa9", 3}, /* e + U+0301 combining acute */
         {"a\xe2\x80\x8b"
          "b",
-         2},             /* U+200B zero width space */
-        {"\xff\xfe", 2}, /* stray bytes: one column each */
-        {"\xe6\x97", 2}, /* a cut sequence: each byte counts one */
+         2},                      /* U+200B zero width space */
+        {"\xff\xfe", 8},          /* stray bytes: shown as \xff\xfe, four columns each */
+        {"\xe6\x97", 8},          /* a cut sequence: the same */
+        {"\x1b[31mred", 11},      /* ESC shown as \x1b */
+        {"a\nb\xe2\x80\xae", 10}, /* a\nb\u202e */
         {"ab\xe6\x97\xa5"
          "cd",
          6}, /* 日 between ASCII */

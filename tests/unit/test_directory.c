@@ -307,7 +307,7 @@ static void test_directory_open_refusals(void **state)
         const char *fragment;
     } bad[] = {
         {"D-1234567890", "'D-1234567890' is not an Identity Store id: it looks like d-1234567890"},
-        {"d-12\n", "'d-12?' is not an Identity Store id"},
+        {"d-12\n", "'d-12\\n' is not an Identity Store id"},
         {"", "'' is not an Identity Store id"},
         {NULL, "'' is not an Identity Store id"},
         {"d-1234567890d-1234567890d-1234567890d-1234567890d-1234567890", "'d-1234567890d-"},

@@ -66,23 +66,41 @@ static void test_json_success_is_not_an_error(void **state)
     assert_string_equal(err.aws_code, "InternalServerException");
 }
 
-static void test_str_printable_cuts_and_replaces(void **state)
+static void test_json_error_server_text_is_escaped(void **state)
 {
     (void)state;
-    char out[8];
-    idc_str_printable(IDC_STR("a\x01\xC3\xA9z"), out, sizeof out, '.');
-    assert_string_equal(out, "a...z");
-    idc_str_printable(IDC_STR("0123456789"), out, sizeof out, '?');
-    assert_string_equal(out, "0123...");
-    idc_str_printable(IDC_STR("0123456"), out, sizeof out, '?');
-    assert_string_equal(out, "0123456");
+    struct idc_http_response resp =
+        response(400, "",
+                 "{\"__type\":\"Bad\\u001bCode\",\"message\":\"a\\u001b[2Jb\\nc\\u0007 Jos\\u00e9 "
+                 "\\u009b31m\\u202eend\"}");
+    snprintf(resp.request_id, sizeof resp.request_id, "rid\x1b]0;x\a");
+    struct idc_error err = {0};
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
+    assert_string_equal(err.msg,
+                        "Bad\\x1bCode: a\\x1b[2Jb\\nc\\x07 Jos\xC3\xA9 \\u009b31m\\u202eend "
+                        "(HTTP 400)");
+    assert_string_equal(err.aws_code, "Bad\\x1bCode");
+    assert_string_equal(err.request_id, "rid\\x1b]0;x\\x07");
+}
+
+static void test_foreign_body_is_escaped_not_mangled(void **state)
+{
+    (void)state;
+    struct idc_http_response resp = response(502, "", "<p>Jos\xC3\xA9\r\n\x1b[1m\xFF</p>");
+    snprintf(resp.content_type, sizeof resp.content_type, "text/html\n\x1b[31m");
+    struct idc_error err = {0};
+    assert_true(idc_protocol_json.parse_error(&resp, &err));
+    assert_non_null(strstr(err.msg, "\"<p>Jos\xC3\xA9\\r\\n\\x1b[1m\\xff</p>\""));
+    assert_non_null(strstr(err.msg, "Content-Type text/html\\n\\x1b[31m"));
+    assert_null(strpbrk(err.msg, "\x1b\r\n"));
 }
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_json_error_type_message_request_id),
     cmocka_unit_test(test_json_error_type_from_header_when_body_is_not_json),
     cmocka_unit_test(test_json_success_is_not_an_error),
-    cmocka_unit_test(test_str_printable_cuts_and_replaces),
+    cmocka_unit_test(test_json_error_server_text_is_escaped),
+    cmocka_unit_test(test_foreign_body_is_escaped_not_mangled),
 };
 
 UNIT_MAIN(tests)

@@ -74,12 +74,6 @@ struct idc_str idc_str_trim(struct idc_str s);
 bool idc_str_to_u64(struct idc_str s, uint64_t max, uint64_t *out);
 
 /*
- * A view made safe to quote in a message: bytes outside printable ASCII become
- * `replacement`; a view longer than `cap` - 1 is cut and ends with "...". `cap` >= 4.
- */
-void idc_str_printable(struct idc_str s, char *out, size_t cap, char replacement);
-
-/*
  * Copies the view into `out` (capacity `cap`) with a terminating NUL.
  * Returns IDC_ERR_SPACE, naming `what`, when it does not fit.
  */

@@ -14,6 +14,7 @@
 #include "idc/str.h"
 #include "profile.h"
 #include "protocol.h"
+#include "termtext.h"
 
 static const struct idc_resolve_input no_input;
 
@@ -29,7 +30,7 @@ static const char *env_get(const char *name)
     return given(v) ? v : NULL;
 }
 
-/* A non-secret value made safe to quote: printable ASCII only, cut with "...". */
+/* A non-secret value made safe to quote: controls and bad UTF-8 escaped, cut with "...". */
 struct shown {
     char s[IDC_RESOLVE_PROFILE_MAX + 4];
 };
@@ -37,7 +38,7 @@ struct shown {
 static struct shown show(struct idc_str v)
 {
     struct shown out;
-    idc_str_printable(v, out.s, sizeof out.s, '?');
+    idc_text_escape_to(v, out.s, sizeof out.s);
     return out;
 }
 

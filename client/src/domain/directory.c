@@ -15,6 +15,7 @@
 #include "idc/iam.h"
 #include "idc/identitystore.h"
 #include "probe.h"
+#include "termtext.h"
 
 /* ---- kinds ------------------------------------------------------------------------------ */
 
@@ -141,7 +142,7 @@ idc_err idc_directory_open(struct idc_directory **out, const struct idc_director
     bool ic = cfg->kind == IDC_KIND_IDENTITY_CENTER;
     if (ic && !idc_store_id_valid(cfg->store_id)) {
         char shown[48];
-        idc_str_printable(idc_str_c(cfg->store_id), shown, sizeof shown, '?');
+        idc_text_escape_to(idc_str_c(cfg->store_id), shown, sizeof shown);
         return idc_error_set(err, IDC_ERR_ARG,
                              "'%s' is not an Identity Store id: it looks like d-1234567890 (d- "
                              "and 10 hex digits) or a UUID",

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "net.h"
+#include "termtext.h"
 #include "transport_int.h"
 
 /* One no_proxy entry against the host: "*", an exact name or address, or a domain suffix. */
@@ -106,7 +107,7 @@ idc_err idc_proxy_connect(int fd, const struct idc_proxy *proxy, const struct id
     int status = 0;
     if (sscanf(resp, "HTTP/1.%*c %d", &status) != 1 || status != 200) {
         char line[84]; /* the status line, as data: the proxy's bytes never reach a terminal raw */
-        idc_str_printable(idc_str_make(resp, strcspn(resp, "\r\n")), line, sizeof line, '?');
+        idc_text_escape_to(idc_str_make(resp, strcspn(resp, "\r\n")), line, sizeof line);
         return idc_error_set(err, IDC_ERR_PROXY, "proxy %s refused the tunnel to %s: %s%s",
                              proxy->name, to, line,
                              status == 407 ? "; it wants a login, which only the curl transport "

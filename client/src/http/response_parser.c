@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "termtext.h"
 #include "transport_int.h"
 
 enum state {
@@ -44,10 +45,10 @@ bool idc_http_parser_keep_alive(const struct idc_http_parser *p)
     return p->state == S_DONE && !p->close;
 }
 
-/* Up to 40 bytes of `s` with anything unprintable as '?', for a message. */
-static const char *shown(struct idc_str s, char out[44])
+/* The start of `s`, escaped for a message (termtext.h). */
+static const char *shown(struct idc_str s, char out[64])
 {
-    idc_str_printable(s, out, 44, '?');
+    idc_text_escape_to(s, out, 64);
     return out;
 }
 
@@ -110,7 +111,7 @@ static idc_err parse_head(struct idc_http_parser *p, struct idc_str text,
 {
     const char *nl = idc_str_find(text, IDC_STR("\r\n"));
     struct idc_str line = idc_str_make(text.p, nl ? (size_t)(nl - text.p) : text.len);
-    char buf[44];
+    char buf[64];
     if (line.len < 12 || !idc_str_starts_with(line, IDC_STR("HTTP/1.")) || line.p[8] != ' ' ||
         !isdigit((unsigned char)line.p[9]) || !isdigit((unsigned char)line.p[10]) ||
         !isdigit((unsigned char)line.p[11]) || (line.len > 12 && line.p[12] != ' ')) {
@@ -242,7 +243,7 @@ static idc_err chunked_step(struct idc_http_parser *p, struct idc_str in, size_t
                             size_t *used, struct idc_error *err)
 {
     struct idc_str line = {0};
-    char buf[44];
+    char buf[64];
     const char *what = p->state == S_TRAILERS ? "a trailer line" : "a chunk-size line";
     idc_err rc = take_line(in, &line, used, what, err);
     if (rc || *used == 0) {

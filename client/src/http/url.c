@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "termtext.h"
 #include "transport_int.h"
 
 /* What differs between an endpoint URL and a proxy's. */
@@ -46,7 +47,7 @@ static void shown_url(const char *url, const struct url_rules *r, char *out, siz
     } else {
         snprintf(text, sizeof text, "%.*s***%.200s", (int)(start - url), url, at);
     }
-    idc_str_printable(idc_str_c(text), out, cap, '?');
+    idc_text_escape_to(idc_str_c(text), out, cap);
 }
 
 static idc_err bad(struct idc_error *err, const struct url_rules *r, const char *url,

@@ -3,12 +3,15 @@
  * protocol.c - what awsJson1_1 (aws_json.c) and awsQuery (aws_query.c) error answers share
  * (protocol.h): the bare error code, the message for a body that is not the protocol's
  * (a proxy's page), and the status and request id; and the service's public name.
+ * Every text the server sent goes into the message escaped (termtext.h): a message, code or
+ * page can hold ESC, newlines or bytes that are not UTF-8, and messages reach terminals.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "idc/str.h"
 #include "protocol.h"
+#include "termtext.h"
 
 void idc_protocol_bare_code(const char *type, char *out, size_t cap)
 {
@@ -17,13 +20,24 @@ void idc_protocol_bare_code(const char *type, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)strcspn(start, ":"), start);
 }
 
+/* The bare code of `type` (a server's text), escaped, into `out`. */
+static void shown_code(const char *type, char *out, size_t cap)
+{
+    char bare[sizeof((struct idc_error *)0)->aws_code];
+    idc_protocol_bare_code(type, bare, sizeof bare);
+    idc_text_escape_to(idc_str_c(bare), out, cap);
+}
+
 void idc_protocol_fill_foreign(const struct idc_http_response *resp, const char *what,
                                struct idc_error *err)
 {
-    const char *type = resp->content_type[0] ? resp->content_type : "none";
+    char type[sizeof resp->content_type + 8] = "none";
+    if (resp->content_type[0]) {
+        idc_text_escape_to(idc_str_c(resp->content_type), type, sizeof type);
+    }
     char code[sizeof err->aws_code] = "";
     if (resp->error_type[0]) {
-        idc_protocol_bare_code(resp->error_type, code, sizeof code);
+        shown_code(resp->error_type, code, sizeof code);
     }
     if (resp->body_len == 0) {
         idc_error_set(err, IDC_ERR_AWS,
@@ -33,7 +47,7 @@ void idc_protocol_fill_foreign(const struct idc_http_response *resp, const char 
                       code);
     } else {
         char start[124];
-        idc_str_printable(idc_str_make(resp->body, resp->body_len), start, sizeof start, '.');
+        idc_text_escape_to(idc_str_make(resp->body, resp->body_len), start, sizeof start);
         idc_error_set(err, IDC_ERR_AWS,
                       "HTTP %d with a body that is not the service's %s (Content-Type %s%s%s): "
                       "\"%s\"; is a proxy or a wrong endpoint answering?",
@@ -48,9 +62,11 @@ void idc_protocol_fill_aws(const struct idc_http_response *resp, const char *cod
                            const char *message, struct idc_error *err)
 {
     char bare[sizeof err->aws_code] = "";
-    idc_protocol_bare_code(code, bare, sizeof bare);
+    shown_code(code, bare, sizeof bare);
+    char shown[sizeof err->msg];
+    idc_text_escape_to(idc_str_c(message), shown, sizeof shown);
     idc_error_set(err, IDC_ERR_AWS, "%s%s%s (HTTP %d)", bare[0] ? bare : "error",
-                  message && message[0] ? ": " : "", message ? message : "", resp->status);
+                  shown[0] ? ": " : "", shown, resp->status);
     if (err != NULL) {
         memcpy(err->aws_code, bare, sizeof bare);
     }
@@ -62,7 +78,7 @@ void idc_protocol_finish(const struct idc_http_response *resp, const char *body_
     if (err != NULL) {
         err->http_status = resp->status;
         const char *rid = resp->request_id[0] ? resp->request_id : body_request_id;
-        snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
+        idc_text_escape_to(idc_str_c(rid), err->request_id, sizeof err->request_id);
     }
 }
 

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * error.c - filling and prefixing `struct idc_error`.
- * Messages that do not fit end with "..." so a cut is always visible.
+ * Messages that do not fit end with "..." so a cut is always visible. Every message is
+ * escaped as termtext.h says before it is kept, so whatever a value put in it (a server's
+ * text, a user name an identity provider chose, a path) it is one line a terminal only
+ * shows; escaping is idempotent, so text escaped before (protocol.c) is not escaped twice.
  */
 #include "idc/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "idc/str.h"
+#include "termtext.h"
 
 static void mark_cut(char *msg, size_t cap, int wanted)
 {
@@ -27,11 +33,13 @@ __attribute__((format(printf, 3, 0))) static void set_message(struct idc_error *
     err->resource_type[0] = '\0';
     err->reason[0] = '\0';
     err->request_id[0] = '\0';
-    int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    char text[2 * sizeof err->msg];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
     if (n < 0) {
-        snprintf(err->msg, sizeof err->msg, "%s", idc_err_name(code));
+        snprintf(text, sizeof text, "%s", idc_err_name(code));
     }
-    mark_cut(err->msg, sizeof err->msg, n);
+    mark_cut(text, sizeof text, n);
+    idc_text_escape_to(idc_str_c(text), err->msg, sizeof err->msg);
 }
 
 idc_err idc_error_set(struct idc_error *err, idc_err code, const char *fmt, ...)
@@ -72,10 +80,10 @@ idc_err idc_error_prefix(struct idc_error *err, const char *fmt, ...)
     if (n < 0) {
         return err->code;
     }
-    char joined[sizeof err->msg];
+    char joined[2 * sizeof err->msg];
     int m = snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
     mark_cut(joined, sizeof joined, m);
-    memcpy(err->msg, joined, sizeof joined);
+    idc_text_escape_to(idc_str_c(joined), err->msg, sizeof err->msg);
     return err->code;
 }
 

@@ -111,22 +111,6 @@ bool idc_str_to_u64(struct idc_str s, uint64_t max, uint64_t *out)
     return true;
 }
 
-void idc_str_printable(struct idc_str s, char *out, size_t cap, char replacement)
-{
-    size_t max = cap - 1;
-    bool cut = s.len > max;
-    size_t n = cut ? max - 3 : s.len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s.p[i];
-        out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : replacement;
-    }
-    if (cut) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-}
-
 idc_err idc_str_copy(struct idc_str s, char *out, size_t cap, const char *what,
                      struct idc_error *err)
 {
