@@ -21,7 +21,7 @@
 
 #define SYNC                                                                                       \
     (CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_ALL) | CLI_ALLOW(CLI_OPT_JOBS) |                 \
-     CLI_ALLOW(CLI_OPT_EVERY) | CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_COMMON)
+     CLI_ALLOW(CLI_OPT_EVERY) | CLI_ALLOW(CLI_OPT_OUTPUT) | CLI_ALLOW_NET | CLI_ALLOW_COMMON)
 #define AUDIT                                                                                      \
     (CLI_ALLOW(CLI_OPT_LABEL) | CLI_ALLOW(CLI_OPT_LIMIT) | CLI_ALLOW(CLI_OPT_OUTPUT) |             \
      CLI_ALLOW_COMMON)
@@ -239,6 +239,7 @@ static void test_cli_args_flags(void **state)
         assert_parsed(&r);
         memset(&want, 0, sizeof want);
         *(bool *)((char *)&want + o->field) = true;
+        want.conn.quiet = want.quiet; /* --quiet also silences the connection's retry notes */
         assert_memory_equal(&a, &want, sizeof a);
     }
 }
@@ -392,6 +393,34 @@ static void test_cli_args_limit_bounds(void **state)
         {"4294967297", false, 0}, /* would wrap to 1 as an unsigned */
     };
     check_number_option("--limit", "1..100000", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* --timeout and --connect-timeout: whole seconds, 1..3600, kept in milliseconds. */
+static void test_cli_args_timeouts(void **state)
+{
+    (void)state;
+    static const struct number_case cases[] = {
+        {"1", true, 1000},  {"60", true, 60000}, {"3600", true, 3600000}, {"0", false, 0},
+        {"3601", false, 0}, {"1.5", false, 0},   {"-1", false, 0},        {"", false, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int which = 0; which < 2; which++) {
+            const char *option = which ? "--connect-timeout" : "--timeout";
+            struct cli_args a;
+            struct run r;
+            parse(&r, &a, "sync", SYNC, "sync", option, cases[i].text, NULL);
+            if (cases[i].ok) {
+                assert_parsed(&r);
+                assert_int_equal(which ? a.conn.connect_timeout_ms : a.conn.timeout_ms,
+                                 cases[i].want);
+                continue;
+            }
+            char message[256];
+            snprintf(message, sizeof message, "%s takes whole seconds, 1..3600, not '%s'", option,
+                     cases[i].text);
+            assert_usage(&r, "sync", message);
+        }
+    }
 }
 
 static void test_cli_args_every_durations(void **state)
@@ -1279,6 +1308,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_cli_args_repeated_option),
     cmocka_unit_test(test_cli_args_jobs_bounds),
     cmocka_unit_test(test_cli_args_limit_bounds),
+    cmocka_unit_test(test_cli_args_timeouts),
     cmocka_unit_test(test_cli_args_every_durations),
     cmocka_unit_test(test_cli_args_bad_words),
     cmocka_unit_test(test_cli_args_option_not_allowed),
