@@ -15,7 +15,7 @@
 #include "dynbuf.h"
 #include "termtext.h"
 
-static void vline(FILE *f, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vline(FILE *f, const char *fmt, va_list ap)
 {
     char stack[1024];
     va_list again;
