@@ -122,6 +122,50 @@ static void test_response_parser_interim_and_bodyless(void **state)
     idc_dynbuf_free(&many);
 }
 
+/* An interim answer's headers are not the final answer's: a Retry-After on a 100 Continue
+ * must not make the client wait. */
+static void test_response_parser_interim_headers_dropped(void **state)
+{
+    (void)state;
+    const char *t = "HTTP/1.1 100 Continue\r\nRetry-After: 3600\r\nX-Amzn-ErrorType: Throttling\r\n"
+                    "\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n";
+    struct parsed p;
+    parse(t, strlen(t), 7, true, 100, &p);
+    assert_int_equal(p.rc, IDC_OK);
+    assert_int_equal(p.resp.status, 503);
+    assert_int_equal(p.resp.retry_after, -1);
+    assert_string_equal(p.resp.error_type, "");
+    parsed_free(&p);
+}
+
+/* Whether the connection may carry the next request. */
+static void test_response_parser_connection_reuse(void **state)
+{
+    (void)state;
+    const struct {
+        const char *text;
+        bool keep_alive;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", true},
+        {"HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: x-foo\r\nContent-Length: 0\r\n\r\n",
+         false},
+        {"HTTP/1.0 200 OK\r\nConnection: x-foo\r\nContent-Length: 0\r\n\r\n", false},
+        {"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", true},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+         false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct parsed p;
+        parse(cases[i].text, strlen(cases[i].text), 1000, false, 100, &p);
+        assert_int_equal(p.rc, IDC_OK);
+        assert_true(p.done);
+        if (p.keep_alive != cases[i].keep_alive) {
+            fail_msg("case %zu: keep-alive %d", i, p.keep_alive);
+        }
+        parsed_free(&p);
+    }
+}
+
 /* A HEAD answer ends after its headers, whatever its Content-Length says. */
 static void test_response_parser_head_request(void **state)
 {
@@ -162,6 +206,11 @@ static void test_response_parser_malformed(void **state)
         {"SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x response"},
         {"HTTP/1.1 200OK\r\n\r\n", "not an HTTP/1.x response"},
         {"HTTP/1.1 099 Low\r\n\r\n", "not one HTTP has"},
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "switched protocols"},
+        {"HTTP/1.1 200 OK\r\n\r\n"
+         "0123456789012345678901234567890123456789012345678901234567890123456789"
+         "0123456789012345678901234567890123456789",
+         "over the 100-byte cap"},
         {"HTTP/1.1 200 OK\r\nContent-Length: 5x\r\n\r\n", "not a number"},
         {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
          "twice with different values"},
@@ -242,6 +291,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_response_parser_chunked_with_trailers),
     cmocka_unit_test(test_response_parser_until_close),
     cmocka_unit_test(test_response_parser_interim_and_bodyless),
+    cmocka_unit_test(test_response_parser_interim_headers_dropped),
+    cmocka_unit_test(test_response_parser_connection_reuse),
     cmocka_unit_test(test_response_parser_head_request),
     cmocka_unit_test(test_response_parser_malformed),
     cmocka_unit_test(test_response_parser_limits),

@@ -685,6 +685,33 @@ static void test_transport_native_keep_alive_100_exchanges(void **state)
     server_free(&s);
 }
 
+/* Bytes after a complete answer answer nothing that was asked: the connection is not used
+ * again, so they never pass for the next request's answer. */
+static void test_transport_native_leftover_bytes_not_reused(void **state)
+{
+    (void)state;
+    static const struct reply r[] = {
+        {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+                  "HTTP/1.1 299 STALE\r\nContent-Length: 5\r\n\r\nstale"},
+        {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"},
+    };
+    struct server s;
+    server_start(&s, r, 2);
+    void *ctx = transport_open(s.url, NULL);
+    struct outcome o;
+    exchange(ctx, &o);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_body(&o, "{}");
+    exchange(ctx, &o);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_int_equal(o.resp.status, 200);
+    assert_body(&o, "fresh");
+    transport_close(ctx);
+    server_stop(&s);
+    assert_int_equal(s.accepts, 2);
+    server_free(&s);
+}
+
 static void test_transport_native_idle_close_reconnects(void **state)
 {
     (void)state;
@@ -1484,6 +1511,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transport_native_http10_until_close),
     cmocka_unit_test(test_transport_native_connection_close_reconnects),
     cmocka_unit_test(test_transport_native_keep_alive_100_exchanges),
+    cmocka_unit_test(test_transport_native_leftover_bytes_not_reused),
     cmocka_unit_test(test_transport_native_idle_close_reconnects),
     cmocka_unit_test(test_transport_native_read_timeout),
     cmocka_unit_test(test_transport_native_timeout_covers_trickle),

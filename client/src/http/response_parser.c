@@ -60,7 +60,9 @@ struct framing {
     bool length_bad;          /* not a number */
     bool chunked;
     bool other_coding; /* a transfer coding other than a final chunked */
-    bool close;
+    bool close;        /* Connection: close (HTTP/1.1), or HTTP/1.0 without keep-alive */
+    bool keep_alive;   /* Connection: keep-alive (what keeps an HTTP/1.0 answer open) */
+    bool note;         /* the final answer: its other headers go to the response */
 };
 
 /* The comma-separated list `v`: whether it holds `token`, and its last element. */
@@ -99,8 +101,9 @@ static void header_field(struct framing *f, struct idc_http_response *resp, stru
         f->chunked = idc_str_eq_nocase(last, IDC_STR("chunked"));
         f->other_coding = !f->chunked;
     } else if (idc_str_eq_nocase(name, IDC_STR("Connection"))) {
-        f->close = list_has(v, IDC_STR("close"), &last);
-    } else {
+        f->close |= list_has(v, IDC_STR("close"), &last); /* one close in any of them counts */
+        f->keep_alive |= list_has(v, IDC_STR("keep-alive"), &last);
+    } else if (f->note) {
         idc_http_response_note(resp, name, v);
     }
 }
@@ -122,7 +125,14 @@ static idc_err parse_head(struct idc_http_parser *p, struct idc_str text,
         return idc_error_set(err, IDC_ERR_HTTP, "the response's status %d is not one HTTP has",
                              status);
     }
-    struct framing f = {.content_length = -1, .close = line.p[7] == '0'};
+    if (status == 101) {
+        return idc_error_set(
+            err, IDC_ERR_HTTP,
+            "the server switched protocols (HTTP 101), which no request asked for");
+    }
+    bool http10 = line.p[7] == '0';
+    /* interim answers' headers are not the answer's (a Retry-After on a 100 Continue) */
+    struct framing f = {.content_length = -1, .note = status >= 200};
     size_t pos = line.len + 2;
     while (pos < text.len) {
         struct idc_str rest = idc_str_make(text.p + pos, text.len - pos);
@@ -146,10 +156,11 @@ static idc_err parse_head(struct idc_http_parser *p, struct idc_str text,
                                  "the server sent over %d interim (1xx) answers and no final one",
                                  IDC_HTTP_INTERIM_MAX);
         }
-        p->scanned = 0;
         return IDC_OK;
     }
-    p->close = f.close;
+    /* HTTP/1.0 closes unless told keep-alive; both a length and chunks (RFC 9112 6.3: the
+     * chunks win) may be a smuggling attempt: not trusted with the next request */
+    p->close = f.close || (http10 && !f.keep_alive) || (f.chunked && f.content_length >= 0);
     p->chunked = f.chunked;
     p->content_length = f.content_length;
     if (p->head_only || status == 204 || status == 304) {
@@ -191,6 +202,7 @@ static idc_err take_head(struct idc_http_parser *p, struct idc_str in, size_t *u
                              IDC_HTTP_HEAD_MAX);
     }
     *used = head + 4;
+    p->scanned = 0;
     return parse_head(p, idc_str_make(in.p, head), resp, err);
 }
 
@@ -216,13 +228,16 @@ static bool chunk_size(struct idc_str line, uint64_t *size)
 }
 
 /* The next whole line of `in` (without CRLF) in *line, *used past it; *used = 0 when the
- * line is not complete yet. */
-static idc_err take_line(struct idc_str in, struct idc_str *line, size_t *used, const char *what,
-                         struct idc_error *err)
+ * line is not complete yet. Searches only bytes not searched before (p->scanned). */
+static idc_err take_line(struct idc_http_parser *p, struct idc_str in, struct idc_str *line,
+                         size_t *used, const char *what, struct idc_error *err)
 {
     size_t look = in.len < IDC_HTTP_LINE_MAX + 2 ? in.len : IDC_HTTP_LINE_MAX + 2;
-    const char *e = idc_str_find(idc_str_make(in.p, look), IDC_STR("\r\n"));
+    size_t from = p->scanned > 1 ? p->scanned - 1 : 0;
+    from = from < look ? from : look;
+    const char *e = idc_str_find(idc_str_make(in.p + from, look - from), IDC_STR("\r\n"));
     if (e == NULL) {
+        p->scanned = look;
         *used = 0;
         return in.len >= IDC_HTTP_LINE_MAX + 2
                    ? idc_error_set(err, IDC_ERR_HTTP, "%s is over %d bytes", what,
@@ -231,6 +246,7 @@ static idc_err take_line(struct idc_str in, struct idc_str *line, size_t *used, 
     }
     *line = idc_str_make(in.p, (size_t)(e - in.p));
     *used = line->len + 2;
+    p->scanned = 0;
     return IDC_OK;
 }
 
@@ -245,7 +261,7 @@ static idc_err chunked_step(struct idc_http_parser *p, struct idc_str in, size_t
     struct idc_str line = {0};
     char buf[64];
     const char *what = p->state == S_TRAILERS ? "a trailer line" : "a chunk-size line";
-    idc_err rc = take_line(in, &line, used, what, err);
+    idc_err rc = take_line(p, in, &line, used, what, err);
     if (rc || *used == 0) {
         return rc;
     }
@@ -294,7 +310,9 @@ idc_err idc_http_parse(struct idc_http_parser *p, const char *data, size_t len, 
         case S_CLOSE:
             step = in.len;
             if (step > p->cap - body->len) {
-                return over_cap(p, err);
+                rc = over_cap(p, err);
+                step = 0;
+                break;
             }
             idc_dynbuf_put(body, in.p, step);
             break;

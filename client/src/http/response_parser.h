@@ -25,7 +25,7 @@ struct idc_http_parser {
     int state;
     bool head_only;           /* the request was HEAD: no body, whatever the headers say */
     size_t cap;               /* the body's size cap */
-    size_t scanned;           /* bytes of the head searched for its end so far */
+    size_t scanned;           /* of the head or line under way, searched so far */
     int interim;              /* 1xx answers skipped */
     long long content_length; /* -1: absent */
     bool chunked;

@@ -38,10 +38,13 @@ struct curlt {
     /* the exchange in progress */
     struct idc_http_response *resp;
     size_t body_to_send;
-    size_t bytes_out;    /* sent after the request head, on the current connection */
-    bool head_out;       /* the request head left on the current connection */
-    size_t header_bytes; /* of the final response's headers and trailers */
-    bool too_many_headers;
+    size_t bytes_out;      /* sent after the request head, on the current connection */
+    bool head_out;         /* the request head left on the current connection */
+    size_t header_bytes;   /* of the final response's headers and trailers */
+    bool too_many_headers; /* or too many interim (1xx) answers */
+    int interim;           /* 1xx answers so far */
+    bool final;            /* the head being read is the final answer's */
+    bool in_trailers;      /* its head ended: trailers are not noted, as in the native one */
     bool got_status;
     long announced; /* the response's Content-Length, -1 when absent */
     bool over_cap;
@@ -68,24 +71,29 @@ static size_t on_header(char *data, size_t size, size_t count, void *ud)
     while (line.len > 0 && (line.p[line.len - 1] == '\n' || line.p[line.len - 1] == '\r')) {
         line.len--;
     }
-    if (idc_str_starts_with(line, IDC_STR("HTTP/"))) {
+    if (idc_str_starts_with(line, IDC_STR("HTTP/")) && !t->in_trailers) {
         /* A new response (after a 1xx): the fields are the final response's only. */
         idc_http_response_reset(t->resp);
         t->got_status = true;
         t->announced = -1;
         t->header_bytes = 0;
+        t->final = !(line.len > 9 && line.p[9] == '1');
+        t->interim += !t->final;
     }
-    /* The native transport's limits on the head and the trailers, taken together */
+    /* The native transport's limits: the head and the trailers together, and 1xx answers */
     t->header_bytes += n;
-    if (t->header_bytes > IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX) {
+    if (t->header_bytes > IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX ||
+        t->interim > IDC_HTTP_INTERIM_MAX) {
         t->too_many_headers = true;
         return 0; /* CURLE_WRITE_ERROR */
     }
-    if (idc_str_starts_with(line, IDC_STR("HTTP/"))) {
+    if (line.len == 0) { /* the end of a head: what follows a final one are trailers */
+        t->in_trailers = t->final;
         return n;
     }
     struct idc_str name, value;
-    if (idc_http_header_split(line, &name, &value)) {
+    if (!t->in_trailers && !idc_str_starts_with(line, IDC_STR("HTTP/")) &&
+        idc_http_header_split(line, &name, &value)) {
         idc_http_response_note(t->resp, name, value);
         if (idc_str_eq_nocase(name, IDC_STR("Content-Length"))) {
             t->announced = idc_http_decimal(value); /* for the message when it is over the cap */
@@ -262,9 +270,14 @@ static idc_err fail_http(struct curlt *t, CURLcode cc, const char *text, struct 
 {
     size_t cap = t->base.cfg.max_response;
     if (t->too_many_headers) {
-        return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
-                                    "the response's headers and trailers are over %d bytes",
-                                    IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX);
+        return t->interim > IDC_HTTP_INTERIM_MAX
+                   ? idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                          "the server sent over %d interim (1xx) answers and no "
+                                          "final one",
+                                          IDC_HTTP_INTERIM_MAX)
+                   : idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
+                                          "the response's headers and trailers are over %d bytes",
+                                          IDC_HTTP_HEAD_MAX + IDC_HTTP_TRAILERS_MAX);
     }
     if (cc == CURLE_FILESIZE_EXCEEDED && t->announced >= 0) {
         return idc_error_set_native(err, IDC_ERR_HTTP, (long)cc,
@@ -464,6 +477,8 @@ static idc_err curlt_exchange(void *ctx, const struct idc_http_request *req,
     t->resp = resp;
     t->head_out = t->got_status = t->over_cap = t->no_memory = t->too_many_headers = false;
     t->header_bytes = 0;
+    t->interim = 0;
+    t->final = t->in_trailers = false;
     t->bytes_out = 0;
     t->announced = -1;
     t->errbuf[0] = '\0';

@@ -97,6 +97,9 @@ static idc_err fill(struct native *n, size_t *got, struct idc_error *err)
         n->in.len -= n->in_pos;
         n->in_pos = 0;
     }
+    if (idc_net_now_ms() >= n->deadline) { /* a sender that always has data ready */
+        return exchange_timed_out(n, IDC_ERR_TIMEOUT, err);
+    }
     if (!idc_dynbuf_reserve(&n->in, 16384)) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory reading the response");
     }
@@ -194,7 +197,10 @@ static idc_err receive(struct native *n, const struct idc_http_request *req,
         n->in_pos += used;
         info->got_headers = idc_http_parser_has_head(&p);
         if (rc || idc_http_parser_done(&p)) {
-            if (rc == IDC_OK && !idc_http_parser_keep_alive(&p)) {
+            /* Bytes after a complete answer were never asked for (a body on a 204, junk):
+             * read as the next answer they would answer the wrong request. */
+            bool clean = n->in_pos == n->in.len;
+            if (rc == IDC_OK && (!idc_http_parser_keep_alive(&p) || !clean)) {
                 disconnect(n);
             } else if (rc == IDC_OK) {
                 n->reused = true;
@@ -229,10 +235,11 @@ static idc_err native_exchange(void *ctx, const struct idc_http_request *req,
     }
     idc_transport_trace_request(&n->base, req);
     idc_err rc = IDC_OK;
+    /* One deadline for the attempt, the transparent reconnect included */
+    n->deadline = idc_net_now_ms() + n->base.cfg.timeout_ms;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool reused = n->connected && n->reused;
         int64_t start = idc_net_now_ms();
-        n->deadline = start + n->base.cfg.timeout_ms;
         rc = n->connected ? IDC_OK : connect_endpoint(n, err);
         rc = rc ? rc : send_raw(n, n->out.p, n->out.len, err);
         info->sent = rc == IDC_OK;
