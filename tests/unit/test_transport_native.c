@@ -607,6 +607,29 @@ static void test_transport_native_204_without_body(void **state)
     server_free(&s);
 }
 
+/* Two exchanges where the first answer must end its connection: the second one is
+ * answered on a new connection with `second`. */
+static void check_second_on_new_connection(const struct reply r[2], const char *first,
+                                           const char *second)
+{
+    struct server s;
+    server_start(&s, r, 2);
+    void *ctx = transport_open(s.url, NULL);
+    struct outcome o;
+    exchange(ctx, &o);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_body(&o, first);
+    exchange(ctx, &o);
+    assert_int_equal(o.rc, IDC_OK);
+    assert_int_equal(o.resp.status, 200);
+    assert_body(&o, second);
+    assert_int_equal(o.info.connections, 2);
+    transport_close(ctx);
+    server_stop(&s);
+    assert_int_equal(s.accepts, 2);
+    server_free(&s);
+}
+
 static void test_transport_native_http10_until_close(void **state)
 {
     (void)state;
@@ -615,20 +638,7 @@ static void test_transport_native_http10_until_close(void **state)
          .close_after = true},
         {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"},
     };
-    struct server s;
-    server_start(&s, r, 2);
-    void *ctx = transport_open(s.url, NULL);
-    struct outcome o;
-    exchange(ctx, &o);
-    assert_int_equal(o.rc, IDC_OK);
-    assert_body(&o, "read me until the end");
-    exchange(ctx, &o);
-    assert_int_equal(o.rc, IDC_OK);
-    assert_int_equal(o.info.connections, 2);
-    transport_close(ctx);
-    server_stop(&s);
-    assert_int_equal(s.accepts, 2);
-    server_free(&s);
+    check_second_on_new_connection(r, "read me until the end", "ok");
 }
 
 /* ---- connections ------------------------------------------------------------------------ */
@@ -695,21 +705,7 @@ static void test_transport_native_leftover_bytes_not_reused(void **state)
                   "HTTP/1.1 299 STALE\r\nContent-Length: 5\r\n\r\nstale"},
         {.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"},
     };
-    struct server s;
-    server_start(&s, r, 2);
-    void *ctx = transport_open(s.url, NULL);
-    struct outcome o;
-    exchange(ctx, &o);
-    assert_int_equal(o.rc, IDC_OK);
-    assert_body(&o, "{}");
-    exchange(ctx, &o);
-    assert_int_equal(o.rc, IDC_OK);
-    assert_int_equal(o.resp.status, 200);
-    assert_body(&o, "fresh");
-    transport_close(ctx);
-    server_stop(&s);
-    assert_int_equal(s.accepts, 2);
-    server_free(&s);
+    check_second_on_new_connection(r, "{}", "fresh");
 }
 
 static void test_transport_native_idle_close_reconnects(void **state)
