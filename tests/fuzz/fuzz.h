@@ -43,11 +43,11 @@ extern const struct idc_transport_ops fuzz_transport_ops;
 struct idc_client *fuzz_client(const struct idc_service *service, const char *endpoint);
 
 /*
- * Calls `run(c, ud)` once with each answer `body` can be: a 200 (given twice, so that a
- * page naming a next one is followed once), then a 400 and a 503 error answer.
+ * Calls `run(c, ud)` with `body` as the answer of the given status; a 200 is given twice, so
+ * that a page naming a next one is followed once.
  */
-void fuzz_answers(struct idc_client *c, const char *content_type, const uint8_t *body, size_t len,
-                  void (*run)(struct idc_client *c, void *ud), void *ud);
+void fuzz_answer(struct idc_client *c, int status, const char *content_type, const uint8_t *body,
+                 size_t len, void (*run)(struct idc_client *c, void *ud), void *ud);
 
 /* Writes `data` into an in-memory file and returns a path that opens it. Aborts on failure. */
 const char *fuzz_file_write(const uint8_t *data, size_t size);

@@ -110,18 +110,12 @@ struct idc_client *fuzz_client(const struct idc_service *service, const char *en
     return c;
 }
 
-void fuzz_answers(struct idc_client *c, const char *content_type, const uint8_t *body, size_t len,
-                  void (*run)(struct idc_client *c, void *ud), void *ud)
+void fuzz_answer(struct idc_client *c, int status, const char *content_type, const uint8_t *body,
+                 size_t len, void (*run)(struct idc_client *c, void *ud), void *ud)
 {
-    const struct fuzz_answer ok[] = {{200, content_type, body, len},
-                                     {200, content_type, body, len}};
-    const struct fuzz_answer bad[] = {{400, content_type, body, len}};
-    const struct fuzz_answer busy[] = {{503, content_type, body, len}};
-    fuzz_transport_script(ok, 2);
-    run(c, ud);
-    fuzz_transport_script(bad, 1);
-    run(c, ud);
-    fuzz_transport_script(busy, 1);
+    const struct fuzz_answer a[] = {{status, content_type, body, len},
+                                    {status, content_type, body, len}};
+    fuzz_transport_script(a, status == 200 ? 2 : 1);
     run(c, ud);
     fuzz_transport_script(NULL, 0);
     fuzz_transport_free();

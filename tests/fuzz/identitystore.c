@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * identitystore.c - fuzz target: the input is the body of an Identity Store answer, given
- * as a 200, a 400 and a 503 to ListUsers (the page walk: idc_json_fields, the array
- * iterator, each user parsed), DescribeUser, ListGroupMembershipsForMember, DescribeGroup
- * and GetUserId, through a client over an in-memory transport: the awsJson1_1 error
- * reading (aws_json.c, protocol.c) and the client's handling of it included.
+ * as a 200 to ListUsers (the page walk: idc_json_fields, the array iterator, each user
+ * parsed), DescribeUser, ListGroupMembershipsForMember, DescribeGroup and GetUserId, and as
+ * a 400 and a 503 to ListUsers, through a client over an in-memory transport: the
+ * awsJson1_1 error reading (aws_json.c, protocol.c) and the client's handling of it included.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +81,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct idc_client *c =
         fuzz_client(&idc_service_identitystore, "https://identitystore.us-east-1.amazonaws.com");
     size_t seen = 0;
+    const char *type = "application/x-amz-json-1.1";
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        fuzz_answers(c, "application/x-amz-json-1.1", data, size, ops[i], &seen);
+        fuzz_answer(c, 200, type, data, size, ops[i], &seen);
     }
+    /* errors read alike whatever the operation: two statuses, on the listing */
+    fuzz_answer(c, 400, type, data, size, list_users, &seen);
+    fuzz_answer(c, 503, type, data, size, list_users, &seen);
     idc_client_free(c);
 
     /* the protocol's own reading of an error answer, with no client around it; a body

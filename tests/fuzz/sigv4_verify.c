@@ -3,8 +3,8 @@
  * sigv4_verify.c - fuzz target: a raw HTTP request as the signing suites write it, parsed
  * (idc_sigv4_request_parse), its Authorization header or presigned query parsed
  * (idc_sigv4_auth_parse) and verified with a fixed secret under both path rules; the
- * canonical query on its own. A request without authentication is signed, then verified,
- * and that round trip must succeed.
+ * canonical query on its own. A request without authentication is signed (Authorization
+ * header, then presigned query), then verified, and that round trip must succeed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +36,33 @@ static void verify_both_ways(const struct idc_sigv4_request *req, const struct i
     }
 }
 
-/* Signs `req` (which carries no authentication), adds what signing produced, verifies. */
-static void round_trip(const struct idc_sigv4_parsed *p, struct idc_sigv4_key_cache *cache)
+/* Parses and verifies a request this file signed; any failure is a bug. */
+static void verify_signed(const struct idc_sigv4_request *req, struct idc_sigv4_key_cache *cache,
+                          const char *how)
+{
+    static struct idc_sigv4_auth a;
+    static char work[IDC_SIGV4_WORK_SIZE];
+    struct idc_buf w = IDC_BUF(work);
+    struct idc_sigv4_verify_opts o = {.flags = IDC_SIGV4_FLAGS_DEFAULT, .now = NOW, .cache = cache};
+    struct idc_sigv4_result v;
+    struct idc_error err = {0};
+    idc_err rc = idc_sigv4_auth_parse(req, &a, &err);
+    if (rc == IDC_OK) {
+        rc = idc_sigv4_verify(req, &a, IDC_STR(SECRET), &o, &w, &v, &err);
+    }
+    if (rc != IDC_OK) {
+        fprintf(stderr, "a request signed here (%s) does not verify: %s: %s\n", how,
+                idc_err_name(rc), err.msg);
+        abort();
+    }
+}
+
+/*
+ * Signs `p` (which carries no authentication) with `placement`, adds what signing produced
+ * (headers, or the presigned query), and verifies the result.
+ */
+static void round_trip(const struct idc_sigv4_parsed *p, enum idc_sigv4_placement placement,
+                       struct idc_sigv4_key_cache *cache)
 {
     static char work[IDC_SIGV4_WORK_SIZE];
     struct idc_buf w = IDC_BUF(work);
@@ -46,7 +71,8 @@ static void round_trip(const struct idc_sigv4_parsed *p, struct idc_sigv4_key_ca
         .service = IDC_STR("service"),
         .time = NOW,
         .flags = IDC_SIGV4_FLAGS_DEFAULT,
-        .placement = IDC_SIGV4_IN_HEADERS,
+        .placement = placement,
+        .expires = 900,
         .cache = cache,
     };
     struct idc_sigv4_credentials creds = {IDC_STR(KEY_ID), IDC_STR(SECRET), IDC_STR("")};
@@ -64,25 +90,15 @@ static void round_trip(const struct idc_sigv4_parsed *p, struct idc_sigv4_key_ca
     for (size_t i = 0; i < s.add_count; i++) {
         h[n++] = s.add[i];
     }
-    h[n++] = (struct idc_sigv4_header){IDC_STR("Authorization"), s.authorization};
     struct idc_sigv4_request signed_req = p->req;
+    if (placement == IDC_SIGV4_IN_HEADERS) {
+        h[n++] = (struct idc_sigv4_header){IDC_STR("Authorization"), s.authorization};
+    } else {
+        signed_req.query = s.query;
+    }
     signed_req.headers = h;
     signed_req.header_count = n;
-
-    static struct idc_sigv4_auth a;
-    idc_err rc = idc_sigv4_auth_parse(&signed_req, &a, &err);
-    static char vwork[IDC_SIGV4_WORK_SIZE];
-    struct idc_buf vw = IDC_BUF(vwork);
-    struct idc_sigv4_verify_opts o = {.flags = IDC_SIGV4_FLAGS_DEFAULT, .now = NOW};
-    struct idc_sigv4_result v;
-    if (rc == IDC_OK) {
-        rc = idc_sigv4_verify(&signed_req, &a, IDC_STR(SECRET), &o, &vw, &v, &err);
-    }
-    if (rc != IDC_OK) {
-        fprintf(stderr, "a request signed here does not verify: %s: %s\n", idc_err_name(rc),
-                err.msg);
-        abort();
-    }
+    verify_signed(&signed_req, cache, placement == IDC_SIGV4_IN_HEADERS ? "header" : "query");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -106,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == IDC_OK) {
         verify_both_ways(&p.req, &a, &cache);
     } else if (rc == IDC_ERR_AUTH_MISSING) {
-        round_trip(&p, &cache);
+        round_trip(&p, IDC_SIGV4_IN_HEADERS, &cache);
+        round_trip(&p, IDC_SIGV4_IN_QUERY, &cache);
     }
     idc_sigv4_key_cache_cleanup(&cache);
     return 0;
