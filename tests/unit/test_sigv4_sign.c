@@ -982,6 +982,30 @@ static void test_sigv4_sign_already_authorized(void **state)
     test_free(r);
 }
 
+/*
+ * Found by fuzzing (tests/fuzz/sigv4_verify.c): a header named "X-Amz-,ate" was signed, and
+ * the Authorization header that came out could not be parsed back ("not a valid key=value
+ * pair"); a ';' in a name would split it in SignedHeaders. Such names are refused.
+ */
+static void test_sigv4_sign_header_name_unlistable(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"X-Amz-,ate", "a;b", "X y", "X\x01", "X\x7f", "\xc3\xa9"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct run *r = run_new("POST / HTTP/1.1\nHost:example.amazonaws.com\nX-Other:v\n");
+        r->parsed.headers[1].name = idc_str_c(names[i]);
+        sign_fails(r, IDC_ERR_ARG, "has a space, ',', ';' or a control byte");
+        r->cfg.placement = IDC_SIGV4_IN_QUERY;
+        r->cfg.expires = 60;
+        sign_fails(r, IDC_ERR_ARG, "no verifier could read it in SignedHeaders");
+        test_free(r);
+    }
+    struct run *r = run_new("POST / HTTP/1.1\nHost:example.amazonaws.com\nX-Other:v\n");
+    r->parsed.headers[1].name = IDC_STR("");
+    sign_fails(r, IDC_ERR_ARG, "header name '' is empty");
+    test_free(r);
+}
+
 static void test_sigv4_sign_bad_region_service_key_id(void **state)
 {
     (void)state;
@@ -1433,6 +1457,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sigv4_sign_max_headers_accepted),
     cmocka_unit_test(test_sigv4_sign_too_many_query_pairs),
     cmocka_unit_test(test_sigv4_sign_no_host),
+    cmocka_unit_test(test_sigv4_sign_header_name_unlistable),
     cmocka_unit_test(test_sigv4_sign_already_authorized),
     cmocka_unit_test(test_sigv4_sign_bad_region_service_key_id),
     cmocka_unit_test(test_sigv4_sign_bad_secret),

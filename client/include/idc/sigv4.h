@@ -115,7 +115,8 @@ struct idc_sigv4_result {
  * X-Amz-Security-Token or x-amz-content-sha256 is signed as is and not added again.
  * Returns IDC_ERR_SPACE (work too small), IDC_ERR_LIMIT (more than IDC_SIGV4_MAX_HEADERS
  * headers or IDC_SIGV4_MAX_QUERY query pairs), IDC_ERR_PARSE (bad percent escape in the
- * query), IDC_ERR_ARG (invalid config or credentials, no Host, already signed).
+ * query), IDC_ERR_ARG (invalid config or credentials, no Host, already signed, a header name
+ * that is empty or has a space, ',', ';' or a control byte).
  */
 idc_err idc_sigv4_sign(const struct idc_sigv4_config *cfg,
                        const struct idc_sigv4_credentials *creds,

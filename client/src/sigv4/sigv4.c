@@ -245,6 +245,22 @@ static bool query_has_param(struct idc_str query, struct idc_str name)
     return false;
 }
 
+/*
+ * A header name the Authorization header can carry: SignedHeaders is split on ';' and the
+ * header's parts on ',', and a name with a space or a control byte is no HTTP header name
+ * (the request text parser refuses those too).
+ */
+static bool signable_header_name(struct idc_str name)
+{
+    for (size_t i = 0; i < name.len; i++) {
+        unsigned char c = (unsigned char)name.p[i];
+        if (c <= ' ' || c >= 0x7f || c == ',' || c == ';') {
+            return false;
+        }
+    }
+    return name.len > 0;
+}
+
 static idc_err check_request(const struct idc_sigv4_config *cfg,
                              const struct idc_sigv4_request *req,
                              const struct idc_sigv4_special *sp, struct idc_error *err)
@@ -267,6 +283,15 @@ static idc_err check_request(const struct idc_sigv4_config *cfg,
         return idc_error_set(err, IDC_ERR_ARG,
                              "request already carries an Authorization header; remove it to "
                              "sign again");
+    }
+    for (size_t i = 0; i < req->header_count; i++) {
+        struct idc_str name = req->headers[i].name;
+        if (!signable_header_name(name)) {
+            return idc_error_set(err, IDC_ERR_ARG,
+                                 "header name '%.*s' is empty or has a space, ',', ';' or a "
+                                 "control byte: no verifier could read it in SignedHeaders",
+                                 (int)(name.len > 64 ? 64 : name.len), name.p);
+        }
     }
     for (size_t i = 0; cfg->placement == IDC_SIGV4_IN_QUERY && i < 7; i++) {
         if (query_has_param(req->query, presign_params[i])) {
