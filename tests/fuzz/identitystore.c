@@ -102,7 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .status = 400, .retry_after = -1, .body = body, .body_len = size};
     struct idc_error err = {0};
     idc_protocol_json.parse_error(&resp, &err);
-    idc_protocol_json.retry_after(&resp);
+    int64_t ms = idc_protocol_json.retry_after_ms(&resp);
+    if (ms < -1 || ms > IDC_RETRY_AFTER_MAX_MS) {
+        abort(); /* the hint is read as -1 (none) or 0 .. a day, never beyond */
+    }
     free(body);
     return 0;
 }
