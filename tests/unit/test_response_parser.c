@@ -206,6 +206,8 @@ static void test_response_parser_malformed(void **state)
         {"SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x response"},
         {"HTTP/1.1 200OK\r\n\r\n", "not an HTTP/1.x response"},
         {"HTTP/1.1 099 Low\r\n\r\n", "not one HTTP has"},
+        {"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
+         "ends with whitespace: 'Content-Length '"},
         {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "switched protocols"},
         {"HTTP/1.1 200 OK\r\n\r\n"
          "0123456789012345678901234567890123456789012345678901234567890123456789"

@@ -140,10 +140,17 @@ static idc_err parse_head(struct idc_http_parser *p, struct idc_str text,
         struct idc_str l = idc_str_make(rest.p, e ? (size_t)(e - rest.p) : rest.len);
         pos += l.len + 2;
         struct idc_str name, value;
-        if (l.len > 0 && l.p[0] != ' ' && l.p[0] != '\t' &&
-            idc_http_header_split(l, &name, &value)) {
-            header_field(&f, resp, name, value);
+        if (l.len == 0 || l.p[0] == ' ' || l.p[0] == '\t' ||
+            !idc_http_header_split(l, &name, &value)) {
+            continue;
         }
+        /* "Content-Length : 9" would be ignored and the body misread (RFC 9112 5.1) */
+        if (name.len > 0 && (name.p[name.len - 1] == ' ' || name.p[name.len - 1] == '\t')) {
+            return idc_error_set(err, IDC_ERR_HTTP,
+                                 "a header name in the response ends with whitespace: '%s'",
+                                 shown(name, buf));
+        }
+        header_field(&f, resp, name, value);
     }
     if (f.length_bad || f.length_conflict) {
         return idc_error_set(err, IDC_ERR_HTTP, "the response's Content-Length is %s",

@@ -142,6 +142,7 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
 idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct idc_error *err)
 {
     const char *p = buf;
+    int64_t deadline = idc_net_now_ms() + timeout_ms; /* for the whole of it */
     while (len > 0) {
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n > 0) {
@@ -153,7 +154,8 @@ idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            idc_err rc = wait_for(fd, POLLOUT, timeout_ms, "sending the request", err);
+            idc_err rc =
+                idc_net_wait_until(fd, POLLOUT, deadline, timeout_ms, "sending the request", err);
             if (rc) {
                 return rc;
             }

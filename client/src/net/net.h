@@ -38,7 +38,7 @@ idc_err idc_net_connect(const char *host, const char *port, int timeout_ms, int 
 idc_err idc_net_wait_until(int fd, short events, int64_t deadline_ms, int total_ms,
                            const char *what, struct idc_error *err);
 
-/* Sends all bytes, waiting at most `timeout_ms` each time the socket is full;
+/* Sends all bytes within `timeout_ms` as a whole, however often the socket is full;
  * IDC_ERR_RESET, IDC_ERR_TIMEOUT. */
 idc_err idc_net_send(int fd, const void *buf, size_t len, int timeout_ms, struct idc_error *err);
 
