@@ -39,8 +39,9 @@ struct idc_client_config {
     const struct idc_service *service; /* required: &idc_service_identitystore, ... */
     const char *endpoint_url;          /* required: https://identitystore.us-east-1.amazonaws.com */
     const char *region;                /* required: the signing region */
-    const char *access_key_id;         /* required */
-    const char *secret_access_key;     /* required; copied, wiped on free, never printed */
+    const char *access_key_id;         /* required unless anonymous */
+    const char *secret_access_key;     /* required unless anonymous; copied, wiped on free,
+                                          never printed */
     const char *session_token;         /* optional */
     const char *transport;             /* "native" (default) or "curl" */
     const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
@@ -59,6 +60,8 @@ struct idc_client_config {
     void *trace_ud;
     idc_retry_fn *on_retry; /* optional: told before each wait between attempts */
     void *on_retry_ud;
+    bool anonymous; /* send requests unsigned, without credentials: the calls AWS serves to
+                       anyone (sts:AssumeRoleWithWebIdentity) */
 };
 
 struct idc_client;

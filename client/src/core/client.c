@@ -30,6 +30,7 @@ struct idc_client {
     const struct idc_transport_ops *ops;
     void *transport;
     int max_attempts, base_delay_ms, max_backoff_ms;
+    bool anonymous; /* requests go unsigned */
     idc_trace_fn *trace;
     void *trace_ud;
     idc_retry_fn *on_retry;
@@ -76,12 +77,13 @@ static idc_err copy_config(struct idc_client *c, const struct idc_client_config 
     }
     idc_err rc = idc_url_parse(cfg->endpoint_url, &c->url, err);
     rc = rc ? rc : copy_setting(cfg->region, c->region, sizeof c->region, "a region", true, err);
+    bool keys = !cfg->anonymous; /* an anonymous client signs nothing: keys are optional */
     rc = rc ? rc
             : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
-                           "an access key id", true, err);
+                           "an access key id", keys, err);
     rc = rc ? rc
             : copy_setting(cfg->secret_access_key, c->secret, sizeof c->secret,
-                           "a secret access key", true, err);
+                           "a secret access key", keys, err);
     return rc ? rc
               : copy_setting(cfg->session_token, c->token, sizeof c->token, "session token", false,
                              err);
@@ -138,6 +140,7 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     c->max_backoff_ms = cfg->max_backoff_ms > 0 ? cfg->max_backoff_ms : 20000;
     c->trace = cfg->trace;
     c->trace_ud = cfg->trace_ud;
+    c->anonymous = cfg->anonymous;
     c->on_retry = cfg->on_retry;
     c->on_retry_ud = cfg->on_retry_ud;
     idc_sigv4_key_cache_init(&c->cache);
@@ -223,6 +226,9 @@ static idc_err sign_request(struct idc_client *c, const char *operation, const c
         return rc;
     }
     a->header_count += added;
+    if (c->anonymous) {
+        return IDC_OK; /* AssumeRoleWithWebIdentity, the SSO portal: sent as they are */
+    }
     size_t used = added ? IDC_PROTOCOL_HEADER_MAX : 0;
     struct idc_sigv4_config sc = {
         .region = idc_str_c(c->region),
