@@ -255,6 +255,86 @@ static void test_client_retry_after_too_long(void **state)
     run_asked_too_long(f, fraction, "asked to wait 60 ms");
 }
 
+/* ---- credentials from a provider ----------------------------------------------------------- */
+
+struct provider {
+    int calls;
+    int fail_from;      /* nonzero: the calls from this one on fail */
+    int64_t expires_in; /* seconds from now of what it gives; 0: never */
+};
+
+static idc_err provide(struct idc_credentials *out, void *ud, struct idc_error *err)
+{
+    struct provider *p = ud;
+    p->calls++;
+    if (p->fail_from && p->calls >= p->fail_from) {
+        return idc_error_set(err, IDC_ERR_AWS, "InvalidIdentityToken: the token has expired");
+    }
+    snprintf(out->access_key_id, sizeof out->access_key_id, "ASIAPROVIDED%08d", p->calls);
+    snprintf(out->secret_access_key, sizeof out->secret_access_key, "%s", FAKE_SECRET);
+    snprintf(out->session_token, sizeof out->session_token, "%s", FAKE_TOKEN);
+    out->expiration = p->expires_in ? (int64_t)time(NULL) + p->expires_in : 0;
+    return IDC_OK;
+}
+
+static void provider_start(struct fake *f, struct provider *p, const struct fake_step *s, size_t n)
+{
+    f->steps = s;
+    f->count = n;
+    f->content_type = "application/x-amz-json-1.1";
+    struct idc_client_config cfg = fake_client_config(f);
+    cfg.service = &idc_service_identitystore;
+    cfg.endpoint_url = TEST_ENDPOINT;
+    cfg.access_key_id = cfg.secret_access_key = NULL;
+    cfg.credentials = provide;
+    cfg.credentials_ud = p;
+    assert_int_equal(idc_client_new(&f->client, &cfg, &f->err), IDC_OK);
+}
+
+/* Keys from a provider: asked once while they last, again as they near their expiration;
+ * a failed refresh keeps them until the mandatory window, then fails the call. */
+static void test_client_credentials_provider(void **state)
+{
+    struct fake *f = *state;
+    static const struct fake_step ok[] = {{.status = 200, .body = "{}"},
+                                          {.status = 200, .body = "{}"},
+                                          {.status = 200, .body = "{}"}};
+    struct provider lasting = {.expires_in = 3600};
+    provider_start(f, &lasting, ok, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    }
+    assert_int_equal(lasting.calls, 1);
+    assert_non_null(
+        strstr(fake_seen_header(&f->seen[2], "Authorization"), "Credential=ASIAPROVIDED00000001/"));
+    assert_string_equal(fake_seen_header(&f->seen[0], "X-Amz-Security-Token"), FAKE_TOKEN);
+
+    fake_reset(f);
+    struct provider nearing = {.expires_in = 700}; /* inside the 15-minute window */
+    provider_start(f, &nearing, ok, 3);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(nearing.calls, 2); /* refreshed before the second call */
+    assert_non_null(
+        strstr(fake_seen_header(&f->seen[1], "Authorization"), "Credential=ASIAPROVIDED00000002/"));
+
+    fake_reset(f);
+    struct provider flaky = {.expires_in = 700, .fail_from = 2};
+    provider_start(f, &flaky, ok, 3);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK); /* 11 min left: the old keys go on */
+    assert_non_null(fake_trace_find(f, "refreshing the credentials failed"));
+
+    fake_reset(f);
+    struct provider failing = {.expires_in = 300, .fail_from = 2};
+    provider_start(f, &failing, ok, 3);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_OK);
+    assert_int_equal(call(f, IDC_CALL_READ), IDC_ERR_AWS); /* 5 min left: must refresh */
+    assert_non_null(strstr(f->err.msg, "getting credentials: InvalidIdentityToken"));
+    assert_false(f->err.retryable);
+    assert_int_equal(f->requests, 1);
+}
+
 /* ---- transport failures ------------------------------------------------------------------- */
 
 struct transport_case {
@@ -873,6 +953,7 @@ static const struct CMUnitTest tests[] = {
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_retry_after_header, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_retry_after_too_long, fake_setup, fake_teardown),
+    cmocka_unit_test_setup_teardown(test_client_credentials_provider, fake_setup, fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_reset_after_send_read_retried, fake_setup,
                                     fake_teardown),
     cmocka_unit_test_setup_teardown(test_client_reset_after_send_idempotent_retried, fake_setup,

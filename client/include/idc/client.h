@@ -35,13 +35,31 @@ struct idc_retry_notice {
 };
 typedef void idc_retry_fn(const struct idc_retry_notice *notice, void *ud);
 
+/*
+ * Credentials a provider hands a client (resolve.h's providers, or the application's own):
+ * temporary ones say when they expire. A provider fills `out` and returns IDC_OK, or returns
+ * an error in `err` (whose message says what to fix, without any secret).
+ */
+struct idc_credentials {
+    char access_key_id[129];
+    char secret_access_key[129];
+    char session_token[4097]; /* "" for long-term keys */
+    int64_t expiration;       /* seconds since the epoch; 0: they do not expire */
+};
+typedef idc_err idc_credentials_fn(struct idc_credentials *out, void *ud, struct idc_error *err);
+
+/* Before temporary credentials expire, the client asks for new ones: from 15 minutes
+ * before (a failure then is traced and the current ones kept), and from 10 minutes before
+ * it must have them (a failure fails the call), as the AWS SDKs refresh. */
+#define IDC_CREDENTIALS_REFRESH_S   900
+#define IDC_CREDENTIALS_MANDATORY_S 600
+
 struct idc_client_config {
     const struct idc_service *service; /* required: &idc_service_identitystore, ... */
     const char *endpoint_url;          /* required: https://identitystore.us-east-1.amazonaws.com */
     const char *region;                /* required: the signing region */
-    const char *access_key_id;         /* required unless anonymous */
-    const char *secret_access_key;     /* required unless anonymous; copied, wiped on free,
-                                          never printed */
+    const char *access_key_id;         /* required unless anonymous or `credentials` is set */
+    const char *secret_access_key;     /* the same; copied, wiped on free, never printed */
     const char *session_token;         /* optional */
     const char *transport;             /* "native" (default) or "curl" */
     const struct idc_transport_ops *transport_ops; /* a table of your own (tests, another HTTP
@@ -62,6 +80,9 @@ struct idc_client_config {
     void *on_retry_ud;
     bool anonymous; /* send requests unsigned, without credentials: the calls AWS serves to
                        anyone (sts:AssumeRoleWithWebIdentity) */
+    idc_credentials_fn *credentials; /* instead of the keys above: asked at the first call and
+                                        again before what it gave expires */
+    void *credentials_ud;
 };
 
 struct idc_client;

@@ -30,7 +30,11 @@ struct idc_client {
     const struct idc_transport_ops *ops;
     void *transport;
     int max_attempts, base_delay_ms, max_backoff_ms;
-    bool anonymous; /* requests go unsigned */
+    bool anonymous;               /* requests go unsigned */
+    idc_credentials_fn *provider; /* NULL: the configuration's keys, for good */
+    void *provider_ud;
+    bool have_keys;     /* the keys below are set */
+    int64_t expiration; /* of the keys below; 0: never */
     idc_trace_fn *trace;
     void *trace_ud;
     idc_retry_fn *on_retry;
@@ -77,7 +81,8 @@ static idc_err copy_config(struct idc_client *c, const struct idc_client_config 
     }
     idc_err rc = idc_url_parse(cfg->endpoint_url, &c->url, err);
     rc = rc ? rc : copy_setting(cfg->region, c->region, sizeof c->region, "a region", true, err);
-    bool keys = !cfg->anonymous; /* an anonymous client signs nothing: keys are optional */
+    /* an anonymous client signs nothing; a provider gives the keys at the first call */
+    bool keys = !cfg->anonymous && cfg->credentials == NULL;
     rc = rc ? rc
             : copy_setting(cfg->access_key_id, c->access_key_id, sizeof c->access_key_id,
                            "an access key id", keys, err);
@@ -141,6 +146,8 @@ idc_err idc_client_new(struct idc_client **out, const struct idc_client_config *
     c->trace = cfg->trace;
     c->trace_ud = cfg->trace_ud;
     c->anonymous = cfg->anonymous;
+    c->provider = cfg->anonymous ? NULL : cfg->credentials;
+    c->provider_ud = cfg->credentials_ud;
     c->on_retry = cfg->on_retry;
     c->on_retry_ud = cfg->on_retry_ud;
     idc_sigv4_key_cache_init(&c->cache);
@@ -198,6 +205,52 @@ void idc_client_get_stats(const struct idc_client *c, struct idc_client_stats *o
 const struct idc_service *idc_client_service(const struct idc_client *c)
 {
     return c->service;
+}
+
+/* ---- credentials from a provider ------------------------------------------------------- */
+
+/* Keys for the next request: asked of the provider at first, and again as they near their
+ * expiration (client.h's refresh windows). */
+static idc_err ensure_credentials(struct idc_client *c, struct idc_error *err)
+{
+    if (c->provider == NULL) {
+        return IDC_OK;
+    }
+    int64_t now = (int64_t)time(NULL);
+    int64_t left = c->expiration ? c->expiration - now : INT64_MAX;
+    if (c->have_keys && left > IDC_CREDENTIALS_REFRESH_S) {
+        return IDC_OK;
+    }
+    struct idc_credentials fresh = {0};
+    idc_err rc = c->provider(&fresh, c->provider_ud, err);
+    if (rc == IDC_OK) {
+        rc = copy_setting(fresh.access_key_id, c->access_key_id, sizeof c->access_key_id,
+                          "an access key id from the credential provider", true, err);
+        rc = rc ? rc
+                : copy_setting(fresh.secret_access_key, c->secret, sizeof c->secret,
+                               "a secret access key from the credential provider", true, err);
+        rc = rc ? rc
+                : copy_setting(fresh.session_token, c->token, sizeof c->token,
+                               "the session token from the credential provider", false, err);
+        c->have_keys = rc == IDC_OK;
+        c->expiration = rc == IDC_OK ? fresh.expiration : 0;
+    }
+    idc_wipe(&fresh, sizeof fresh);
+    if (rc == IDC_OK) {
+        trace(c, "* credentials from the provider (access key %.4s...)%s", c->access_key_id,
+              c->expiration ? ", temporary" : "");
+        return IDC_OK;
+    }
+    if (c->have_keys && left > IDC_CREDENTIALS_MANDATORY_S) {
+        trace(c, "* refreshing the credentials failed, the current ones last %lld s more: %s",
+              (long long)left, err ? err->msg : "");
+        return IDC_OK;
+    }
+    idc_error_prefix(err, "getting credentials");
+    if (err != NULL) {
+        err->retryable = false; /* the provider retried its own calls already */
+    }
+    return rc;
 }
 
 /* ---- one attempt -------------------------------------------------------------------- */
@@ -410,7 +463,8 @@ static idc_err attempt_once(struct idc_client *c, const char *operation, const c
                             struct idc_error *err)
 {
     struct attempt a;
-    idc_err rc = sign_request(c, operation, body, len, &a, err);
+    idc_err rc = ensure_credentials(c, err);
+    rc = rc ? rc : sign_request(c, operation, body, len, &a, err);
     if (rc) {
         return rc;
     }
