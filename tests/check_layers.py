@@ -22,7 +22,7 @@ PUBLIC = {
     "transport.h": "http",
     "service.h": "protocol",
     "client.h": "core", "resolve.h": "core",
-    "identitystore.h": "services", "iam.h": "services", "sts.h": "services",
+    "identitystore.h": "services", "iam.h": "services", "sts.h": "services", "provider.h": "services",
     "directory.h": "domain",
     "inventory.h": "inventory",
 }

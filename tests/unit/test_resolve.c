@@ -46,6 +46,8 @@ static const char *const env_names[] = {
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_ENDPOINT_URL_STS",
     "HOME",
     "AWS_CA_BUNDLE",
     "HTTPS_PROXY",
@@ -493,6 +495,56 @@ static void test_resolve_credential_process_after_credentials_file(void **state)
     put_config(*state, "[profile dev]\ncredential_process = /usr/local/bin/creds\n");
     struct idc_resolve_input in = {.profile = "dev"};
     expect_creds(&in, KEY1, SECRET1, "profile dev");
+}
+
+/* The chain picks web identity as botocore does: after the environment's keys, each
+ * setting from its variable (unless a profile is given), else from the profile. */
+static void test_resolve_chain_web_identity(void **state)
+{
+    struct idc_resolve_chain ch;
+    struct idc_error err = {0};
+    put_config(*state, "[profile ci]\nweb_identity_token_file = /run/ci/token\n"
+                       "role_arn = arn:aws:iam::123456789012:role/from-profile\n"
+                       "[profile half]\nweb_identity_token_file = /run/half/token\n");
+    setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/token", 1);
+    setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pod", 1);
+    setenv("AWS_ROLE_SESSION_NAME", "job-42", 1);
+    assert_int_equal(idc_resolve_chain(NULL, &ch, &err), IDC_OK);
+    assert_int_equal(ch.kind, IDC_RESOLVE_WEB_IDENTITY);
+    assert_string_equal(ch.web.token_file, "/var/run/secrets/token");
+    assert_string_equal(ch.web.role_arn, "arn:aws:iam::123456789012:role/pod");
+    assert_string_equal(ch.web.session_name, "job-42");
+    assert_string_equal(ch.web.source, "environment");
+
+    /* an explicit profile hides the variables */
+    struct idc_resolve_input in = {.profile = "ci"};
+    assert_int_equal(idc_resolve_chain(&in, &ch, &err), IDC_OK);
+    assert_int_equal(ch.kind, IDC_RESOLVE_WEB_IDENTITY);
+    assert_string_equal(ch.web.token_file, "/run/ci/token");
+    assert_string_equal(ch.web.role_arn, "arn:aws:iam::123456789012:role/from-profile");
+    assert_string_equal(ch.web.session_name, "");
+    assert_string_equal(ch.web.source, "profile ci");
+
+    in.profile = "half";
+    assert_int_equal(idc_resolve_chain(&in, &ch, &err), IDC_ERR_ARG);
+    assert_non_null(strstr(err.msg, "no role is: set AWS_ROLE_ARN, or role_arn in profile 'half'"));
+
+    /* AWS_PROFILE does not hide them: the role comes from the variable, one by one */
+    unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+    setenv("AWS_PROFILE", "half", 1);
+    assert_int_equal(idc_resolve_chain(NULL, &ch, &err), IDC_OK);
+    assert_string_equal(ch.web.token_file, "/run/half/token");
+    assert_string_equal(ch.web.role_arn, "arn:aws:iam::123456789012:role/pod");
+    assert_string_equal(ch.web.source, "profile half");
+
+    /* keys in the environment come first */
+    setenv("AWS_ACCESS_KEY_ID", KEY1, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET1, 1);
+    assert_int_equal(idc_resolve_chain(NULL, &ch, &err), IDC_OK);
+    assert_int_equal(ch.kind, IDC_RESOLVE_KEYS);
+    assert_string_equal(ch.creds.access_key_id, KEY1);
+    idc_resolve_chain_cleanup(&ch);
+    assert_string_equal(ch.creds.secret_access_key, "");
 }
 
 static void test_resolve_web_identity_env(void **state)
@@ -1132,6 +1184,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_resolve_credential_process_after_credentials_file, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_resolve_web_identity_env, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_chain_web_identity, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_missing_explicit_profile, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_missing_aws_profile, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolve_nothing_found, setup, teardown),

@@ -28,6 +28,8 @@ IDC_BEGIN_DECLS
 #define IDC_RESOLVE_PATH_MAX     1023 /* bytes of a CA bundle path or a proxy URL */
 #define IDC_RESOLVE_NO_PROXY_MAX 2047 /* bytes of a no_proxy list */
 #define IDC_RESOLVE_SOURCE_MAX   (IDC_RESOLVE_PROFILE_MAX + 32) /* "profile NAME", ... */
+#define IDC_RESOLVE_ARN_MAX      2048                           /* bytes of a role ARN (arnType) */
+#define IDC_RESOLVE_SESSION_MAX  64                             /* bytes of a role session name */
 
 /* What the caller gives explicitly (command-line options). NULL or "" means "not given". */
 struct idc_resolve_input {
@@ -87,6 +89,41 @@ idc_err idc_resolve_credentials(const struct idc_resolve_input *in, struct idc_r
 
 /* Wipes the keys and token (idc_wipe); NULL is fine. */
 void idc_resolve_creds_cleanup(struct idc_resolve_creds *creds);
+
+/* Web identity settings (spec/credentials.md 1.2): the token file is read at each use. */
+struct idc_resolve_web_identity {
+    char role_arn[IDC_RESOLVE_ARN_MAX + 1];
+    char token_file[IDC_RESOLVE_PATH_MAX + 1];
+    char session_name[IDC_RESOLVE_SESSION_MAX + 1]; /* "" when none is set */
+    char source[IDC_RESOLVE_SOURCE_MAX];            /* "environment" or "profile NAME" */
+};
+
+/* What the credential chain chose. */
+enum idc_resolve_kind {
+    IDC_RESOLVE_KEYS,         /* keys as they are: `creds` */
+    IDC_RESOLVE_WEB_IDENTITY, /* a role for a web identity token, through STS: `web` */
+};
+
+struct idc_resolve_chain {
+    enum idc_resolve_kind kind;
+    struct idc_resolve_creds creds;      /* IDC_RESOLVE_KEYS */
+    struct idc_resolve_web_identity web; /* IDC_RESOLVE_WEB_IDENTITY */
+};
+
+/*
+ * Walks botocore's credential chain as far as libidc implements it: the caller's keys,
+ * AWS_ACCESS_KEY_ID (unless a profile is given), web identity (AWS_WEB_IDENTITY_TOKEN_FILE
+ * with AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME unless a profile is given, else the
+ * profile's web_identity_token_file, role_arn and role_session_name, each setting found on
+ * its own), then the profile's keys as idc_resolve_credentials finds them. provider.h turns
+ * the result into credentials a client asks for. Returns idc_resolve_credentials' errors,
+ * and IDC_ERR_ARG for web identity without a role.
+ */
+idc_err idc_resolve_chain(const struct idc_resolve_input *in, struct idc_resolve_chain *out,
+                          struct idc_error *err);
+
+/* Wipes what `chain` holds; NULL is fine. */
+void idc_resolve_chain_cleanup(struct idc_resolve_chain *chain);
 
 /*
  * Finds the region: the caller's, else AWS_REGION, else AWS_DEFAULT_REGION, else the

@@ -264,9 +264,9 @@ static idc_err check_before_keys(const struct idc_profile_set *s, const struct p
         bool web = strcmp(kinds[i].key, "web_identity_token_file") == 0;
         if (web && env_get("AWS_WEB_IDENTITY_TOKEN_FILE") != NULL) {
             return idc_error_set(err, IDC_ERR_ARG,
-                                 "AWS_WEB_IDENTITY_TOKEN_FILE is set (web identity), which libidc "
-                                 "does not support yet; unset it, or give access keys in the "
-                                 "environment or a profile");
+                                 "AWS_WEB_IDENTITY_TOKEN_FILE is set (web identity), whose "
+                                 "temporary credentials come through STS: resolve them with "
+                                 "idc_resolve_chain and a provider (provider.h), or unset it");
         }
         if (has && idc_profile_set_get(s, name, idc_str_c(kinds[i].key), &v, NULL)) {
             return unsupported(pc, kinds[i].key, kinds[i].kind, err);
@@ -350,6 +350,109 @@ static idc_err creds_from_profiles(const struct idc_resolve_input *in,
     }
     idc_profile_set_cleanup(&s);
     return rc;
+}
+
+/* ---- the chain: web identity ------------------------------------------------------------ */
+
+struct web_setting {
+    const char *variable; /* read first, unless a profile is given */
+    const char *key;      /* then the profile's */
+    char *out;
+    size_t max;
+    const char *what;
+    bool found;
+};
+
+/* One web identity setting, from its variable or the profile (each found on its own). */
+static idc_err web_setting(const struct idc_resolve_input *in, const struct idc_profile_set *s,
+                           const struct profile_choice *pc, bool has, struct web_setting *w,
+                           struct idc_error *err)
+{
+    const char *v = given(in->profile) ? NULL : env_get(w->variable);
+    struct idc_str value = idc_str_c(v);
+    char origin[IDC_RESOLVE_SOURCE_MAX + 16];
+    snprintf(origin, sizeof origin, "%s", w->variable);
+    if (v == NULL) {
+        if (!has || !idc_profile_set_get(s, idc_str_c(pc->name), idc_str_c(w->key), &value, NULL) ||
+            value.len == 0) {
+            return IDC_OK;
+        }
+        snprintf(origin, sizeof origin, "profile %s", pc->name);
+    }
+    w->found = true;
+    return put_field(w->out, w->max, value, w->what, origin, err);
+}
+
+/* Web identity, when a token file is set; *found stays false when none is. */
+static idc_err chain_web_identity(const struct idc_resolve_input *in,
+                                  const struct idc_profile_set *s, const struct profile_choice *pc,
+                                  bool has, struct idc_resolve_web_identity *out, bool *found,
+                                  struct idc_error *err)
+{
+    struct web_setting settings[] = {
+        {"AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file", out->token_file,
+         IDC_RESOLVE_PATH_MAX, "web identity token file path", false},
+        {"AWS_ROLE_ARN", "role_arn", out->role_arn, IDC_RESOLVE_ARN_MAX, "role ARN", false},
+        {"AWS_ROLE_SESSION_NAME", "role_session_name", out->session_name, IDC_RESOLVE_SESSION_MAX,
+         "role session name", false},
+    };
+    idc_err rc = web_setting(in, s, pc, has, &settings[0], err);
+    *found = rc == IDC_OK && settings[0].found;
+    if (!*found) {
+        return rc;
+    }
+    rc = web_setting(in, s, pc, has, &settings[1], err);
+    rc = rc ? rc : web_setting(in, s, pc, has, &settings[2], err);
+    if (rc == IDC_OK && !settings[1].found) {
+        return idc_error_set(err, IDC_ERR_ARG,
+                             "web identity is set up (AWS_WEB_IDENTITY_TOKEN_FILE or "
+                             "web_identity_token_file) but no role is: set AWS_ROLE_ARN, or "
+                             "role_arn in profile '%s'",
+                             show(idc_str_c(pc->name)).s);
+    }
+    bool from_env = !given(in->profile) && env_get("AWS_WEB_IDENTITY_TOKEN_FILE") != NULL;
+    snprintf(out->source, sizeof out->source, from_env ? "environment" : "profile %s", pc->name);
+    return rc;
+}
+
+idc_err idc_resolve_chain(const struct idc_resolve_input *in, struct idc_resolve_chain *out,
+                          struct idc_error *err)
+{
+    if (out == NULL) {
+        return idc_error_set(err, IDC_ERR_ARG, "idc_resolve_chain: out is NULL");
+    }
+    in = in ? in : &no_input;
+    memset(out, 0, sizeof *out);
+    bool keys_first =
+        given(in->access_key_id) || given(in->secret_access_key) || given(in->session_token) ||
+        (!given(in->profile) && (env_get("AWS_ACCESS_KEY_ID") || env_get("AWS_SECRET_ACCESS_KEY")));
+    idc_err rc = IDC_OK;
+    bool web = false;
+    if (!keys_first) {
+        struct profile_choice pc;
+        struct idc_profile_set s;
+        bool has = false;
+        rc = load_profile(in, &pc, &s, &has, err);
+        rc = rc ? rc : chain_web_identity(in, &s, &pc, has, &out->web, &web, err);
+        idc_profile_set_cleanup(&s);
+    }
+    if (rc == IDC_OK && web) {
+        out->kind = IDC_RESOLVE_WEB_IDENTITY;
+        return IDC_OK;
+    }
+    rc = rc ? rc : idc_resolve_credentials(in, &out->creds, err);
+    if (rc != IDC_OK) {
+        idc_resolve_chain_cleanup(out);
+    }
+    return rc;
+}
+
+void idc_resolve_chain_cleanup(struct idc_resolve_chain *chain)
+{
+    if (chain != NULL) {
+        idc_resolve_creds_cleanup(&chain->creds);
+        memset(&chain->web, 0, sizeof chain->web);
+    }
 }
 
 idc_err idc_resolve_credentials(const struct idc_resolve_input *in, struct idc_resolve_creds *out,
