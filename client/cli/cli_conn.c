@@ -149,19 +149,26 @@ idc_err cli_client_base_init(struct cli_client_base *b, const struct cli_conn_op
 
 /* ---- resolving a connection --------------------------------------------------------- */
 
+/* Keys as the environment gives them; for a web identity (AWS_ROLE_ARN and a token file),
+ * none: the connection resolves the environment's chain at each use, and STS gives it
+ * temporary keys as they are needed. */
 static int resolve_keys(const struct cli_conn_opts *o, struct idc_integration *in)
 {
     struct idc_error err = {0};
     struct idc_resolve_input ri = {.profile = o->profile};
-    struct idc_resolve_creds creds;
-    if (idc_resolve_credentials(&ri, &creds, &err) != IDC_OK) {
+    struct idc_resolve_chain chain;
+    if (idc_resolve_chain(&ri, &chain, &err) != IDC_OK) {
         return cli_report(&err, "give --profile, or set AWS_ACCESS_KEY_ID and "
-                                "AWS_SECRET_ACCESS_KEY");
+                                "AWS_SECRET_ACCESS_KEY (or AWS_ROLE_ARN and "
+                                "AWS_WEB_IDENTITY_TOKEN_FILE)");
     }
-    snprintf(in->access_key_id, sizeof in->access_key_id, "%s", creds.access_key_id);
-    snprintf(in->secret_access_key, sizeof in->secret_access_key, "%s", creds.secret_access_key);
-    snprintf(in->session_token, sizeof in->session_token, "%s", creds.session_token);
-    idc_resolve_creds_cleanup(&creds);
+    if (chain.kind == IDC_RESOLVE_KEYS) {
+        const struct idc_resolve_creds *c = &chain.creds;
+        snprintf(in->access_key_id, sizeof in->access_key_id, "%s", c->access_key_id);
+        snprintf(in->secret_access_key, sizeof in->secret_access_key, "%s", c->secret_access_key);
+        snprintf(in->session_token, sizeof in->session_token, "%s", c->session_token);
+    }
+    idc_resolve_chain_cleanup(&chain);
     return CLI_CONTINUE;
 }
 

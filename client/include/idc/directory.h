@@ -70,10 +70,15 @@ typedef int idc_user_fn(const struct idc_user *user, void *ud);
 
 /* ---- a directory ---------------------------------------------------------------------- */
 
+struct idc_provider;
+
 struct idc_directory_config {
     enum idc_kind kind;
     const char *store_id;            /* Identity Center: "d-1234567890"; unused for IAM */
     struct idc_client_config client; /* where and how to connect; `service` is set from kind */
+    /* optional: where the keys come from (provider.h) instead of client's keys; the
+       directory owns it from idc_directory_open on, and frees it, failure included */
+    struct idc_provider *provider;
 };
 
 struct idc_directory;

@@ -14,6 +14,7 @@
 #include "escape.h"
 #include "idc/iam.h"
 #include "idc/identitystore.h"
+#include "idc/provider.h"
 #include "probe.h"
 #include "termtext.h"
 
@@ -131,8 +132,23 @@ size_t idc_kind_actions(enum idc_kind kind, bool read_only, const char *const **
 
 /* ---- opening ---------------------------------------------------------------------------- */
 
+static idc_err directory_open(struct idc_directory **out, const struct idc_directory_config *cfg,
+                              struct idc_error *err);
+
 idc_err idc_directory_open(struct idc_directory **out, const struct idc_directory_config *cfg,
                            struct idc_error *err)
+{
+    idc_err rc = directory_open(out, cfg, err);
+    if (rc == IDC_OK) {
+        (*out)->provider = cfg->provider;
+    } else if (cfg != NULL) {
+        idc_provider_free(cfg->provider);
+    }
+    return rc;
+}
+
+static idc_err directory_open(struct idc_directory **out, const struct idc_directory_config *cfg,
+                              struct idc_error *err)
 {
     *out = NULL;
     const struct idc_service *service = cfg ? idc_kind_service(cfg->kind) : NULL;
@@ -156,6 +172,10 @@ idc_err idc_directory_open(struct idc_directory **out, const struct idc_director
     snprintf(d->store_id, sizeof d->store_id, "%s", ic ? cfg->store_id : "");
     struct idc_client_config cc = cfg->client;
     cc.service = service;
+    if (cfg->provider != NULL) {
+        cc.credentials = idc_provider_credentials;
+        cc.credentials_ud = cfg->provider;
+    }
     idc_err rc = idc_client_new(&d->client, &cc, err);
     if (rc != IDC_OK) {
         free(d);
@@ -169,6 +189,7 @@ void idc_directory_free(struct idc_directory *d)
 {
     if (d != NULL) {
         idc_client_free(d->client);
+        idc_provider_free(d->provider); /* after the client, which asks it */
         free(d);
     }
 }

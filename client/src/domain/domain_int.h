@@ -19,6 +19,7 @@ struct idc_directory {
     enum idc_kind kind;
     char store_id[64];
     struct idc_client *client;
+    struct idc_provider *provider; /* owned; the client asks it for keys */
 };
 
 /* Owned copies of strings, freed together. A failed copy marks the pool `failed`. */
