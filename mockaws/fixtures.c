@@ -172,8 +172,12 @@ static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, co
     }
     w->creds = grown;
     struct mock_credential *c = &w->creds[w->cred_count++];
-    *c = (struct mock_credential){strdup(akid), strdup(secret), token ? strdup(token) : NULL,
-                                  strdup(arn), policy, expires, NULL, NULL};
+    *c = (struct mock_credential){.access_key_id = strdup(akid),
+                                  .secret = strdup(secret),
+                                  .session_token = token ? strdup(token) : NULL,
+                                  .arn = strdup(arn),
+                                  .policy = policy,
+                                  .expires = expires};
     if (c->access_key_id == NULL || c->secret == NULL || c->arn == NULL ||
         (token != NULL && c->session_token == NULL)) {
         return idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");

@@ -17,7 +17,8 @@ static void b64url_put(struct idc_dynbuf *out, const uint8_t *p, size_t n)
         uint32_t v = (uint32_t)p[i] << 16;
         v |= i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0;
         v |= i + 2 < n ? p[i + 2] : 0;
-        char q[4] = {b64url[v >> 18], b64url[(v >> 12) & 63], b64url[(v >> 6) & 63], b64url[v & 63]};
+        char q[4] = {b64url[v >> 18], b64url[(v >> 12) & 63], b64url[(v >> 6) & 63],
+                     b64url[v & 63]};
         idc_dynbuf_put(out, q, i + 2 < n ? 4 : i + 1 < n ? 3 : 2);
     }
 }

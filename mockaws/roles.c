@@ -95,8 +95,7 @@ static idc_err add_policies(struct mock_role *role, const struct mock_fx *fx, co
                             const char *path, const char *key, bool attached)
 {
     static const char *const inline_known[] = {"PolicyName", "PolicyDocument", NULL};
-    static const char *const attached_known[] = {"PolicyName", "PolicyArn", "PolicyDocument",
-                                                 NULL};
+    static const char *const attached_known[] = {"PolicyName", "PolicyArn", "PolicyDocument", NULL};
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(node, key);
     if (list == NULL) {
         return IDC_OK;
@@ -111,9 +110,10 @@ static idc_err add_policies(struct mock_role *role, const struct mock_fx *fx, co
         char at[320];
         const char *name;
         snprintf(at, sizeof at, "%.250s.%s[%zu]", path, key, i++);
-        idc_err rc = cJSON_IsObject(item)
-                         ? mock_fx_known_keys(fx, item, at, attached ? attached_known : inline_known)
-                         : mock_fx_fail(fx, at, "expected an object");
+        idc_err rc =
+            cJSON_IsObject(item)
+                ? mock_fx_known_keys(fx, item, at, attached ? attached_known : inline_known)
+                : mock_fx_fail(fx, at, "expected an object");
         rc = rc ? rc : mock_fx_string(fx, item, at, "PolicyName", true, &name);
         const cJSON *doc = cJSON_GetObjectItemCaseSensitive(item, "PolicyDocument");
         if (rc == IDC_OK && doc == NULL) {
@@ -136,11 +136,16 @@ static idc_err add_policies(struct mock_role *role, const struct mock_fx *fx, co
 static idc_err role_fields(struct mock_roles *r, struct mock_role *role, const struct mock_fx *fx,
                            const cJSON *node, const char *path)
 {
-    static const char *const known[] = {"RoleName",        "RoleId",
-                                        "Path",            "Arn",
-                                        "CreateDate",      "Description",
-                                        "MaxSessionDuration", "AssumeRolePolicyDocument",
-                                        "InlinePolicies",  "AttachedPolicies",
+    static const char *const known[] = {"RoleName",
+                                        "RoleId",
+                                        "Path",
+                                        "Arn",
+                                        "CreateDate",
+                                        "Description",
+                                        "MaxSessionDuration",
+                                        "AssumeRolePolicyDocument",
+                                        "InlinePolicies",
+                                        "AttachedPolicies",
                                         NULL};
     const char *name, *id, *rpath, *arn;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, path, known)
@@ -162,8 +167,7 @@ static idc_err role_fields(struct mock_roles *r, struct mock_role *role, const s
         }
     }
     if (strncmp(id, "AROA", 4) != 0) {
-        return mock_fx_fail_key(fx, path, "RoleId", "expected an id starting AROA, got \"%s\"",
-                                id);
+        return mock_fx_fail_key(fx, path, "RoleId", "expected an id starting AROA, got \"%s\"", id);
     }
     rpath = rpath ? rpath : "/";
     if (!iam_path_ok(rpath)) {
@@ -240,8 +244,8 @@ static idc_err add_role(struct mock_roles *r, const struct mock_fx *fx, const cJ
 static idc_err provider_fields(struct mock_roles *r, struct mock_oidc *p, const struct mock_fx *fx,
                                const cJSON *node, const char *path)
 {
-    static const char *const known[] = {"Url",        "ClientIDList", "ThumbprintList",
-                                        "HS256Secret", "Description", NULL};
+    static const char *const known[] = {"Url",         "ClientIDList", "ThumbprintList",
+                                        "HS256Secret", "Description",  NULL};
     const char *url, *secret;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, path, known)
                                       : mock_fx_fail(fx, path, "expected a provider object");

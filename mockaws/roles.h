@@ -109,9 +109,8 @@ void mock_sessions_free(struct mock_sessions *s);
  * until `expires`. The credential lives as long as the world; NULL when out of memory.
  */
 const struct mock_credential *mock_sessions_issue(struct mock_sessions *s,
-                                                  const struct mock_role *role,
-                                                  const char *account, const char *name,
-                                                  int64_t expires);
+                                                  const struct mock_role *role, const char *account,
+                                                  const char *name, int64_t expires);
 const struct mock_credential *mock_sessions_find(struct mock_sessions *s,
                                                  struct idc_str access_key_id);
 

@@ -83,9 +83,8 @@ static const char upper_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 const struct mock_credential *mock_sessions_issue(struct mock_sessions *s,
-                                                  const struct mock_role *role,
-                                                  const char *account, const char *name,
-                                                  int64_t expires)
+                                                  const struct mock_role *role, const char *account,
+                                                  const char *name, int64_t expires)
 {
     struct mock_credential *c = calloc(1, sizeof *c);
     if (c == NULL) {

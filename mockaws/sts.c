@@ -68,8 +68,8 @@ static const struct limit limits[] = {
 
 static bool char_ok(enum charset cs, unsigned char c)
 {
-    bool word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                c == '_';
+    bool word =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     switch (cs) {
     case CS_NAME:
         return word || (c && strchr("+=,.@-", c));
@@ -137,10 +137,9 @@ static int check_limits(struct mock_request *req, const char *const *required)
 /* Parameters mockaws does not model: refused rather than silently ignored. */
 static int refuse_unsupported(struct mock_request *req)
 {
-    static const char *const prefixes[] = {"Policy",         "PolicyArns.",
-                                           "Tags.",          "TransitiveTagKeys.",
-                                           "SourceIdentity", "ProvidedContexts.",
-                                           NULL};
+    static const char *const prefixes[] = {
+        "Policy",         "PolicyArns.",       "Tags.", "TransitiveTagKeys.",
+        "SourceIdentity", "ProvidedContexts.", NULL};
     for (size_t i = 0; i < req->param_count; i++) {
         for (size_t p = 0; prefixes[p] != NULL; p++) {
             const char *name = req->params[i].name;
@@ -165,13 +164,12 @@ static int duration(struct mock_request *req, const struct mock_role *role, bool
         char *end;
         long long d = strtoll(v, &end, 10);
         if (v[0] == '\0' || *end != '\0' || d < 900 || d > MOCK_ROLE_SESSION_MAX) {
-            return mock_reply_error(req, 400, "ValidationError", NULL,
-                                    "1 validation error detected: Value '%.40s' at "
-                                    "'durationSeconds' failed to satisfy constraint: Member must "
-                                    "have value %s",
-                                    v,
-                                    d < 900 ? "greater than or equal to 900"
-                                            : "less than or equal to 43200");
+            return mock_reply_error(
+                req, 400, "ValidationError", NULL,
+                "1 validation error detected: Value '%.40s' at "
+                "'durationSeconds' failed to satisfy constraint: Member must "
+                "have value %s",
+                v, d < 900 ? "greater than or equal to 900" : "less than or equal to 43200");
         }
         *out = d;
     }
@@ -286,9 +284,9 @@ static int get_caller_identity(struct mock_request *req)
 
 static int assume_denied(struct mock_request *req, const char *role_arn)
 {
-    return mock_reply_error(req, 403, "AccessDenied",
-                            NULL, "User: %s is not authorized to perform: sts:AssumeRole on "
-                                  "resource: %s",
+    return mock_reply_error(req, 403, "AccessDenied", NULL,
+                            "User: %s is not authorized to perform: sts:AssumeRole on "
+                            "resource: %s",
                             req->caller->arn, role_arn);
 }
 
@@ -421,8 +419,8 @@ static int check_token(struct mock_request *req, const struct mock_jwt *j, struc
     if (!mock_jwt_verify(j, wi->provider->secret)) {
         return bad_token(req, "The web identity token's signature could not be verified.");
     }
-    wi->audience = matching_audience(cJSON_GetObjectItemCaseSensitive(j->claims, "aud"),
-                                     wi->provider);
+    wi->audience =
+        matching_audience(cJSON_GetObjectItemCaseSensitive(j->claims, "aud"), wi->provider);
     if (wi->audience == NULL) {
         return bad_token(req, "Incorrect token audience");
     }
@@ -476,8 +474,7 @@ static int web_identity_trust(struct mock_request *req, const struct web_identit
 
 static int assume_role_with_web_identity(struct mock_request *req)
 {
-    static const char *const required[] = {"RoleArn", "RoleSessionName", "WebIdentityToken",
-                                           NULL};
+    static const char *const required[] = {"RoleArn", "RoleSessionName", "WebIdentityToken", NULL};
     int rc = check_limits(req, required);
     rc = rc ? rc : refuse_unsupported(req);
     rc = rc ? rc : mock_admit_fault(req);

@@ -16,9 +16,12 @@ static const struct {
     const char *name;
     enum cond_op op;
 } operators[] = {
-    {"StringEquals", OP_EQ},          {"StringNotEquals", OP_NE},
-    {"StringLike", OP_LIKE},          {"StringNotLike", OP_NOT_LIKE},
-    {"StringEqualsIgnoreCase", OP_EQ_NOCASE}, {"Bool", OP_BOOL},
+    {"StringEquals", OP_EQ},
+    {"StringNotEquals", OP_NE},
+    {"StringLike", OP_LIKE},
+    {"StringNotLike", OP_NOT_LIKE},
+    {"StringEqualsIgnoreCase", OP_EQ_NOCASE},
+    {"Bool", OP_BOOL},
     {"Null", OP_NULL},
 };
 
@@ -74,8 +77,8 @@ static idc_err list_parse(const struct mock_fx *fx, const cJSON *node, const cha
     }
     const cJSON *item = cJSON_IsArray(node) ? node->child : node;
     for (size_t i = 0; i < n; i++, item = item->next) {
-        const char *s = cJSON_IsString(item) ? item->valuestring
-                        : cJSON_IsTrue(item) ? "true"
+        const char *s = cJSON_IsString(item)  ? item->valuestring
+                        : cJSON_IsTrue(item)  ? "true"
                         : cJSON_IsFalse(item) ? "false"
                                               : NULL;
         if (s == NULL || s[0] == '\0') {
