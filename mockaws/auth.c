@@ -85,10 +85,9 @@ static int check_scope(struct mock_request *req, const struct idc_sigv4_auth *a)
                  service);
         return fail(req, AUTH_SIGNATURE, msg);
     }
-    bool region_ok =
-        region_well_formed(a->scope_region) && (ids || req->service == MOCK_STS ||
-                                                !req->server->opt.strict_iam_region ||
-                                                idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
+    bool region_ok = region_well_formed(a->scope_region) &&
+                     (ids || req->service == MOCK_STS || !req->server->opt.strict_iam_region ||
+                      idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
     if (!region_ok) {
         return fail(req, AUTH_SIGNATURE, "Credential should be scoped to a valid region. ");
     }

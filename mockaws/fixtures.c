@@ -138,9 +138,8 @@ static idc_err check_credential(const struct mock_world *w, const struct mock_fx
 static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, const cJSON *node,
                               const char *path)
 {
-    static const char *const known[] = {
-        "AccessKeyId", "SecretAccessKey", "SessionToken", "Arn",
-        "Policy",      "Expiration",      "Description",  NULL};
+    static const char *const known[] = {"AccessKeyId", "SecretAccessKey", "SessionToken", "Arn",
+                                        "Policy",      "Expiration",      "Description",  NULL};
     const char *akid, *secret, *token, *arn;
     int64_t expires = 0;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, path, known)

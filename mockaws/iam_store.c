@@ -758,8 +758,7 @@ static idc_err load_array(struct mock_iam *iam, const struct mock_fx *fx, const 
 idc_err mock_iam_add_fixture(struct mock_iam *iam, const struct mock_fx *fx, const cJSON *node)
 {
     /* Roles and OpenIDConnectProviders are roles.c's (fixtures.c hands them over) */
-    static const char *const known[] = {"Users", "Groups", "Roles", "OpenIDConnectProviders",
-                                        NULL};
+    static const char *const known[] = {"Users", "Groups", "Roles", "OpenIDConnectProviders", NULL};
     if (!node) {
         return IDC_OK;
     }

@@ -333,8 +333,9 @@ static int token_command(int argc, char **argv)
             o.fixtures[o.fixture_count++] = optarg;
         } else if (c == 's' || c == 'a' || c == 'i') {
             *(c == 's' ? &subject : c == 'a' ? &audience : &issuer) = optarg;
-        } else if (c == 'e' && (expires = strtoll(optarg, &end, 10), *end == '\0' && *optarg &&
-                                expires > -31536000 && expires < 315360000)) {
+        } else if (c == 'e' &&
+                   (expires = strtoll(optarg, &end, 10),
+                    *end == '\0' && *optarg && expires > -31536000 && expires < 315360000)) {
         } else {
             return usage_error("token: a bad or unknown option");
         }

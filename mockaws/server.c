@@ -243,7 +243,8 @@ int mock_reply_error_headers(struct mock_request *req, int status, const char *c
         idc_dynbuf_printf(&body,
                           "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
                           "<Message>",
-                          req->service == MOCK_STS ? MOCK_STS_XMLNS : MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
+                          req->service == MOCK_STS ? MOCK_STS_XMLNS : MOCK_IAM_XMLNS,
+                          status >= 500 ? "Receiver" : "Sender", code);
         idc_xml_escape(&body, message, strlen(message));
         idc_dynbuf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
                           req->request_id);
