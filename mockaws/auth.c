@@ -25,9 +25,10 @@ enum auth_failure {
     AUTH_UNRECOGNIZED,
     AUTH_SIGNATURE,
     AUTH_EXPIRED_URL,
+    AUTH_EXPIRED_TOKEN,
 };
 
-/* Status and code per service: Identity Store (JSON) first, IAM (query) second. */
+/* Status and code per service: Identity Store (JSON) first, IAM and STS (query) second. */
 static const struct {
     int ids_status;
     const char *ids_code;
@@ -40,6 +41,7 @@ static const struct {
     [AUTH_UNRECOGNIZED] = {400, "UnrecognizedClientException", 403, "InvalidClientTokenId"},
     [AUTH_SIGNATURE] = {400, "InvalidSignatureException", 403, "SignatureDoesNotMatch"},
     [AUTH_EXPIRED_URL] = {400, "InvalidSignatureException", 400, "RequestExpired"},
+    [AUTH_EXPIRED_TOKEN] = {400, "ExpiredTokenException", 400, "ExpiredToken"},
 };
 
 static int fail(struct mock_request *req, enum auth_failure f, const char *message)
@@ -76,16 +78,16 @@ static bool region_well_formed(struct idc_str r)
 static int check_scope(struct mock_request *req, const struct idc_sigv4_auth *a)
 {
     bool ids = req->service == MOCK_IDENTITYSTORE;
-    struct idc_str want = ids ? IDC_STR("identitystore") : IDC_STR("iam");
+    const char *service = ids ? "identitystore" : req->service == MOCK_STS ? "sts" : "iam";
     char msg[160];
-    if (!idc_str_eq(a->scope_service, want)) {
+    if (!idc_str_eq(a->scope_service, idc_str_c(service))) {
         snprintf(msg, sizeof msg, "Credential should be scoped to correct service: '%s'. ",
-                 ids ? "identitystore" : "iam");
+                 service);
         return fail(req, AUTH_SIGNATURE, msg);
     }
-    bool region_ok =
-        region_well_formed(a->scope_region) && (ids || !req->server->opt.strict_iam_region ||
-                                                idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
+    bool region_ok = region_well_formed(a->scope_region) &&
+                     (ids || req->service == MOCK_STS || !req->server->opt.strict_iam_region ||
+                      idc_str_eq(a->scope_region, IDC_STR("us-east-1")));
     if (!region_ok) {
         return fail(req, AUTH_SIGNATURE, "Credential should be scoped to a valid region. ");
     }
@@ -184,6 +186,9 @@ int mock_authenticate(struct mock_request *req)
         if (req->caller == NULL || !token_matches(req->caller, a->session_token)) {
             status = fail(req, AUTH_UNRECOGNIZED,
                           "The security token included in the request is invalid.");
+        } else if (req->caller->expires != 0 && mock_now(req->server) >= req->caller->expires) {
+            status = fail(req, AUTH_EXPIRED_TOKEN,
+                          "The security token included in the request is expired");
         }
     }
     status = status ? status : check_scope(req, a);
@@ -256,6 +261,11 @@ static int pre_operation_fault(struct mock_request *req)
                                        "An internal error occurred (injected).");
     req->fault = f; /* for the log; the error itself went out whole */
     return status;
+}
+
+int mock_admit_fault(struct mock_request *req)
+{
+    return pre_operation_fault(req);
 }
 
 int mock_admit(struct mock_request *req, const char *action, const char *const *resources, size_t n)

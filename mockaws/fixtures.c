@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "roles.h"
 #include "timefmt.h"
 
 /* ---- helpers shared by every fixture section ---------------------------------------- */
@@ -137,15 +138,17 @@ static idc_err check_credential(const struct mock_world *w, const struct mock_fx
 static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, const cJSON *node,
                               const char *path)
 {
-    static const char *const known[] = {
-        "AccessKeyId", "SecretAccessKey", "SessionToken", "Arn", "Policy", "Description", NULL};
+    static const char *const known[] = {"AccessKeyId", "SecretAccessKey", "SessionToken", "Arn",
+                                        "Policy",      "Expiration",      "Description",  NULL};
     const char *akid, *secret, *token, *arn;
+    int64_t expires = 0;
     idc_err rc = cJSON_IsObject(node) ? mock_fx_known_keys(fx, node, path, known)
                                       : mock_fx_fail(fx, path, "expected a credential object");
     rc = rc ? rc : mock_fx_string(fx, node, path, "AccessKeyId", true, &akid);
     rc = rc ? rc : mock_fx_string(fx, node, path, "SecretAccessKey", true, &secret);
     rc = rc ? rc : mock_fx_string(fx, node, path, "SessionToken", false, &token);
     rc = rc ? rc : mock_fx_string(fx, node, path, "Arn", true, &arn);
+    rc = rc ? rc : mock_fx_time(fx, node, path, "Expiration", false, &expires);
     rc = rc ? rc : check_credential(w, fx, path, akid, secret, arn);
     if (rc) {
         return rc;
@@ -168,8 +171,12 @@ static idc_err add_credential(struct mock_world *w, const struct mock_fx *fx, co
     }
     w->creds = grown;
     struct mock_credential *c = &w->creds[w->cred_count++];
-    *c = (struct mock_credential){strdup(akid), strdup(secret), token ? strdup(token) : NULL,
-                                  strdup(arn), policy};
+    *c = (struct mock_credential){.access_key_id = strdup(akid),
+                                  .secret = strdup(secret),
+                                  .session_token = token ? strdup(token) : NULL,
+                                  .arn = strdup(arn),
+                                  .policy = policy,
+                                  .expires = expires};
     if (c->access_key_id == NULL || c->secret == NULL || c->arn == NULL ||
         (token != NULL && c->session_token == NULL)) {
         return idc_error_set(fx->err, IDC_ERR_NOMEM, "out of memory");
@@ -185,7 +192,7 @@ const struct mock_credential *mock_world_credential(const struct mock_world *w,
             return &w->creds[i];
         }
     }
-    return NULL;
+    return mock_sessions_find(w->sessions, access_key_id);
 }
 
 /* ---- one file ----------------------------------------------------------------------- */
@@ -231,6 +238,9 @@ static idc_err load_document(struct mock_world *w, const struct mock_fx *fx, con
     const cJSON *iam = cJSON_GetObjectItemCaseSensitive(root, "Iam");
     if (rc == IDC_OK && iam != NULL) {
         rc = mock_iam_add_fixture(w->iam, fx, iam);
+    }
+    if (rc == IDC_OK && iam != NULL) {
+        rc = mock_roles_add_fixture(w->roles, fx, iam);
     }
     return rc;
 }
@@ -351,7 +361,10 @@ static idc_err load_set(struct mock_world *w, const struct parsed_set *set, stru
     }
     w->ids = rc ? NULL : mock_ids_new();
     w->iam = rc ? NULL : mock_iam_new(w->account_id);
-    if (rc == IDC_OK && (w->ids == NULL || w->iam == NULL)) {
+    w->roles = rc ? NULL : mock_roles_new(w->account_id);
+    w->sessions = rc ? NULL : mock_sessions_new();
+    if (rc == IDC_OK &&
+        (w->ids == NULL || w->iam == NULL || w->roles == NULL || w->sessions == NULL)) {
         return idc_error_set(err, IDC_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < set->n && rc == IDC_OK; i++) {
@@ -398,5 +411,7 @@ void mock_world_free(struct mock_world *w)
     free(w->creds);
     mock_ids_free(w->ids);
     mock_iam_free(w->iam);
+    mock_roles_free(w->roles);
+    mock_sessions_free(w->sessions);
     *w = (struct mock_world){0};
 }

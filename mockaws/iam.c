@@ -982,3 +982,14 @@ int mock_iam_dispatch(struct mock_request *req)
     int rc = check_params(req, op);
     return rc ? rc : op->run(req, op);
 }
+
+bool mock_iam_user_id(struct mock_iam *iam, const char *arn, char *out, size_t size)
+{
+    iam_lock(iam, false);
+    const struct iam_user *u = iam_user_find_arn(iam, arn);
+    if (u != NULL) {
+        snprintf(out, size, "%s", u->id);
+    }
+    iam_unlock(iam);
+    return u != NULL;
+}

@@ -757,7 +757,8 @@ static idc_err load_array(struct mock_iam *iam, const struct mock_fx *fx, const 
 /* Groups first: users name them. A failure leaves what was loaded for mock_iam_free. */
 idc_err mock_iam_add_fixture(struct mock_iam *iam, const struct mock_fx *fx, const cJSON *node)
 {
-    static const char *const known[] = {"Users", "Groups", NULL};
+    /* Roles and OpenIDConnectProviders are roles.c's (fixtures.c hands them over) */
+    static const char *const known[] = {"Users", "Groups", "Roles", "OpenIDConnectProviders", NULL};
     if (!node) {
         return IDC_OK;
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * main.c - mockaws's command line: options, loading the fixtures, starting the server,
- * and a clean stop on SIGINT or SIGTERM (the signals are waited for in this thread only).
+ * and a clean stop on SIGINT or SIGTERM (the signals are waited for in this thread only);
+ * `mockaws token` mints a test web identity token instead.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,11 +18,15 @@
 #include "idc/version.h"
 #include "timefmt.h"
 #include "mock_int.h"
+#include "roles.h"
 
 static const char usage[] =
     "usage: mockaws [--fixtures PATH] [options]\n"
+    "       mockaws token --fixtures PATH --subject S --audience A [--issuer I]\n"
+    "                     [--expires SECONDS]\n"
     "\n"
-    "A mock of the AWS Identity Store (awsJson1_1) and IAM (awsQuery) APIs over plain HTTP.\n"
+    "A mock of the AWS Identity Store (awsJson1_1), IAM and STS (awsQuery) APIs over plain\n"
+    "HTTP.\n"
     "Every request is authenticated with SigV4 and authorized against the caller's policy,\n"
     "as AWS does; the fixtures are the initial state (spec/mockaws/fixtures.md).\n"
     "\n"
@@ -48,7 +53,11 @@ static const char usage[] =
     "                        one while it is open, idle or not\n"
     "  --strict-iam-region   IAM requests must be signed for us-east-1, as AWS requires\n"
     "  --version             the version and the libraries it was built with\n"
-    "  -h, --help            show this help\n";
+    "  -h, --help            show this help\n"
+    "\n"
+    "mockaws token prints a web identity token (a JWT, HS256) signed with the key of the\n"
+    "fixtures' first OIDC provider, or of the one whose Url or host is --issuer; it expires\n"
+    "after --expires seconds (default 3600; 0 or less mints one already expired).\n";
 
 enum {
     OPT_FIXTURES = 256,
@@ -305,9 +314,66 @@ static int run(struct mock_server *s)
     return 0;
 }
 
+/* ---- mockaws token ----------------------------------------------------------------- */
+
+static int token_command(int argc, char **argv)
+{
+    static const struct option token_options[] = {
+        {"fixtures", required_argument, NULL, 'f'}, {"subject", required_argument, NULL, 's'},
+        {"audience", required_argument, NULL, 'a'}, {"issuer", required_argument, NULL, 'i'},
+        {"expires", required_argument, NULL, 'e'},  {NULL, 0, NULL, 0},
+    };
+    struct mock_options o = {0};
+    const char *subject = NULL, *audience = NULL, *issuer = NULL;
+    long long expires = 3600;
+    int c;
+    while ((c = getopt_long(argc, argv, "", token_options, NULL)) != -1) {
+        char *end = NULL;
+        if (c == 'f' && o.fixture_count < MOCK_MAX_FIXTURES) {
+            o.fixtures[o.fixture_count++] = optarg;
+        } else if (c == 's' || c == 'a' || c == 'i') {
+            *(c == 's' ? &subject : c == 'a' ? &audience : &issuer) = optarg;
+        } else if (c == 'e' &&
+                   (expires = strtoll(optarg, &end, 10),
+                    *end == '\0' && *optarg && expires > -31536000 && expires < 315360000)) {
+        } else {
+            return usage_error("token: a bad or unknown option");
+        }
+    }
+    if (optind < argc || subject == NULL || audience == NULL || o.fixture_count == 0) {
+        return usage_error("token needs --fixtures, --subject and --audience");
+    }
+    struct mock_world w;
+    struct idc_error err = {0};
+    if (mock_world_load(&w, &o, &err) != IDC_OK) {
+        fprintf(stderr, "mockaws: %s\n", err.msg);
+        mock_world_free(&w);
+        return 1;
+    }
+    const struct mock_oidc *p = mock_roles_provider(w.roles, issuer);
+    int rc = 1;
+    struct idc_dynbuf jwt = {0};
+    int64_t now = (int64_t)time(NULL);
+    if (p == NULL) {
+        fprintf(stderr, "mockaws: token: no OIDC provider %s%sin the fixtures\n",
+                issuer ? issuer : "", issuer ? " " : "");
+    } else if (!mock_jwt_mint(p->secret, p->url, subject, audience, now, now + expires, &jwt)) {
+        fprintf(stderr, "mockaws: token: out of memory\n");
+    } else {
+        printf("%s\n", jwt.p);
+        rc = 0;
+    }
+    idc_dynbuf_free(&jwt);
+    mock_world_free(&w);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static struct mock_server server;
+    if (argc > 1 && strcmp(argv[1], "token") == 0) {
+        return token_command(argc - 1, argv + 1);
+    }
     int rc = parse_options(argc, argv, &server.opt);
     if (rc >= 0) {
         return rc;

@@ -29,11 +29,13 @@
 #define MOCK_KEEP_ALIVE_MS      5000  /* an idle kept-alive connection is closed after this */
 #define MOCK_REQUEST_TIMEOUT_MS 10000 /* a request's head and body must arrive within this */
 #define MOCK_IAM_XMLNS          "https://iam.amazonaws.com/doc/2010-05-08/"
+#define MOCK_STS_XMLNS          "https://sts.amazonaws.com/doc/2011-06-15/"
 #define MOCK_JSON_TYPE          "application/x-amz-json-1.1"
 
 enum mock_service {
     MOCK_IDENTITYSTORE, /* awsJson1_1, X-Amz-Target: AWSIdentityStore.<Op>, skew 300 s */
     MOCK_IAM,           /* awsQuery, Action=...&Version=2010-05-08, XML, skew 900 s */
+    MOCK_STS,           /* awsQuery, Action=...&Version=2011-06-15, XML, skew 900 s */
 };
 
 /* ---- faults (faults.c) ------------------------------------------------------------- */
@@ -120,7 +122,17 @@ void mock_policy_free(struct mock_policy *p);
 enum mock_decision mock_policy_decide(const struct mock_policy *p, const char *action,
                                       const char *const *resources, size_t n, size_t *at);
 
+/* A policy with no statement (it denies everything); NULL when out of memory. */
+struct mock_policy *mock_policy_new_empty(void);
+/* Moves every statement of `from` to the end of `into` and frees `from`; false: out of memory. */
+bool mock_policy_merge(struct mock_policy *into, struct mock_policy *from);
+
+/* Glob match with '*' (any run) and '?' (one character), as IAM matches actions and ARNs. */
+bool mock_glob_match(const char *pat, const char *s, bool nocase);
+
 /* ---- credentials and the world (fixtures.c) --------------------------------------- */
+
+struct mock_role; /* roles.h */
 
 struct mock_credential {
     char *access_key_id;
@@ -128,10 +140,15 @@ struct mock_credential {
     char *session_token; /* NULL: long-term keys */
     char *arn;           /* "arn:aws:iam::123456789012:user/name" */
     struct mock_policy *policy;
+    int64_t expires;              /* 0: never; else requests get ExpiredToken from then on */
+    const struct mock_role *role; /* an issued role session's role (borrows its policy) */
+    char *user_id;                /* a role session's "AROA...:SESSION"; NULL otherwise */
 };
 
-struct mock_ids; /* Identity Store state (ids.h, ids_store.c) */
-struct mock_iam; /* IAM state (iam.h, iam_store.c) */
+struct mock_ids;      /* Identity Store state (ids.h, ids_store.c) */
+struct mock_iam;      /* IAM state (iam.h, iam_store.c) */
+struct mock_roles;    /* IAM roles and OIDC providers (roles.h, roles.c) */
+struct mock_sessions; /* credentials STS issued (roles.h, sessions.c) */
 
 struct mock_world {
     char account_id[13];
@@ -139,6 +156,8 @@ struct mock_world {
     size_t cred_count;
     struct mock_ids *ids;
     struct mock_iam *iam;
+    struct mock_roles *roles;
+    struct mock_sessions *sessions;
 };
 
 /* Loads every fixture (files, or folders of *.json in name order) into `w`. */
@@ -238,6 +257,9 @@ const char *mock_param(const struct mock_request *req, const char *name);
 int mock_admit(struct mock_request *req, const char *action, const char *const *resources,
                size_t n);
 
+/* The pre-operation fault alone, for calls no policy governs (GetCallerIdentity, web identity). */
+int mock_admit_fault(struct mock_request *req);
+
 /*
  * Sends a successful response: status line, Date, Content-Type, Content-Length,
  * x-amzn-RequestId and body in one write, after --latency-ms and any slow fault; a
@@ -270,5 +292,10 @@ struct mock_iam *mock_iam_new(const char *account_id);
 void mock_iam_free(struct mock_iam *iam);
 idc_err mock_iam_add_fixture(struct mock_iam *iam, const struct mock_fx *fx, const cJSON *node);
 int mock_iam_dispatch(struct mock_request *req);
+/* The UserId of the IAM user with this ARN into `out`; false when there is none. */
+bool mock_iam_user_id(struct mock_iam *iam, const char *arn, char *out, size_t size);
+
+/* STS: roles and providers in roles.c, issued credentials in sessions.c, operations in sts.c */
+int mock_sts_dispatch(struct mock_request *req);
 
 #endif

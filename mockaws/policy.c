@@ -29,8 +29,8 @@ static char lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c | 0x20) : c;
 }
 
-/* Glob match with '*' (any run) and '?' (one character); backtracks to the last '*'. */
-static bool glob_match(const char *pat, const char *s, bool nocase)
+/* Backtracks to the last '*'. */
+bool mock_glob_match(const char *pat, const char *s, bool nocase)
 {
     const char *star = NULL, *resume = NULL;
     while (*s) {
@@ -58,7 +58,7 @@ static bool glob_match(const char *pat, const char *s, bool nocase)
 static bool any_match(char *const *pats, size_t n, const char *s, bool nocase)
 {
     for (size_t i = 0; i < n; i++) {
-        if (glob_match(pats[i], s, nocase)) {
+        if (mock_glob_match(pats[i], s, nocase)) {
             return true;
         }
     }
@@ -248,6 +248,27 @@ idc_err mock_policy_parse(const cJSON *doc, const char *file, const char *path,
     }
     *out = p;
     return IDC_OK;
+}
+
+struct mock_policy *mock_policy_new_empty(void)
+{
+    return calloc(1, sizeof(struct mock_policy));
+}
+
+bool mock_policy_merge(struct mock_policy *into, struct mock_policy *from)
+{
+    size_t n = into->count + from->count;
+    struct statement *grown = realloc(into->st, (n ? n : 1) * sizeof *grown);
+    if (grown == NULL) {
+        mock_policy_free(from);
+        return false;
+    }
+    memcpy(grown + into->count, from->st, from->count * sizeof *grown);
+    into->st = grown;
+    into->count = n;
+    free(from->st);
+    free(from);
+    return true;
 }
 
 void mock_policy_free(struct mock_policy *p)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * server.c - the CivetWeb side of mockaws: one handler for every path, reading each request
- * once, classifying it (Identity Store or IAM), then authentication (auth.c), parameters and
+ * once, classifying it (Identity Store, IAM or STS), then authentication (auth.c), parameters and
  * dispatch. Every response leaves in one mg_write; with tcp_nodelay=1 that keeps kept-alive
  * connections free of the Nagle/delayed-ACK stall. One JSON log line per request.
  */
@@ -243,7 +243,8 @@ int mock_reply_error_headers(struct mock_request *req, int status, const char *c
         idc_dynbuf_printf(&body,
                           "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s</Code>"
                           "<Message>",
-                          MOCK_IAM_XMLNS, status >= 500 ? "Receiver" : "Sender", code);
+                          req->service == MOCK_STS ? MOCK_STS_XMLNS : MOCK_IAM_XMLNS,
+                          status >= 500 ? "Receiver" : "Sender", code);
         idc_xml_escape(&body, message, strlen(message));
         idc_dynbuf_printf(&body, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
                           req->request_id);
@@ -272,6 +273,11 @@ int mock_reply_error(struct mock_request *req, int status, const char *code, con
 
 /* ---- the log ------------------------------------------------------------------------ */
 
+static const char *mock_service_name(enum mock_service s)
+{
+    return s == MOCK_IDENTITYSTORE ? "identitystore" : s == MOCK_STS ? "sts" : "iam";
+}
+
 /* A JSON string of what the client sent (an operation, a key id): always valid UTF-8. */
 static void log_quote(struct idc_dynbuf *line, const char *sent)
 {
@@ -293,7 +299,7 @@ static void log_request(struct mock_request *req)
     struct idc_dynbuf line = {0};
     idc_dynbuf_printf(
         &line, "{\"time\":\"%s\",\"request_id\":\"%s\",\"service\":\"%s\",\"operation\":", when,
-        req->request_id, req->service == MOCK_IDENTITYSTORE ? "identitystore" : "iam");
+        req->request_id, mock_service_name(req->service));
     log_quote(&line, req->operation);
     idc_dynbuf_str(&line, ",\"access_key_id\":");
     log_quote(&line, req->access_key_id);
@@ -389,6 +395,46 @@ static void classify(struct mock_request *req)
     }
 }
 
+/* The decoded value of form member `name` in `form`, or false when it is absent. */
+static bool form_value(struct idc_str form, struct idc_str name, char *out, size_t size)
+{
+    struct idc_str n, v;
+    while (idc_form_next(&form, &n, &v)) {
+        struct idc_buf b = {out, 0, size - 1};
+        struct idc_error err = {0};
+        if (idc_str_eq(n, name) && idc_form_decode(v, &b, &err) == IDC_OK) {
+            out[b.len] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A query request is STS's when its Version is 2011-06-15, or, without a Version, when it
+ * is signed for the service "sts" (spec/credentials.md, section 10).
+ */
+static void classify_query(struct mock_request *req)
+{
+    bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
+    struct idc_str form = post ? idc_str_make(req->body, req->body_len) : req->sig.query;
+    char version[32];
+    if (form_value(form, IDC_STR("Version"), version, sizeof version)) {
+        req->service = strcmp(version, "2011-06-15") == 0 ? MOCK_STS : MOCK_IAM;
+        return;
+    }
+    const struct idc_sigv4_header *h = idc_sigv4_find_header(&req->sig, IDC_STR("Authorization"));
+    char credential[256] = "";
+    if (h != NULL) {
+        snprintf(credential, sizeof credential, IDC_STR_FMT, IDC_STR_ARG(h->value));
+    } else {
+        form_value(req->sig.query, IDC_STR("X-Amz-Credential"), credential, sizeof credential);
+    }
+    if (strstr(credential, "/sts/aws4_request") != NULL) {
+        req->service = MOCK_STS;
+    }
+}
+
 static int read_request(struct mock_request *req)
 {
     const struct mg_request_info *ri = mg_get_request_info(req->conn);
@@ -413,6 +459,9 @@ static int read_request(struct mock_request *req)
     int status = read_body(req, ri);
     req->sig.body = (const uint8_t *)req->body;
     req->sig.body_len = req->body_len;
+    if (status == 0 && req->service == MOCK_IAM) {
+        classify_query(req);
+    }
     return status;
 }
 
@@ -510,9 +559,24 @@ static void request_cleanup(struct mock_request *req)
     free(req->body);
 }
 
+/* STS serves AssumeRoleWithWebIdentity unsigned, whatever Authorization it carries. */
+static bool unsigned_operation(const struct mock_request *req)
+{
+    bool post = idc_str_eq(req->sig.method, IDC_STR("POST"));
+    struct idc_str form = post ? idc_str_make(req->body, req->body_len) : req->sig.query;
+    char action[64];
+    return req->service == MOCK_STS && idc_str_eq(req->sig.path, IDC_STR("/")) &&
+           form_value(form, IDC_STR("Action"), action, sizeof action) &&
+           strcmp(action, "AssumeRoleWithWebIdentity") == 0;
+}
+
 static int serve(struct mock_request *req)
 {
     int status = read_request(req);
+    if (status == 0 && unsigned_operation(req)) {
+        status = parse_form(req);
+        return status ? status : mock_sts_dispatch(req);
+    }
     status = status ? status : mock_authenticate(req);
     if (status == 0 && !idc_str_eq(req->sig.path, IDC_STR("/"))) {
         return req->service == MOCK_IDENTITYSTORE
@@ -527,8 +591,9 @@ static int serve(struct mock_request *req)
         status = req->service == MOCK_IDENTITYSTORE ? parse_json(req) : parse_form(req);
     }
     if (status == 0) {
-        status =
-            req->service == MOCK_IDENTITYSTORE ? mock_ids_dispatch(req) : mock_iam_dispatch(req);
+        status = req->service == MOCK_IDENTITYSTORE ? mock_ids_dispatch(req)
+                 : req->service == MOCK_STS         ? mock_sts_dispatch(req)
+                                                    : mock_iam_dispatch(req);
     }
     return status;
 }
