@@ -25,6 +25,8 @@ int cli_exit_code(const struct idc_error *err)
         return CLI_EXIT_NOT_FOUND;
     case IDC_CAUSE_DENIED:
         return CLI_EXIT_DENIED;
+    case IDC_CAUSE_CREDENTIALS: /* STS refused the role */
+        return strcmp(err->aws_code, "AccessDenied") == 0 ? CLI_EXIT_DENIED : CLI_EXIT_ERROR;
     default:
         return CLI_EXIT_ERROR;
     }
@@ -64,6 +66,25 @@ static int denied(const struct idc_error *err, const char *action)
     return CLI_EXIT_DENIED;
 }
 
+/* What to check when getting credentials failed: STS's answer to a web identity. */
+static const char *credentials_hint(const struct idc_error *err)
+{
+    if (strncmp(err->aws_code, "ExpiredToken", 12) == 0) {
+        return "the web identity token has expired: the process that writes "
+               "AWS_WEB_IDENTITY_TOKEN_FILE (the CI platform) must renew it";
+    }
+    if (strcmp(err->aws_code, "InvalidIdentityToken") == 0) {
+        return "check that the role's account has an OIDC provider for the token's issuer, "
+               "with the token's audience among its client ids";
+    }
+    if (strcmp(err->aws_code, "AccessDenied") == 0 ||
+        strcmp(err->aws_code, "IDPRejectedClaim") == 0) {
+        return "check AWS_ROLE_ARN (or role_arn), and that the role's trust policy allows this "
+               "token's subject and audience";
+    }
+    return NULL;
+}
+
 int cli_diagnose(const struct idc_error *err, const struct idc_integration *in)
 {
     char action[128], problem[256];
@@ -92,6 +113,8 @@ int cli_diagnose(const struct idc_error *err, const struct idc_integration *in)
         return say(CLI_EXIT_NOT_FOUND, problem,
                    "AWS answers the same for a store that does not exist and for a store in "
                    "another region");
+    case IDC_CAUSE_CREDENTIALS:
+        return cli_report(err, credentials_hint(err));
     case IDC_CAUSE_NOT_FOUND:
     case IDC_CAUSE_OTHER:
         break;

@@ -112,9 +112,11 @@ class WebIdentity(MockTestCase):
                 self.assertNotEqual(p.returncode, 0)
                 self.assertIn(code, p.stderr)
                 self.assertIn(ROLE, p.stderr)
+                self.assertIn("hint: ", p.stderr)
                 self.assertNotIn(token, p.stderr + p.stdout)
-                self.assertEqual(len([l for l in p.stderr.splitlines()
-                                      if l.startswith("idcctl:")]), 1, p.stderr)
+                self.assertEqual(len([line for line in p.stderr.splitlines()
+                                      if line.startswith("idcctl:")]), 1, p.stderr)
+                self.assertEqual(p.returncode, 4 if code == "AccessDenied" else 1)
         del self.env["AWS_ROLE_ARN"]
         p = self.live(expect=None)
         self.assertNotEqual(p.returncode, 0)

@@ -256,6 +256,8 @@ enum idc_cause {
     IDC_CAUSE_NOT_FOUND,     /* the user or group does not exist (any more) */
     IDC_CAUSE_NO_STORE,      /* the Identity Store does not exist in the directory's region:
                                 the store id or the region is wrong (AWS answers the same) */
+    IDC_CAUSE_CREDENTIALS,   /* getting credentials failed (err->credentials): the role, its
+                                trust policy, the web identity token or the profile */
 };
 
 /*

@@ -59,6 +59,8 @@ struct idc_error {
                                key is missing, not the thing), or "" */
     char request_id[64];    /* x-amzn-RequestId or the XML RequestId, or "" */
     char msg[384];
+    bool credentials; /* the failure is getting credentials (a provider's, client.h), not the
+                         call itself: the role, the token or the profile is at fault */
 };
 
 /*

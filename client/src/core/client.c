@@ -249,6 +249,7 @@ static idc_err ensure_credentials(struct idc_client *c, struct idc_error *err)
     idc_error_prefix(err, "getting credentials");
     if (err != NULL) {
         err->retryable = false; /* the provider retried its own calls already */
+        err->credentials = true;
     }
     return rc;
 }

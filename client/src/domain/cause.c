@@ -78,6 +78,9 @@ enum idc_cause idc_directory_cause(const struct idc_error *err, char *action, si
     if (err == NULL) {
         return IDC_CAUSE_OTHER;
     }
+    if (err->credentials) {
+        return IDC_CAUSE_CREDENTIALS;
+    }
     if (code_in(err, unknown_key)) {
         return IDC_CAUSE_UNKNOWN_KEY;
     }

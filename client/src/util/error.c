@@ -33,6 +33,7 @@ __attribute__((format(printf, 3, 0))) static void set_message(struct idc_error *
     err->resource_type[0] = '\0';
     err->reason[0] = '\0';
     err->request_id[0] = '\0';
+    err->credentials = false;
     char text[2 * sizeof err->msg];
     int n = vsnprintf(text, sizeof text, fmt, ap);
     if (n < 0) {
