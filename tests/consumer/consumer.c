@@ -64,7 +64,8 @@ int main(int argc, char **argv)
         printf("resolve failed: %s\n", err.msg);
         return 1;
     }
-    struct idc_directory_config dc = {IDC_KIND_IDENTITY_CENTER, argv[2], r.config};
+    struct idc_directory_config dc = {
+        .kind = IDC_KIND_IDENTITY_CENTER, .store_id = argv[2], .client = r.config};
     struct idc_directory *dir = NULL;
     unsigned long users = 0;
     idc_err rc = idc_directory_open(&dir, &dc, &err);
