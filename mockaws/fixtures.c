@@ -39,6 +39,22 @@ idc_err mock_fx_fail_key(const struct mock_fx *fx, const char *path, const char 
     return idc_error_set(fx->err, IDC_ERR_PARSE, "%s: %s.%s: %s", fx->file, path, key, what);
 }
 
+idc_err mock_fx_effect(const struct mock_fx *fx, const cJSON *statement, const char *path,
+                       bool *deny)
+{
+    const char *effect;
+    idc_err rc = mock_fx_string(fx, statement, path, "Effect", true, &effect);
+    if (rc) {
+        return rc;
+    }
+    if (strcmp(effect, "Allow") != 0 && strcmp(effect, "Deny") != 0) {
+        return mock_fx_fail_key(fx, path, "Effect", "expected \"Allow\" or \"Deny\", got \"%s\"",
+                                effect);
+    }
+    *deny = effect[0] == 'D';
+    return IDC_OK;
+}
+
 idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *path,
                        const char *key, bool required, const char **out)
 {
@@ -392,21 +408,27 @@ idc_err mock_world_load(struct mock_world *w, const struct mock_options *opt, st
     return rc;
 }
 
+void mock_credential_clear(struct mock_credential *c)
+{
+    if (c->secret != NULL) {
+        idc_wipe(c->secret, strlen(c->secret));
+    }
+    if (c->session_token != NULL) {
+        idc_wipe(c->session_token, strlen(c->session_token));
+    }
+    free(c->access_key_id);
+    free(c->secret);
+    free(c->session_token);
+    free(c->arn);
+    free(c->user_id);
+    c->access_key_id = c->secret = c->session_token = c->arn = c->user_id = NULL;
+}
+
 void mock_world_free(struct mock_world *w)
 {
     for (size_t i = 0; i < w->cred_count; i++) {
-        struct mock_credential *c = &w->creds[i];
-        if (c->secret != NULL) {
-            idc_wipe(c->secret, strlen(c->secret));
-        }
-        if (c->session_token != NULL) {
-            idc_wipe(c->session_token, strlen(c->session_token));
-        }
-        free(c->access_key_id);
-        free(c->secret);
-        free(c->session_token);
-        free(c->arn);
-        mock_policy_free(c->policy);
+        mock_policy_free(w->creds[i].policy);
+        mock_credential_clear(&w->creds[i]);
     }
     free(w->creds);
     mock_ids_free(w->ids);

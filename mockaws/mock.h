@@ -160,6 +160,9 @@ struct mock_world {
     struct mock_sessions *sessions;
 };
 
+/* Wipes the secret and the token of `c` and frees its strings (not its policy, nor `c`). */
+void mock_credential_clear(struct mock_credential *c);
+
 /* Loads every fixture (files, or folders of *.json in name order) into `w`. */
 idc_err mock_world_load(struct mock_world *w, const struct mock_options *opt,
                         struct idc_error *err);
@@ -191,6 +194,9 @@ idc_err mock_fx_string(const struct mock_fx *fx, const cJSON *obj, const char *p
 /* Refuses members not in the NULL-terminated `known` list (catches misspelt keys). */
 idc_err mock_fx_known_keys(const struct mock_fx *fx, const cJSON *obj, const char *path,
                            const char *const *known);
+/* A statement's "Effect": "Allow", or "Deny" (*deny set). */
+idc_err mock_fx_effect(const struct mock_fx *fx, const cJSON *statement, const char *path,
+                       bool *deny);
 /* An ISO 8601 time member as seconds since the epoch (absent and !required: *out = 0). */
 idc_err mock_fx_time(const struct mock_fx *fx, const cJSON *obj, const char *path, const char *key,
                      bool required, int64_t *out);

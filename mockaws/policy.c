@@ -161,21 +161,15 @@ static idc_err parse_statement(const struct mock_fx *fx, const cJSON *node, cons
     static const char *const known[] = {"Sid",          "Effect",    "Action",      "NotAction",
                                         "Resource",     "Condition", "NotResource", "Principal",
                                         "NotPrincipal", NULL};
-    const char *effect;
     if (!cJSON_IsObject(node)) {
         return mock_fx_fail(fx, path, "expected a statement object");
     }
     idc_err rc = refuse_unsupported(fx, node, path);
     rc = rc ? rc : mock_fx_known_keys(fx, node, path, known);
-    rc = rc ? rc : mock_fx_string(fx, node, path, "Effect", true, &effect);
+    rc = rc ? rc : mock_fx_effect(fx, node, path, &st->deny);
     if (rc) {
         return rc;
     }
-    if (strcmp(effect, "Allow") != 0 && strcmp(effect, "Deny") != 0) {
-        return mock_fx_fail_key(fx, path, "Effect", "expected \"Allow\" or \"Deny\", got \"%s\"",
-                                effect);
-    }
-    st->deny = effect[0] == 'D';
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(node, "Action");
     const cJSON *not_action = cJSON_GetObjectItemCaseSensitive(node, "NotAction");
     if ((action == NULL) == (not_action == NULL)) {

@@ -33,17 +33,7 @@ static void credential_free(struct mock_credential *c)
     if (c == NULL) {
         return;
     }
-    if (c->secret != NULL) {
-        idc_wipe(c->secret, strlen(c->secret));
-    }
-    if (c->session_token != NULL) {
-        idc_wipe(c->session_token, strlen(c->session_token));
-    }
-    free(c->access_key_id);
-    free(c->secret);
-    free(c->session_token);
-    free(c->arn);
-    free(c->user_id);
+    mock_credential_clear(c);
     free(c); /* the policy is the role's */
 }
 

@@ -167,20 +167,14 @@ static idc_err statement_parse(const struct mock_fx *fx, const cJSON *node, cons
                                struct tstatement *st)
 {
     static const char *const known[] = {"Sid", "Effect", "Principal", "Action", "Condition", NULL};
-    const char *effect;
     if (!cJSON_IsObject(node)) {
         return mock_fx_fail(fx, path, "expected a statement object");
     }
     idc_err rc = mock_fx_known_keys(fx, node, path, known);
-    rc = rc ? rc : mock_fx_string(fx, node, path, "Effect", true, &effect);
+    rc = rc ? rc : mock_fx_effect(fx, node, path, &st->deny);
     if (rc) {
         return rc;
     }
-    if (strcmp(effect, "Allow") != 0 && strcmp(effect, "Deny") != 0) {
-        return mock_fx_fail_key(fx, path, "Effect", "expected \"Allow\" or \"Deny\", got \"%s\"",
-                                effect);
-    }
-    st->deny = effect[0] == 'D';
     const cJSON *principal = cJSON_GetObjectItemCaseSensitive(node, "Principal");
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(node, "Action");
     const cJSON *condition = cJSON_GetObjectItemCaseSensitive(node, "Condition");

@@ -195,11 +195,13 @@ static idc_err check_request(const char *action, const struct idc_sts_role_reque
     return IDC_OK;
 }
 
-idc_err idc_sts_assume_role(struct idc_client *c, const struct idc_sts_role_request *req,
-                            struct idc_sts_credentials *out, struct idc_error *err)
+/* AssumeRole (signed) or AssumeRoleWithWebIdentity (`web`: the token, unsigned). */
+static idc_err assume(struct idc_client *c, const char *action, bool web,
+                      const struct idc_sts_role_request *req, struct idc_sts_credentials *out,
+                      struct idc_error *err)
 {
     memset(out, 0, sizeof *out);
-    idc_err rc = check_request("AssumeRole", req, false, err);
+    idc_err rc = check_request(action, req, web, err);
     if (rc != IDC_OK) {
         return rc;
     }
@@ -208,13 +210,20 @@ idc_err idc_sts_assume_role(struct idc_client *c, const struct idc_sts_role_requ
         {"RoleArn", req->role_arn},
         {"RoleSessionName", req->session_name},
         {"DurationSeconds", duration(req->duration_seconds, seconds)},
-        {"ExternalId", req->external_id},
-        {"SerialNumber", req->mfa_serial},
-        {"TokenCode", req->mfa_code},
+        {"WebIdentityToken", web ? req->web_identity_token : NULL},
+        {"ExternalId", web ? NULL : req->external_id},
+        {"SerialNumber", web ? NULL : req->mfa_serial},
+        {"TokenCode", web ? NULL : req->mfa_code},
     };
     struct idc_http_response resp;
-    rc = sts_call(c, "AssumeRole", params, sizeof params / sizeof params[0], &resp, err);
-    return rc ? rc : read_credentials("AssumeRole", &resp, out, err);
+    rc = sts_call(c, action, params, sizeof params / sizeof params[0], &resp, err);
+    return rc ? rc : read_credentials(action, &resp, out, err);
+}
+
+idc_err idc_sts_assume_role(struct idc_client *c, const struct idc_sts_role_request *req,
+                            struct idc_sts_credentials *out, struct idc_error *err)
+{
+    return assume(c, "AssumeRole", false, req, out, err);
 }
 
 idc_err idc_sts_assume_role_with_web_identity(struct idc_client *c,
@@ -222,22 +231,7 @@ idc_err idc_sts_assume_role_with_web_identity(struct idc_client *c,
                                               struct idc_sts_credentials *out,
                                               struct idc_error *err)
 {
-    memset(out, 0, sizeof *out);
-    static const char action[] = "AssumeRoleWithWebIdentity";
-    idc_err rc = check_request(action, req, true, err);
-    if (rc != IDC_OK) {
-        return rc;
-    }
-    char seconds[16];
-    const struct idc_query_param params[] = {
-        {"RoleArn", req->role_arn},
-        {"RoleSessionName", req->session_name},
-        {"WebIdentityToken", req->web_identity_token},
-        {"DurationSeconds", duration(req->duration_seconds, seconds)},
-    };
-    struct idc_http_response resp;
-    rc = sts_call(c, action, params, sizeof params / sizeof params[0], &resp, err);
-    return rc ? rc : read_credentials(action, &resp, out, err);
+    return assume(c, "AssumeRoleWithWebIdentity", true, req, out, err);
 }
 
 void idc_sts_credentials_wipe(struct idc_sts_credentials *creds)
