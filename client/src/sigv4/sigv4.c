@@ -293,6 +293,19 @@ static idc_err check_request(const struct idc_sigv4_config *cfg,
                                  (int)(name.len > 64 ? 64 : name.len), name.p);
         }
     }
+    /* the 7 presign parameters (the signature included) must fit beside the request's own
+     * in the IDC_SIGV4_MAX_QUERY a verifier reads */
+    size_t own = 0;
+    struct idc_str part;
+    for (struct idc_str rest = req->query; idc_str_next(&rest, '&', &part);) {
+        own += part.len > 0;
+    }
+    if (cfg->placement == IDC_SIGV4_IN_QUERY && own + 7 > IDC_SIGV4_MAX_QUERY) {
+        return idc_error_set(err, IDC_ERR_LIMIT,
+                             "query has %zu parameters: with the 7 a presigned URL adds, that is "
+                             "over the %d a verifier reads (IDC_SIGV4_MAX_QUERY)",
+                             own, IDC_SIGV4_MAX_QUERY);
+    }
     for (size_t i = 0; cfg->placement == IDC_SIGV4_IN_QUERY && i < 7; i++) {
         if (query_has_param(req->query, presign_params[i])) {
             return idc_error_set(err, IDC_ERR_ARG,
