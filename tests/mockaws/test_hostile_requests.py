@@ -6,6 +6,7 @@ long queries, many headers, invalid UTF-8. After each one mockaws must still ans
 signed call, and every refusal must carry a request id and an AWS error shape
 (spec/mockaws/README.md, "Limits")."""
 import json
+import re
 import socket
 import time
 import unittest
@@ -345,6 +346,22 @@ class HostileRequests(MockTestCase):
             except ConnectionError:
                 pass  # closed without an answer is acceptable for broken framing
         self.assert_alive()
+
+    def test_long_credential_scope(self):
+        # a region or service of 2,000 bytes in the Authorization header once overflowed the
+        # verifier's signing-key cache slot (found by fuzzing); it is a malformed credential
+        body = json.dumps({"IdentityStoreId": STORE}).encode()
+        for region, service in (("r" * 2000, "identitystore"), ("us-east-1", "s" * 2000)):
+            h = self.host()
+            h.update(ids_headers(self.mock, body))
+            h["Content-Length"] = str(len(body))
+            h["Authorization"] = re.sub(r"Credential=([^/]+)/(\d{8})/[^/]+/[^/]+/",
+                                        r"Credential=\1/\2/%s/%s/" % (region, service),
+                                        h["Authorization"])
+            status, _, reply, _ = self.exchange(wire("POST", h, body))
+            self.assertIn(status, (400, 403), reply)
+            self.assertIn(b"2000 bytes long", reply)
+            self.assert_alive()
 
     def test_long_query_and_long_header(self):
         for data in (wire("GET", {"Host": "127.0.0.1"}, target="/?" + "a=b&" * 20000),

@@ -271,6 +271,45 @@ static void test_sigv4_verify_with_cache(void **state)
     test_free(sr);
 }
 
+/* A credential scope longer than a cache slot holds is refused before any key is derived,
+ * and the key cache never copies one (found by fuzzing: a 2,000-byte region overflowed
+ * the slot). A secret longer than a slot is refused as well. */
+static void test_sigv4_verify_long_scope_with_cache(void **state)
+{
+    (void)state;
+    struct idc_sigv4_key_cache cache;
+    idc_sigv4_key_cache_init(&cache);
+    struct signed_req *sr = sr_vanilla();
+    sr->opts.cache = &cache;
+    static char value[8192];
+    for (int which = 0; which < 2; which++) {
+        char part[2001];
+        memset(part, 'r', sizeof part - 1);
+        part[sizeof part - 1] = '\0';
+        snprintf(value, sizeof value,
+                 "AWS4-HMAC-SHA256 Credential=" AKID "/20150830/%s/%s/aws4_request, "
+                 "SignedHeaders=host;x-amz-date, Signature=" SIG64,
+                 which ? "us-east-1" : part, which ? part : "service");
+        header(sr, "Authorization")->value = idc_str_c(value);
+        verify_fails(sr, IDC_ERR_AUTH_MALFORMED,
+                     which ? "service is 2000 bytes" : "region is 2000");
+    }
+    assert_int_equal(cache.misses, 0);
+    idc_sigv4_key_cache_cleanup(&cache);
+    test_free(sr);
+
+    static char long_secret[IDC_SIGV4_SECRET_MAX + 40];
+    memset(long_secret, 's', sizeof long_secret - 1);
+    idc_sigv4_key_cache_init(&cache);
+    sr = sr_vanilla();
+    sr->opts.cache = &cache;
+    sr->secret = idc_str_c(long_secret);
+    verify_fails(sr, IDC_ERR_ARG, "longer than 128 bytes");
+    assert_int_equal(cache.misses, 0);
+    idc_sigv4_key_cache_cleanup(&cache);
+    test_free(sr);
+}
+
 /* ---- each signed part changed ------------------------------------------------------- */
 
 static void test_sigv4_verify_method_changed(void **state)
@@ -891,6 +930,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sigv4_verify_signed_request_passes),
     cmocka_unit_test(test_sigv4_verify_post_with_token_and_hash_passes),
     cmocka_unit_test(test_sigv4_verify_with_cache),
+    cmocka_unit_test(test_sigv4_verify_long_scope_with_cache),
     cmocka_unit_test(test_sigv4_verify_method_changed),
     cmocka_unit_test(test_sigv4_verify_path_changed),
     cmocka_unit_test(test_sigv4_verify_query_changed),

@@ -87,7 +87,10 @@ static const struct idc_hmac_key *signing_key(struct idc_sigv4_key_cache *cache,
                                               struct idc_str region, struct idc_str service,
                                               struct idc_hmac_key *scratch)
 {
-    if (cache == NULL) {
+    /* a scope the cache's slots cannot hold (a verifier reads it from the request) is
+     * derived each time, never copied into a slot */
+    if (cache == NULL || secret.len > IDC_SIGV4_SECRET_MAX || region.len > IDC_SIGV4_NAME_MAX ||
+        service.len > IDC_SIGV4_NAME_MAX) {
         derive_key(secret, date, region, service, scratch);
         return scratch;
     }

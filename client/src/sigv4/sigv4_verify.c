@@ -48,6 +48,14 @@ static idc_err split_credential(struct idc_str cred, struct idc_sigv4_auth *a,
     a->scope_service = part[3];
     a->scope_terminator = part[4];
     a->scope = idc_str_make(part[1].p, (size_t)(cred.p + cred.len - part[1].p));
+    if (part[2].len > IDC_SIGV4_NAME_MAX || part[3].len > IDC_SIGV4_NAME_MAX) {
+        return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
+                             "Credential's %s is %zu bytes long, over the %d a region or a service "
+                             "name has",
+                             part[2].len > IDC_SIGV4_NAME_MAX ? "region" : "service",
+                             part[2].len > IDC_SIGV4_NAME_MAX ? part[2].len : part[3].len,
+                             IDC_SIGV4_NAME_MAX);
+    }
     if (!idc_str_eq(part[4], IDC_STR("aws4_request"))) {
         return idc_error_set(err, IDC_ERR_AUTH_MALFORMED,
                              "Credential should be scoped with a valid terminator: "
