@@ -17,6 +17,7 @@
 #include "pager.h"
 #include "probe.h"
 #include "protocol.h"
+#include "query_call.h"
 #include "timefmt.h"
 
 static const struct idc_service_global iam_global[] = {
@@ -341,19 +342,7 @@ static idc_err iam_call(struct idc_client *c, const char *action,
                         const struct idc_query_param *params, size_t n, enum idc_call_kind kind,
                         struct idc_http_response *resp, struct idc_error *err)
 {
-    if (c == NULL || idc_client_service(c) != &idc_service_iam) {
-        return idc_error_set(err, IDC_ERR_ARG,
-                             "IAM %s needs a client made with idc_service_iam%s%s", action,
-                             c ? ", not " : "",
-                             c ? idc_service_name(idc_client_service(c)) : " (the client is NULL)");
-    }
-    struct idc_dynbuf form = {0};
-    idc_err rc = idc_query_form(&form, action, idc_service_iam.api_version, params, n, err);
-    if (rc == IDC_OK) {
-        rc = idc_client_call(c, action, form.p, form.len, kind, resp, err);
-    }
-    idc_dynbuf_free(&form);
-    return rc;
+    return idc_query_call(c, &idc_service_iam, action, params, n, kind, resp, err);
 }
 
 /* Called for item `i` of a page as the page arrives; sets *stop to end the listing. */

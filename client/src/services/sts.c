@@ -10,9 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws_query.h"
-#include "dynbuf.h"
 #include "protocol.h"
+#include "query_call.h"
 #include "timefmt.h"
 
 /* STS: one endpoint per region (sts.<region>.amazonaws.com), API version 2011-06-15. */
@@ -105,25 +104,12 @@ static idc_err read_answer(const char *action, const struct idc_http_response *r
     return rc;
 }
 
+/* STS issues nothing twice that matters: the SDKs retry these calls as reads. */
 static idc_err sts_call(struct idc_client *c, const char *action,
                         const struct idc_query_param *params, size_t n,
                         struct idc_http_response *resp, struct idc_error *err)
 {
-    if (c == NULL || idc_client_service(c) != &idc_service_sts) {
-        return idc_error_set(err, IDC_ERR_ARG,
-                             "STS %s needs a client made with idc_service_sts%s%s", action,
-                             c ? ", not " : "",
-                             c ? idc_service_name(idc_client_service(c)) : " (the client is NULL)");
-    }
-    struct idc_dynbuf form = {0};
-    idc_err rc = idc_query_form(&form, action, idc_service_sts.api_version, params, n, err);
-    if (rc == IDC_OK) {
-        /* STS issues nothing twice that matters: the SDKs retry these as reads */
-        rc = idc_client_call(c, action, form.p, form.len, IDC_CALL_IDEMPOTENT, resp, err);
-    }
-    idc_wipe(form.p, form.cap); /* a web identity token or an MFA code went in it */
-    idc_dynbuf_free(&form);
-    return rc;
+    return idc_query_call(c, &idc_service_sts, action, params, n, IDC_CALL_IDEMPOTENT, resp, err);
 }
 
 idc_err idc_sts_get_caller_identity(struct idc_client *c, struct idc_sts_identity *out,
